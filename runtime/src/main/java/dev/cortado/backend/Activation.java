@@ -1,0 +1,16 @@
+package dev.cortado.backend;
+
+/**
+ * Activation functions for {@link Backend#activationForward} and {@link Backend#activationBackward}. The
+ * parameter {@code alpha} is the negative slope of {@link #LEAKY_RELU} and ignored by the others.
+ */
+public enum Activation {
+    /** max(x, 0); gradient 1 where x > 0, else 0. */
+    RELU,
+    /** x where x > 0, else alpha*x; gradient 1 or alpha. */
+    LEAKY_RELU,
+    /** 1/(1+e^-x); gradient y(1-y). */
+    SIGMOID,
+    /** tanh(x); gradient 1-y^2. */
+    TANH
+}

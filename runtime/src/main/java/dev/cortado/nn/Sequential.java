@@ -1,0 +1,84 @@
+package dev.cortado.nn;
+
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Layers applied one after the other. Parameters and buffers are named as PyTorch's {@code nn.Sequential} names
+ * them ({@code 0.weight}, {@code 3.running_mean}), so state dictionaries line up between the two.
+ */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+
+    public Sequential(List<Layer> layers) {
+        this.layers = List.copyOf(layers);
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    @Override
+    public String describe() {
+        return layers.stream().map(Layer::describe).collect(Collectors.joining(" -> ", "Sequential(", ")"));
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        Shape shape = input;
+        for (Layer layer : layers) {
+            shape = layer.outputShape(shape);
+        }
+        return shape;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        Tensor out = x;
+        for (Layer layer : layers) {
+            out = layer.forward(out, mode);
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        Tensor grad = dy;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            grad = layers.get(i).backward(grad, inputGradient || i > 0);
+        }
+        return grad;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        List<Parameter> all = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Parameter p : layers.get(i).parameters()) {
+                all.add(new Parameter(i + "." + p.name(), p.value(), p.grad()));
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, Tensor> e : layers.get(i).buffers().entrySet()) {
+                all.put(i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return all;
+    }
+
+    @Override
+    public void close() {
+        layers.forEach(Layer::close);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.cortado.nn;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+
+/**
+ * A reusable tensor owned by a layer: {@link #get} returns the same tensor while the shape stays the same and
+ * swaps it through the pool when the shape changes (as for the last, smaller batch of an epoch).
+ */
+public final class TensorSlot implements AutoCloseable {
+    private Tensor tensor;
+
+    /** The slot's tensor with this shape; contents undefined after a shape change. */
+    public Tensor get(Backend backend, Shape shape) {
+        if (tensor == null || !tensor.shape().equals(shape)) {
+            close();
+            tensor = backend.allocate(shape);
+        }
+        return tensor;
+    }
+
+    @Override
+    public void close() {
+        if (tensor != null) {
+            tensor.close();
+            tensor = null;
+        }
+    }
+}
