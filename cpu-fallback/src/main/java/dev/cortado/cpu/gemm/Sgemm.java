@@ -10,6 +10,11 @@ public final class Sgemm {
     private Sgemm() {
     }
 
+    /** Which kernel serves GEMM on this JVM, for {@code cortado devices}. */
+    public static String describe() {
+        return "scalar triple loop";
+    }
+
     /** Computes the product; matrices start at the given offsets of their arrays. */
     public static void compute(GemmSpec s, float[] a, int aOffset, float[] b, int bOffset, float[] c,
                                int cOffset) {
