@@ -1,0 +1,54 @@
+/*
+ * Activation functions and their gradients, one work-item per element. Codes are the ordinals of the Java
+ * enum Activation; alpha is the negative slope of LEAKY_RELU.
+ */
+
+#define ACT_RELU 0
+#define ACT_LEAKY_RELU 1
+#define ACT_SIGMOID 2
+#define ACT_TANH 3
+
+/* y = f(x) */
+__kernel void activation_forward(const int n, const int f, const float alpha,
+                                 const __global float* x, const int xOff, __global float* y, const int yOff) {
+    const int i = (int) get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    const float v = x[xOff + i];
+    float r;
+    switch (f) {
+        case ACT_RELU: r = v > 0.0f ? v : 0.0f; break;
+        case ACT_LEAKY_RELU: r = v > 0.0f ? v : alpha * v; break;
+        case ACT_SIGMOID: r = 1.0f / (1.0f + exp(-v)); break;
+        default: r = tanh(v); break;
+    }
+    y[yOff + i] = r;
+}
+
+/* dx = f'(x) * dy; RELU and LEAKY_RELU read x, SIGMOID and TANH read y. */
+__kernel void activation_backward(const int n, const int f, const float alpha,
+                                  const __global float* x, const int xOff, const __global float* y, const int yOff,
+                                  const __global float* dy, const int dyOff, __global float* dx, const int dxOff) {
+    const int i = (int) get_global_id(0);
+    if (i >= n) {
+        return;
+    }
+    const float g = dy[dyOff + i];
+    float r;
+    switch (f) {
+        case ACT_RELU: r = x[xOff + i] > 0.0f ? g : 0.0f; break;
+        case ACT_LEAKY_RELU: r = x[xOff + i] > 0.0f ? g : alpha * g; break;
+        case ACT_SIGMOID: {
+            const float s = y[yOff + i];
+            r = s * (1.0f - s) * g;
+            break;
+        }
+        default: {
+            const float t = y[yOff + i];
+            r = (1.0f - t * t) * g;
+            break;
+        }
+    }
+    dx[dxOff + i] = r;
+}

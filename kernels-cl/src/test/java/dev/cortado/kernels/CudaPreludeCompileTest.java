@@ -1,0 +1,119 @@
+package dev.cortado.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Compiles every kernel file behind {@code cuda_prelude.h} with {@code nvcc -ptx}, so a kernel that leaves the
+ * dialect fails here and not first on a CUDA machine. Skipped, with the reason printed, where nvcc is absent.
+ */
+class CudaPreludeCompileTest {
+    private static final String PACKAGE = "dev/cortado/kernels/";
+    private static Optional<Path> nvcc;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void findNvcc() {
+        nvcc = locateNvcc();
+        if (nvcc.isEmpty()) {
+            System.out.println("CudaPreludeCompileTest: skipped: nvcc is not on the PATH nor in $CUDA_HOME/bin");
+        }
+    }
+
+    private static Optional<Path> locateNvcc() {
+        List<Path> candidates = new ArrayList<>();
+        String cudaHome = System.getenv("CUDA_HOME");
+        if (cudaHome != null) {
+            candidates.add(Path.of(cudaHome, "bin", "nvcc"));
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                if (!dir.isEmpty()) {
+                    candidates.add(Path.of(dir, "nvcc"));
+                }
+            }
+        }
+        return candidates.stream().filter(Files::isExecutable).findFirst();
+    }
+
+    static Path kernelDirectory() throws URISyntaxException {
+        URL prelude = CudaPreludeCompileTest.class.getClassLoader().getResource(PACKAGE + "cuda_prelude.h");
+        if (prelude == null) {
+            throw new IllegalStateException(PACKAGE + "cuda_prelude.h is not on the test class path");
+        }
+        return Path.of(prelude.toURI()).getParent();
+    }
+
+    static List<String> kernelFiles() throws IOException, URISyntaxException {
+        try (Stream<Path> files = Files.list(kernelDirectory())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cl")).sorted().toList();
+        }
+    }
+
+    static Stream<Arguments> compilations() throws IOException, URISyntaxException {
+        List<Arguments> all = new ArrayList<>();
+        for (String file : kernelFiles()) {
+            all.add(Arguments.of(file, List.of()));
+        }
+        for (int transA = 0; transA < 2; transA++) {
+            for (int transB = 0; transB < 2; transB++) {
+                all.add(Arguments.of("gemm.cl", List.of("-DTRANS_A=" + transA, "-DTRANS_B=" + transB)));
+            }
+        }
+        all.add(Arguments.of("gemm.cl", List.of("-DTILE_M=128", "-DTILE_N=128", "-DTILE_K=16", "-DWORK_M=8",
+                "-DWORK_N=8")));
+        return all.stream();
+    }
+
+    @Test
+    void everyKernelFileIsListedInTheReadme() throws IOException, URISyntaxException {
+        String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        List<String> files = kernelFiles();
+        assertFalse(files.isEmpty(), "no kernel files found in " + kernelDirectory());
+        for (String file : files) {
+            assertTrue(readme.contains("`" + file + "`"), file + " is not described in kernels-cl/README.md");
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("compilations")
+    void compilesAsCudaBehindThePrelude(String file, List<String> defines) throws Exception {
+        Assumptions.assumeTrue(nvcc.isPresent(), "nvcc not found (PATH, $CUDA_HOME/bin)");
+        Path dir = kernelDirectory();
+        String source = Files.readString(dir.resolve("cuda_prelude.h"), StandardCharsets.UTF_8) + "\n"
+                + Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
+        Path cu = work.resolve(file.replace(".cl", ".cu"));
+        Files.writeString(cu, source, StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(List.of(nvcc.get().toString(), "-ptx", "-Werror", "all-warnings"));
+        command.addAll(defines);
+        command.addAll(List.of("-o", work.resolve("out.ptx").toString(), cu.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "nvcc did not finish within 120 s on " + file);
+        assertEquals(0, process.exitValue(), "nvcc failed on " + file + " " + defines + ":\n" + output);
+        assertTrue(Files.size(work.resolve("out.ptx")) > 0, "nvcc wrote no PTX for " + file);
+    }
+}
