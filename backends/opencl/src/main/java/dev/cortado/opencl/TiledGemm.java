@@ -1,0 +1,66 @@
+package dev.cortado.opencl;
+
+import dev.cortado.backend.GemmSpec;
+import dev.cortado.tensor.Tensor;
+
+/**
+ * GEMM on the project's kernel, {@code gemm.cl}, built once per transpose combination with the device's tiles.
+ * If the driver cannot run a table entry's work-group (too many registers, say), the engine falls back to
+ * {@link GemmTiles#SAFE} for good.
+ */
+final class TiledGemm implements GemmEngine {
+    private final Programs programs;
+    private final Launcher launcher;
+    private final ClDevice device;
+    private GemmTiles tiles;
+
+    TiledGemm(Programs programs, Launcher launcher, ClDevice device) {
+        this.programs = programs;
+        this.launcher = launcher;
+        this.device = device;
+        this.tiles = GemmTiles.forDevice(device);
+    }
+
+    @Override
+    public void run(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
+        if (spec.m() == 0 || spec.n() == 0) {
+            return;
+        }
+        Programs.Kernel kernel = kernel(spec.transA(), spec.transB());
+        boolean batched = spec.batch() > 1;
+        long groupsN = (spec.n() + tiles.tileN() - 1) / tiles.tileN();
+        long groupsM = (spec.m() + tiles.tileM() - 1) / tiles.tileM();
+        launcher.call(kernel)
+                .ints(spec.m(), spec.n(), spec.k())
+                .floats(spec.alpha(), spec.beta())
+                .tensor(a).ints(batched ? Math.toIntExact(spec.strideA()) : 0)
+                .tensor(b).ints(batched ? Math.toIntExact(spec.strideB()) : 0)
+                .tensor(c).ints(batched ? Math.toIntExact(spec.strideC()) : 0)
+                .run(new long[] {groupsN * tiles.threadsN(), groupsM * tiles.threadsM(), spec.batch()},
+                        new long[] {tiles.threadsN(), tiles.threadsM(), 1});
+    }
+
+    private Programs.Kernel kernel(boolean transA, boolean transB) {
+        Programs.Kernel kernel = programs.kernel("gemm.cl", tiles.buildOptions(transA, transB), "gemm_tiled");
+        if (kernel.maxWorkGroupSize() >= tiles.threads()) {
+            return kernel;
+        }
+        if (tiles == GemmTiles.SAFE) {
+            throw new IllegalStateException("gemm_tiled cannot run even " + GemmTiles.SAFE.threads()
+                    + " work-items per group on " + device.name() + " (the driver allows "
+                    + kernel.maxWorkGroupSize() + ")");
+        }
+        tiles = GemmTiles.SAFE;
+        return kernel(transA, transB);
+    }
+
+    @Override
+    public String describe() {
+        return "tiled kernel, " + tiles.describe();
+    }
+
+    @Override
+    public void close() {
+        // The kernels belong to Programs, which the backend closes.
+    }
+}
