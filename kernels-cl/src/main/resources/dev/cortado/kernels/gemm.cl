@@ -36,6 +36,11 @@
 #define THREADS_M (TILE_M / WORK_M)
 #define THREADS_N (TILE_N / WORK_N)
 #define THREADS (THREADS_M * THREADS_N)
+/* Elements of each staged slice, and how many each work-item loads (a constant trip count unrolls fully). */
+#define SLICE_A (TILE_M * TILE_K)
+#define SLICE_B (TILE_N * TILE_K)
+#define LOADS_A ((SLICE_A + THREADS - 1) / THREADS)
+#define LOADS_B ((SLICE_B + THREADS - 1) / THREADS)
 /* One float of padding per local row keeps column-wise tile writes off a single memory bank. */
 #define TILE_PAD 1
 
@@ -68,7 +73,11 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const float alph
     for (int k0 = 0; k0 < k; k0 += TILE_K) {
         /* Stage A: each work-item loads every THREADS-th element, walking the stored layout's fast axis. */
 #pragma unroll
-        for (int l = tid; l < TILE_M * TILE_K; l += THREADS) {
+        for (int s = 0; s < LOADS_A; s++) {
+            const int l = tid + s * THREADS;
+            if (SLICE_A % THREADS != 0 && l >= SLICE_A) {
+                break;
+            }
 #if TRANS_A
             const int kk = l / TILE_M;
             const int r = l % TILE_M;
@@ -85,7 +94,11 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const float alph
         }
         /* Stage B the same way. */
 #pragma unroll
-        for (int l = tid; l < TILE_N * TILE_K; l += THREADS) {
+        for (int s = 0; s < LOADS_B; s++) {
+            const int l = tid + s * THREADS;
+            if (SLICE_B % THREADS != 0 && l >= SLICE_B) {
+                break;
+            }
 #if TRANS_B
             const int cc = l / TILE_K;
             const int kk = l % TILE_K;

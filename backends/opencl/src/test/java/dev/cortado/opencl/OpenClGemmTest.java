@@ -1,0 +1,89 @@
+package dev.cortado.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.cortado.backend.GemmSpec;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/** The tiled GEMM kernel against a double-precision loop: transposes, edges, batches, alpha and beta. */
+class OpenClGemmTest extends OpenClFixture {
+
+    static Stream<Arguments> shapes() {
+        int[][] mnk = {{1, 1, 1}, {7, 13, 5}, {65, 33, 129}, {64, 64, 16}, {130, 1, 3}, {1, 200, 17}, {3, 5, 0}};
+        Stream.Builder<Arguments> all = Stream.builder();
+        for (int[] s : mnk) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    all.add(Arguments.of(ta, tb, s[0], s[1], s[2]));
+                }
+            }
+        }
+        return all.build();
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
+    @MethodSource("shapes")
+    void singleProductWithBetaZeroIgnoresNanInC(boolean ta, boolean tb, int m, int n, int k) {
+        check(GemmSpec.of(ta, tb, m, n, k).scaled(1.5f, 0f), true);
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
+    @MethodSource("shapes")
+    void batchedWithSharedBAndGapsBetweenOutputs(boolean ta, boolean tb, int m, int n, int k) {
+        GemmSpec spec = GemmSpec.of(ta, tb, m, n, k).scaled(-0.5f, 0.25f)
+                .batched(3, (long) m * k + 2, 0, (long) m * n + 3);
+        check(spec, false);
+    }
+
+    @Test
+    void rejectsTooSmallOperands() {
+        Tensor a = backend.allocate(Shape.of(4, 5));
+        Tensor b = backend.allocate(Shape.of(5, 6));
+        Tensor c = backend.allocate(Shape.of(4, 5));
+        assertThrows(IllegalArgumentException.class, () -> backend.gemm(GemmSpec.of(false, false, 4, 6, 5), a, b, c));
+    }
+
+    private void check(GemmSpec spec, boolean poisonC) {
+        float[] a = randoms(Math.toIntExact(spec.extentA()));
+        float[] b = randoms(Math.toIntExact(spec.extentB()));
+        float[] c = randoms(Math.toIntExact(spec.extentC()));
+        if (poisonC) {
+            java.util.Arrays.fill(c, Float.NaN);
+        }
+        float[] expected = reference(spec, a, b, c);
+        Tensor ta = tensor(Shape.of(a.length), a);
+        Tensor tb = tensor(Shape.of(b.length), b);
+        Tensor tc = tensor(Shape.of(c.length), c);
+        backend.gemm(spec, ta, tb, tc);
+        assertClose(expected, tc.toArray(), 1e-5 * Math.sqrt(spec.k() + 1) * 4, spec.toString());
+    }
+
+    /** C as the spec defines it, in double; entries between batch outputs keep their old value. */
+    static float[] reference(GemmSpec s, float[] a, float[] b, float[] c) {
+        float[] out = c.clone();
+        for (int bi = 0; bi < s.batch(); bi++) {
+            long ao = bi * s.strideA();
+            long bo = bi * s.strideB();
+            long co = bi * s.strideC();
+            for (int i = 0; i < s.m(); i++) {
+                for (int j = 0; j < s.n(); j++) {
+                    double acc = 0;
+                    for (int l = 0; l < s.k(); l++) {
+                        double av = a[(int) (ao + (s.transA() ? (long) l * s.m() + i : (long) i * s.k() + l))];
+                        double bv = b[(int) (bo + (s.transB() ? (long) j * s.k() + l : (long) l * s.n() + j))];
+                        acc += av * bv;
+                    }
+                    int at = (int) (co + (long) i * s.n() + j);
+                    out[at] = (float) (s.alpha() * acc + (s.beta() == 0 ? 0 : s.beta() * (double) c[at]));
+                }
+            }
+        }
+        return out;
+    }
+}
