@@ -45,9 +45,9 @@ __kernel void sum_grouped(const int outer, const int length, const int inner, co
     }
     partial[lid] = acc;
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (int half = REDUCE_GROUP / 2; half > 0; half /= 2) {
-        if (lid < half) {
-            partial[lid] += partial[lid + half];
+    for (int span = REDUCE_GROUP / 2; span > 0; span /= 2) {
+        if (lid < span) {
+            partial[lid] += partial[lid + span];
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
