@@ -77,7 +77,7 @@ public final class OpenClBackend implements Backend {
         GemmEngine chosen = tiled;
         if (gemmChoice == GemmChoice.CLBLAST) {
             try {
-                chosen = ClBlastGemm.open(queue, launcher, tiled, this);
+                chosen = ClBlastGemm.open(queue, launcher, tiled);
             } catch (IllegalStateException e) {
                 gemmNote = tiled.describe() + " (CLBlast was asked for but " + e.getMessage() + ")";
             }

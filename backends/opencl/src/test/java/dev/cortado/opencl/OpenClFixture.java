@@ -27,7 +27,12 @@ abstract class OpenClFixture {
     @BeforeAll
     void openBackend() throws IOException {
         cache = Files.createTempDirectory("cortado-cl-cache");
-        backend = OpenClTestDevice.open(cache);
+        backend = OpenClTestDevice.open(cache, gemmChoice());
+    }
+
+    /** The GEMM engine the backend under test uses. */
+    protected GemmChoice gemmChoice() {
+        return GemmChoice.TILED;
     }
 
     @AfterAll

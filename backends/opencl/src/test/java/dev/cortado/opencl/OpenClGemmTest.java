@@ -8,6 +8,7 @@ import dev.cortado.tensor.Tensor;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,13 @@ class OpenClGemmTest extends OpenClFixture {
         GemmSpec spec = GemmSpec.of(ta, tb, m, n, k).scaled(-0.5f, 0.25f)
                 .batched(3, (long) m * k + 2, 0, (long) m * n + 3);
         check(spec, false);
+    }
+
+    /** Large enough for CLBlast's indirect (padded) path, where C goes through a temporary buffer. */
+    @ParameterizedTest(name = "transA={0} transB={1}")
+    @CsvSource({"false,false", "false,true", "true,false", "true,true"})
+    void largeProductWithBetaZeroIgnoresNanInC(boolean ta, boolean tb) {
+        check(GemmSpec.of(ta, tb, 401, 390, 385).scaled(1f, 0f), true);
     }
 
     @Test

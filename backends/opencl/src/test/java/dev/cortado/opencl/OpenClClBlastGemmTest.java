@@ -1,0 +1,19 @@
+package dev.cortado.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** Every GEMM case of {@link OpenClGemmTest}, run on CLBlast instead of the tiled kernel. */
+class OpenClClBlastGemmTest extends OpenClGemmTest {
+
+    @Override
+    protected GemmChoice gemmChoice() {
+        return GemmChoice.CLBLAST;
+    }
+
+    @Test
+    void theBackendReportsCLBlast() {
+        assertEquals("CLBlast", backend.info().details().get("gemm"));
+    }
+}
