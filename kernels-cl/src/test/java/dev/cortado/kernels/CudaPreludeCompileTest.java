@@ -98,6 +98,13 @@ class CudaPreludeCompileTest {
         }
     }
 
+    @Test
+    void theIndexListsExactlyTheKernelFiles() throws IOException, URISyntaxException {
+        List<String> index = Files.readAllLines(kernelDirectory().resolve("index.txt"), StandardCharsets.UTF_8)
+                .stream().map(String::trim).filter(line -> !line.isEmpty()).sorted().toList();
+        assertEquals(kernelFiles(), index, "dev/cortado/kernels/index.txt is out of date");
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("compilations")
     void compilesAsCudaBehindThePrelude(String file, List<String> defines) throws Exception {

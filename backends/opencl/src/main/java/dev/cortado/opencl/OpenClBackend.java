@@ -106,6 +106,11 @@ public final class OpenClBackend implements Backend {
         return pool;
     }
 
+    /** The programs built so far, for tests. */
+    Programs programs() {
+        return programs;
+    }
+
     /** OpenCL objects this backend holds now, by kind; empty after {@link #close()}. */
     Map<ClObjects.Kind, Long> liveObjects() {
         return objects.live();

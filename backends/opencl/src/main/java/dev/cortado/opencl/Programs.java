@@ -60,16 +60,10 @@ final class Programs implements AutoCloseable {
 
     /** Kernel {@code name} of {@code file} built with {@code options} (-D defines). */
     Kernel kernel(String file, String options, String name) {
-        ProgramKey programKey = new ProgramKey(file, options);
-        KernelKey key = new KernelKey(programKey, name);
+        KernelKey key = new KernelKey(new ProgramKey(file, options), name);
         Kernel kernel = kernels.get(key);
         if (kernel == null) {
-            cl_program program = programs.get(programKey);
-            if (program == null) {
-                program = build(file, options);
-                programs.put(programKey, program);
-            }
-            cl_kernel handle = clCreateKernel(program, name, null);
+            cl_kernel handle = clCreateKernel(program(file, options), name, null);
             objects.created(ClObjects.Kind.KERNEL);
             long[] size = new long[1];
             clGetKernelWorkGroupInfo(handle, device.id(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
@@ -78,6 +72,17 @@ final class Programs implements AutoCloseable {
             kernels.put(key, kernel);
         }
         return kernel;
+    }
+
+    /** The program of {@code file} built with {@code options}, built now if it was not yet. */
+    cl_program program(String file, String options) {
+        ProgramKey key = new ProgramKey(file, options);
+        cl_program program = programs.get(key);
+        if (program == null) {
+            program = build(file, options);
+            programs.put(key, program);
+        }
+        return program;
     }
 
     private cl_program build(String file, String options) {
