@@ -32,6 +32,7 @@ final class ClAllocator implements BufferPool.Allocator {
     private final ClObjects objects;
     private final Set<ClBuffer> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private long allocatedBytes;
+    private boolean closed;
 
     ClAllocator(cl_context context, ClDevice device, ClObjects objects) {
         this.context = context;
@@ -41,6 +42,10 @@ final class ClAllocator implements BufferPool.Allocator {
 
     @Override
     public synchronized DeviceBuffer allocate(long floats) {
+        if (closed) {
+            // The context is gone; calling into the driver now would crash the process, not just fail.
+            throw new IllegalStateException("the OpenCL backend for " + device.name() + " is closed");
+        }
         if (floats > MAX_FLOATS) {
             throw new IllegalArgumentException("a tensor of " + floats + " floats is too large for the OpenCL "
                     + "backend, whose kernels index with 32-bit ints (at most " + MAX_FLOATS + " floats)");
@@ -75,6 +80,9 @@ final class ClAllocator implements BufferPool.Allocator {
     @Override
     public synchronized void release(DeviceBuffer buffer) {
         ClBuffer cl = (ClBuffer) buffer;
+        if (closed) {
+            return;
+        }
         if (!live.remove(cl)) {
             throw new IllegalStateException("buffer of " + cl.capacity() + " floats released twice or not ours");
         }
@@ -83,11 +91,15 @@ final class ClAllocator implements BufferPool.Allocator {
         allocatedBytes -= cl.capacity() * 4;
     }
 
-    /** Releases every buffer still allocated, including those of tensors never closed: the backend is closing. */
-    synchronized void releaseAll() {
+    /**
+     * Releases every buffer still allocated, including those of tensors never closed, and refuses new ones: the
+     * backend is closing.
+     */
+    synchronized void close() {
         for (ClBuffer buffer : List.copyOf(live)) {
             release(buffer);
         }
+        closed = true;
     }
 
     @Override

@@ -488,7 +488,7 @@ public final class OpenClBackend implements Backend {
             gemm.close();
             programs.close();
             pool.close();
-            allocator.releaseAll();
+            allocator.close();
             clReleaseCommandQueue(queue);
             objects.released(ClObjects.Kind.QUEUE);
             clReleaseContext(context);
