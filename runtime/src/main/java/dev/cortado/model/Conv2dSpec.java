@@ -24,7 +24,8 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
             throw new IllegalArgumentException("out must be >= 1, got " + out);
         }
         if (kernelH < 1 || kernelW < 1) {
-            throw new IllegalArgumentException("kernel must be >= 1, got " + kernelH + "x" + kernelW);
+            throw new IllegalArgumentException("kernel must be >= 1, got "
+                    + (kernelH == kernelW ? kernelH : kernelH + "x" + kernelW));
         }
         if (stride < 1) {
             throw new IllegalArgumentException("stride must be >= 1, got " + stride);

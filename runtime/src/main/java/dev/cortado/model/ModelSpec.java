@@ -64,19 +64,24 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
             throw new ModelSpecException("model '" + name + "': no layers");
         }
         layers = List.copyOf(layers);
+        String misfit = firstMisfit(input, layers);
+        if (misfit != null) {
+            throw new ModelSpecException("model '" + name + "': " + misfit);
+        }
+    }
+
+    /** Why the first layer that does not accept its input fails, naming its index, or null when all fit. */
+    private static String firstMisfit(Shape input, List<LayerSpec> layers) {
         Shape shape = input.prepend(1);
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
             try {
                 shape = layer.outputShape(shape);
             } catch (IllegalArgumentException e) {
-                throw new ModelSpecException(where(name, i, layer.type()) + e.getMessage(), e);
+                return "layers[" + i + "] (" + layer.type() + "): " + e.getMessage();
             }
         }
-    }
-
-    private static String where(String model, int index, String type) {
-        return "model '" + model + "': layers[" + index + "] (" + type + "): ";
+        return null;
     }
 
     /**
@@ -162,6 +167,10 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
                         + (type != null && type.isTextual() ? " (" + type.textValue() + ")" : "") + ": "
                         + e.getMessage(), e);
             }
+        }
+        String misfit = firstMisfit(input, layers);
+        if (misfit != null) {
+            throw new ModelSpecException(source + ": " + misfit);
         }
         try {
             return new ModelSpec(name, input, layers);
