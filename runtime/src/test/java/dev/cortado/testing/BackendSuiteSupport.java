@@ -7,8 +7,10 @@ import dev.cortado.backend.Backend;
 import dev.cortado.device.Device;
 import dev.cortado.device.DeviceUnavailableException;
 import dev.cortado.device.Devices;
+import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
@@ -40,19 +42,33 @@ public abstract class BackendSuiteSupport implements BackendTestContext {
     /** Elements shown around the worst mismatch in a failure message. */
     private static final int CONTEXT = 2;
 
+    /** Guard elements before a test tensor: 0 keeps it at the start of its buffer, the others misalign it. */
+    private static final int[] LEADING_GUARDS = {0, 1, 3, 17};
+
+    /** Guard elements after a test tensor. */
+    private static final int TRAILING_GUARD = 16;
+
+    /** What guard elements hold; an op that writes outside its tensors changes some. */
+    private static final float GUARD_VALUE = -7777.5f;
+
+    /** A test tensor's buffer: {@code lead} guards, the tensor's {@code size} elements, then the trailing guards. */
+    private record Guarded(Tensor buffer, int lead, int size, Shape shape) {
+    }
+
     private Backend backend;
     private String unavailableReason;
     private long seed;
     private Random random;
     private final List<Tensor> tracked = new ArrayList<>();
+    private final List<Guarded> guarded = new ArrayList<>();
 
     @RegisterExtension
     final TestWatcher seedReporter = new TestWatcher() {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            System.out.println("FAILED " + BackendSuiteSupport.this.getClass().getSimpleName() + " "
-                    + context.getDisplayName() + " on " + device() + " with seed " + seed + " (replay with -D"
-                    + SEED_PROPERTY + "=" + seed + ")");
+            System.out.println("FAILED " + BackendSuiteSupport.this.getClass().getSimpleName() + "."
+                    + context.getRequiredTestMethod().getName() + " " + context.getDisplayName() + " on " + device()
+                    + " with seed " + seed + " (replay with -D" + SEED_PROPERTY + "=" + seed + ")");
         }
     };
 
@@ -81,11 +97,32 @@ public abstract class BackendSuiteSupport implements BackendTestContext {
     }
 
     @AfterEach
-    final void closeTrackedTensors() {
-        for (int i = tracked.size() - 1; i >= 0; i--) {
-            tracked.get(i).close();
+    final void checkGuardsAndCloseTensors() {
+        try {
+            for (Guarded g : guarded) {
+                checkGuards(g);
+            }
+        } finally {
+            guarded.clear();
+            for (int i = tracked.size() - 1; i >= 0; i--) {
+                tracked.get(i).close();
+            }
+            tracked.clear();
         }
-        tracked.clear();
+    }
+
+    private void checkGuards(Guarded g) {
+        float[] all = read(g.buffer());
+        for (int i = 0; i < all.length; i++) {
+            boolean guard = i < g.lead() || i >= g.lead() + g.size();
+            if (guard && Float.compare(all[i], GUARD_VALUE) != 0) {
+                String where = i < g.lead() ? "element " + (g.lead() - i) + " before the start"
+                        : "element " + (i - g.lead() - g.size() + 1) + " past the end";
+                fail("an op wrote outside a tensor: " + where + " of the " + g.shape() + " tensor at offset "
+                        + g.lead() + " changed from " + GUARD_VALUE + " to " + all[i] + " on " + device() + " (seed "
+                        + seed + ")");
+            }
+        }
     }
 
     @AfterAll
@@ -107,7 +144,21 @@ public abstract class BackendSuiteSupport implements BackendTestContext {
     }
 
     @Override
-    public Tensor track(Tensor tensor) {
+    public Tensor tensor(Shape shape, float[] data) {
+        int size = Math.toIntExact(shape.size());
+        if (data.length != size) {
+            throw new IllegalArgumentException(data.length + " floats for shape " + shape);
+        }
+        int lead = LEADING_GUARDS[random.nextInt(LEADING_GUARDS.length)];
+        float[] host = new float[lead + size + TRAILING_GUARD];
+        Arrays.fill(host, GUARD_VALUE);
+        System.arraycopy(data, 0, host, lead, size);
+        Tensor buffer = track(backend.upload(Shape.of(host.length), host));
+        guarded.add(new Guarded(buffer, lead, size, shape));
+        return buffer.slice(lead, lead + size).reshape(shape);
+    }
+
+    private Tensor track(Tensor tensor) {
         tracked.add(tensor);
         return tensor;
     }

@@ -10,8 +10,9 @@ import java.util.Random;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * What a backend test may use: the open backend, this test's random generator and tensor helpers that are
- * closed when the test ends. {@link BackendSuiteSupport} implements it; the conformance interfaces build on it.
+ * What a backend test may use: the open backend, this test's random generator, and tensors that are checked for
+ * stray writes and closed when the test ends. {@link BackendSuiteSupport} implements it; the conformance
+ * interfaces build on it.
  */
 public interface BackendTestContext {
 
@@ -20,9 +21,6 @@ public interface BackendTestContext {
 
     /** This test's generator, seeded afresh for every test; its seed is printed when the test fails. */
     Random random();
-
-    /** Registers a tensor to be closed after the test and returns it. */
-    Tensor track(Tensor tensor);
 
     /** Uniform values in [-1, 1) with magnitude at least 1e-3, so that none is (close to) zero. */
     default float[] values(int n) {
@@ -40,18 +38,24 @@ public interface BackendTestContext {
         return v;
     }
 
-    /** A tracked tensor holding {@code data}, one-dimensional unless {@code dims} are given. */
+    /**
+     * A tensor holding {@code data}: a view at a random offset (sometimes 0) inside a larger buffer, whose guard
+     * elements before and after the view are checked when the test ends, so every op is tested on views and any
+     * write outside a tensor fails the test. Closed after the test.
+     */
+    Tensor tensor(Shape shape, float[] data);
+
+    /** {@link #tensor(Shape, float[])}, one-dimensional unless {@code dims} are given. */
     default Tensor tensor(float[] data, int... dims) {
-        Shape shape = dims.length == 0 ? Shape.of(data.length) : Shape.of(dims);
-        return track(backend().upload(shape, data));
+        return tensor(dims.length == 0 ? Shape.of(data.length) : Shape.of(dims), data);
     }
 
-    /** A tracked tensor of the given shape filled with NaN, so any element an op fails to write shows. */
+    /** A tensor of the given shape filled with NaN, so any element an op fails to write shows. */
     default Tensor poisoned(int... dims) {
         Shape shape = Shape.of(dims);
         float[] nan = new float[Math.toIntExact(shape.size())];
         Arrays.fill(nan, Float.NaN);
-        return track(backend().upload(shape, nan));
+        return tensor(shape, nan);
     }
 
     /** The tensor's contents, after every pending op. */
