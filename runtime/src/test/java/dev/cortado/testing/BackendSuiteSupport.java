@@ -59,8 +59,7 @@ public abstract class BackendSuiteSupport implements BackendTestContext {
     private String unavailableReason;
     private long seed;
     private Random random;
-    private final List<Tensor> tracked = new ArrayList<>();
-    private final List<Guarded> guarded = new ArrayList<>();
+    private final List<Guarded> tensors = new ArrayList<>();
 
     @RegisterExtension
     final TestWatcher seedReporter = new TestWatcher() {
@@ -99,15 +98,12 @@ public abstract class BackendSuiteSupport implements BackendTestContext {
     @AfterEach
     final void checkGuardsAndCloseTensors() {
         try {
-            for (Guarded g : guarded) {
+            for (Guarded g : tensors) {
                 checkGuards(g);
             }
         } finally {
-            guarded.clear();
-            for (int i = tracked.size() - 1; i >= 0; i--) {
-                tracked.get(i).close();
-            }
-            tracked.clear();
+            tensors.forEach(g -> g.buffer().close());
+            tensors.clear();
         }
     }
 
@@ -153,14 +149,9 @@ public abstract class BackendSuiteSupport implements BackendTestContext {
         float[] host = new float[lead + size + TRAILING_GUARD];
         Arrays.fill(host, GUARD_VALUE);
         System.arraycopy(data, 0, host, lead, size);
-        Tensor buffer = track(backend.upload(Shape.of(host.length), host));
-        guarded.add(new Guarded(buffer, lead, size, shape));
+        Tensor buffer = backend.upload(Shape.of(host.length), host);
+        tensors.add(new Guarded(buffer, lead, size, shape));
         return buffer.slice(lead, lead + size).reshape(shape);
-    }
-
-    private Tensor track(Tensor tensor) {
-        tracked.add(tensor);
-        return tensor;
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -46,7 +47,7 @@ class BackendSuiteSupportTest {
         List<Event> aborted = results.testEvents().aborted().list();
         assertTrue(aborted.size() > 300, "every test (and parameter set) is aborted, got " + aborted.size());
         for (Event event : aborted) {
-            Throwable why = event.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+            Throwable why = event.getRequiredPayload(TestExecutionResult.class)
                     .getThrowable().orElseThrow();
             assertTrue(why instanceof TestAbortedException && why.getMessage().contains("no device cuda:7"),
                     event.getTestDescriptor().getDisplayName() + ": " + why);
