@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * same inputs and weights (fixtures written by {@code tools/make_golden.py}). A backend module runs it by
  * naming its device.
  */
-public abstract class GoldenSuite extends DeviceTestBase {
+public abstract class GoldenSuite extends BackendSuiteSupport {
     /** float32 results of different summation orders agree to about this much, relative to the values' scale. */
     private static final double TOLERANCE = 2e-5;
 
