@@ -1,5 +1,7 @@
 package dev.cortado.device;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,7 +19,7 @@ public record DeviceInfo(Device device, String name, boolean accelerator, long m
                          String reason, Map<String, String> details) {
 
     public DeviceInfo {
-        details = Map.copyOf(details);
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     /** A usable device. */

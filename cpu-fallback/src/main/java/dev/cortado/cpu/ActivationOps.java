@@ -1,0 +1,83 @@
+package dev.cortado.cpu;
+
+import dev.cortado.backend.Activation;
+
+/** Activation functions and their gradients: one loop per function, chosen once per range. */
+final class ActivationOps {
+    private ActivationOps() {
+    }
+
+    /** Whether the gradient of {@code f} is computed from the input x (else from the output y). */
+    static boolean gradientFromInput(Activation f) {
+        return f == Activation.RELU || f == Activation.LEAKY_RELU;
+    }
+
+    private static int grain(Activation f) {
+        return gradientFromInput(f) ? ElementwiseOps.GRAIN : ElementwiseOps.TRANSCENDENTAL_GRAIN;
+    }
+
+    static void forward(Activation f, float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        Parallel.forRange(n, grain(f), (from, to) -> forwardRun(f, alpha, x, xo + from, y, yo + from, to - from));
+    }
+
+    private static void forwardRun(Activation f, float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        switch (f) {
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = Math.max(x[xo + i], 0f);
+                }
+            }
+            case LEAKY_RELU -> {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    y[yo + i] = v > 0f ? v : alpha * v;
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = (float) (1 / (1 + Math.exp(-x[xo + i])));
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = (float) Math.tanh(x[xo + i]);
+                }
+            }
+        }
+    }
+
+    /** {@code dx = f'(x) * dy}, where {@code from} holds x for ReLU and LeakyReLU and y for the others. */
+    static void backward(Activation f, float alpha, float[] from, int fo, float[] dy, int dyo, float[] dx, int dxo,
+                         int n) {
+        Parallel.forRange(n, ElementwiseOps.GRAIN,
+                (start, end) -> backwardRun(f, alpha, from, fo + start, dy, dyo + start, dx, dxo + start, end - start));
+    }
+
+    private static void backwardRun(Activation f, float alpha, float[] v, int vo, float[] dy, int dyo, float[] dx,
+                                 int dxo, int n) {
+        switch (f) {
+            case RELU -> {
+                for (int i = 0; i < n; i++) {
+                    dx[dxo + i] = v[vo + i] > 0f ? dy[dyo + i] : 0f;
+                }
+            }
+            case LEAKY_RELU -> {
+                for (int i = 0; i < n; i++) {
+                    dx[dxo + i] = v[vo + i] > 0f ? dy[dyo + i] : alpha * dy[dyo + i];
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    float y = v[vo + i];
+                    dx[dxo + i] = y * (1f - y) * dy[dyo + i];
+                }
+            }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    float y = v[vo + i];
+                    dx[dxo + i] = (1f - y * y) * dy[dyo + i];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.cortado.cpu;
+
+import dev.cortado.backend.ConvGeometry;
+import java.util.Arrays;
+
+/**
+ * im2col, col2im and the axis swap that turns a convolution GEMM's {@code (C_out, N, H*W)} output into NCHW.
+ *
+ * <p>For a kernel offset {@code (i, j)} and an output row {@code oy}, the output columns {@code ox} whose input
+ * column lies inside the image form one interval; inside it the input is read at a fixed stride (a straight copy
+ * when the stride is 1) and outside it the columns are padding. Both ops walk those intervals, so the inner loop
+ * is a contiguous run over {@code ox}, and im2col zeroes only the padding.
+ */
+final class ConvolutionOps {
+    private ConvolutionOps() {
+    }
+
+    /**
+     * Unfolds the image into the column matrix. Tasks own disjoint (column-matrix row, image) pairs, each a
+     * contiguous {@code outH*outW} run of one row, so writes never race.
+     */
+    static void im2col(ConvGeometry g, float[] image, int io, float[] columns, int co) {
+        int batch = g.batch();
+        int plane = g.outHeight() * g.outWidth();
+        int grain = Math.max(1, ElementwiseOps.GRAIN / plane);
+        Parallel.forRange(g.columnRows() * batch, grain, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int row = item / batch;
+                int n = item - row * batch;
+                unfold(g, row, image, io + (n * g.channels() + row / (g.kernelH() * g.kernelW()))
+                        * g.height() * g.width(), columns, co + (row * batch + n) * plane);
+            }
+        });
+    }
+
+    /** Writes the {@code outH x outW} block of column-matrix row {@code row} for one image plane. */
+    private static void unfold(ConvGeometry g, int row, float[] image, int planeStart, float[] columns, int dst) {
+        int kw = g.kernelW();
+        int i = (row / kw) % g.kernelH();
+        int j = row % kw;
+        int outH = g.outHeight();
+        int outW = g.outWidth();
+        int stride = g.stride();
+        int xShift = j * g.dilation() - g.padding();
+        int oxLo = firstInside(xShift, stride, outW);
+        int oxHi = endInside(xShift, stride, g.width(), outW, oxLo);
+        for (int oy = 0; oy < outH; oy++) {
+            int iy = oy * stride - g.padding() + i * g.dilation();
+            int d = dst + oy * outW;
+            if (iy < 0 || iy >= g.height()) {
+                Arrays.fill(columns, d, d + outW, 0f);
+                continue;
+            }
+            Arrays.fill(columns, d, d + oxLo, 0f);
+            int s = planeStart + iy * g.width() + oxLo * stride + xShift;
+            if (stride == 1) {
+                if (oxHi > oxLo) { // when the row is all padding, s may lie outside the array
+                    System.arraycopy(image, s, columns, d + oxLo, oxHi - oxLo);
+                }
+            } else {
+                for (int ox = oxLo; ox < oxHi; ox++) {
+                    columns[d + ox] = image[s + (ox - oxLo) * stride];
+                }
+            }
+            Arrays.fill(columns, d + oxHi, d + outW, 0f);
+        }
+    }
+
+    /**
+     * Folds the column matrix back: each image element is the sum of the entries copied from it. Tasks own whole
+     * (n, c) image planes, so the additions never race.
+     */
+    static void col2im(ConvGeometry g, float[] columns, int co, float[] image, int io) {
+        int planeSize = g.height() * g.width();
+        long work = (long) g.kernelH() * g.kernelW() * g.outHeight() * g.outWidth();
+        int grain = (int) Math.max(1, ElementwiseOps.GRAIN / work);
+        Parallel.forRange(g.batch() * g.channels(), grain, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int dst = io + p * planeSize;
+                Arrays.fill(image, dst, dst + planeSize, 0f);
+                fold(g, p / g.channels(), p % g.channels(), columns, co, image, dst);
+            }
+        });
+    }
+
+    /** Adds into one image plane {@code (n, c)} every column-matrix entry taken from it. */
+    private static void fold(ConvGeometry g, int n, int c, float[] columns, int co, float[] image, int dst) {
+        int kh = g.kernelH();
+        int kw = g.kernelW();
+        int outH = g.outHeight();
+        int outW = g.outWidth();
+        int stride = g.stride();
+        int plane = outH * outW;
+        long cols = g.columnCols();
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                int src = co + (int) (((c * kh + i) * kw + j) * cols) + n * plane;
+                int xShift = j * g.dilation() - g.padding();
+                int oxLo = firstInside(xShift, stride, outW);
+                int oxHi = endInside(xShift, stride, g.width(), outW, oxLo);
+                int run = oxHi - oxLo;
+                for (int oy = 0; oy < outH; oy++) {
+                    int iy = oy * stride - g.padding() + i * g.dilation();
+                    if (iy < 0 || iy >= g.height() || run == 0) {
+                        continue;
+                    }
+                    int s = src + oy * outW + oxLo;
+                    int d = dst + iy * g.width() + oxLo * stride + xShift;
+                    if (stride == 1) {
+                        for (int t = 0; t < run; t++) {
+                            image[d + t] += columns[s + t];
+                        }
+                    } else {
+                        for (int t = 0; t < run; t++) {
+                            image[d + t * stride] += columns[s + t];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first {@code ox} with {@code ox*stride + xShift >= 0}, at most {@code outW}. */
+    private static int firstInside(int xShift, int stride, int outW) {
+        return xShift >= 0 ? 0 : Math.min(outW, (-xShift + stride - 1) / stride);
+    }
+
+    /** One past the last {@code ox} with {@code ox*stride + xShift < width}, at least {@code oxLo}. */
+    private static int endInside(int xShift, int stride, int width, int outW, int oxLo) {
+        int room = width - xShift;
+        int end = room <= 0 ? 0 : Math.min(outW, (room + stride - 1) / stride);
+        return Math.max(oxLo, end);
+    }
+
+    /** {@code dst[j][i][k] = src[i][j][k]} for a {@code (a, b, c)} tensor; tasks own runs of dst. */
+    static void swapLeadingAxes(int a, int b, int c, float[] src, int so, float[] dst, int dOff) {
+        int grain = Math.max(1, ElementwiseOps.GRAIN / Math.max(1, c));
+        Parallel.forRange(a * b, grain, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int j = t / a;
+                int i = t - j * a;
+                int s = so + (i * b + j) * c;
+                int d = dOff + t * c;
+                for (int k = 0; k < c; k++) {
+                    dst[d + k] = src[s + k];
+                }
+            }
+        });
+    }
+}

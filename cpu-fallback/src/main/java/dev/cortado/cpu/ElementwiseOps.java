@@ -1,0 +1,195 @@
+package dev.cortado.cpu;
+
+import dev.cortado.backend.BinaryOp;
+import dev.cortado.backend.UnaryOp;
+import java.util.Arrays;
+
+/**
+ * Element-wise loops: fill, copy, map, affine, zip and axpby. Every op picks its loop once per range (never per
+ * element) and runs a plain counted loop over contiguous floats, which C2 turns into SIMD code.
+ */
+final class ElementwiseOps {
+    /** Floats per task for loops of a few cycles per element: below this, scheduling costs more than it saves. */
+    static final int GRAIN = 1 << 15;
+    /** Floats per task for loops that call exp, log or tanh per element. */
+    static final int TRANSCENDENTAL_GRAIN = 1 << 12;
+    /** Floats per task for pure memory traffic (fill, copy). */
+    private static final int MEMORY_GRAIN = 1 << 17;
+
+    private ElementwiseOps() {
+    }
+
+    static void fill(float[] y, int yo, int n, float value) {
+        Parallel.forRange(n, MEMORY_GRAIN, (from, to) -> Arrays.fill(y, yo + from, yo + to, value));
+    }
+
+    static void copy(float[] x, int xo, float[] y, int yo, int n) {
+        if (x == y && xo != yo && Math.abs(xo - yo) < n) {
+            // Overlapping ranges: one arraycopy moves them as if through a temporary; chunks would race.
+            System.arraycopy(x, xo, y, yo, n);
+            return;
+        }
+        Parallel.forRange(n, MEMORY_GRAIN, (from, to) -> System.arraycopy(x, xo + from, y, yo + from, to - from));
+    }
+
+    static void map(UnaryOp op, float[] x, int xo, float[] y, int yo, int n) {
+        int grain = op == UnaryOp.EXP || op == UnaryOp.LOG ? TRANSCENDENTAL_GRAIN : GRAIN;
+        Parallel.forRange(n, grain, (from, to) -> mapRun(op, x, xo + from, y, yo + from, to - from));
+    }
+
+    private static void mapRun(UnaryOp op, float[] x, int xo, float[] y, int yo, int n) {
+        switch (op) {
+            case SQUARE -> {
+                for (int i = 0; i < n; i++) {
+                    float v = x[xo + i];
+                    y[yo + i] = v * v;
+                }
+            }
+            case SQRT -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = (float) Math.sqrt(x[xo + i]);
+                }
+            }
+            case RSQRT -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = 1f / (float) Math.sqrt(x[xo + i]);
+                }
+            }
+            case EXP -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = (float) Math.exp(x[xo + i]);
+                }
+            }
+            case LOG -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = (float) Math.log(x[xo + i]);
+                }
+            }
+            case NEG -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = -x[xo + i];
+                }
+            }
+            case ABS -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = Math.abs(x[xo + i]);
+                }
+            }
+            case RECIPROCAL -> {
+                for (int i = 0; i < n; i++) {
+                    y[yo + i] = 1f / x[xo + i];
+                }
+            }
+        }
+    }
+
+    static void affine(float scale, float[] x, int xo, float shift, float[] y, int yo, int n) {
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                y[yo + i] = scale * x[xo + i] + shift;
+            }
+        });
+    }
+
+    static void axpby(float alpha, float[] x, int xo, float beta, float[] y, int yo, int n) {
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+            if (beta == 0f) {
+                for (int i = from; i < to; i++) {
+                    y[yo + i] = alpha * x[xo + i];
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    y[yo + i] = alpha * x[xo + i] + beta * y[yo + i];
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code out[i] = op(a[i], b[(i / bInner) % bSize])}. A range splits into runs where b is either one value
+     * (length {@code bInner}, or all of it when b has one element) or contiguous alongside a ({@code bInner = 1},
+     * up to a row of b); each run is one vectorizable loop.
+     */
+    static void zip(BinaryOp op, float[] a, int ao, int n, float[] b, int bo, int bSize, int bInner, float[] out,
+                    int oo) {
+        Parallel.forRange(n, GRAIN, (from, to) -> {
+            if (bSize == 1) {
+                zipScalar(op, a, ao + from, b[bo], out, oo + from, to - from);
+            } else if (bInner == 1) {
+                for (int i = from; i < to; ) {
+                    int j = i % bSize;
+                    int run = Math.min(bSize - j, to - i);
+                    zipVector(op, a, ao + i, b, bo + j, out, oo + i, run);
+                    i += run;
+                }
+            } else {
+                for (int i = from; i < to; ) {
+                    int block = i / bInner;
+                    int run = (int) Math.min((long) (block + 1) * bInner, to) - i;
+                    zipScalar(op, a, ao + i, b[bo + block % bSize], out, oo + i, run);
+                    i += run;
+                }
+            }
+        });
+    }
+
+    private static void zipVector(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] + b[bo + i];
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] - b[bo + i];
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] * b[bo + i];
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] / b[bo + i];
+                }
+            }
+            case EQUAL -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] == b[bo + i] ? 1f : 0f;
+                }
+            }
+        }
+    }
+
+    private static void zipScalar(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] + b;
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] - b;
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] * b;
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] / b;
+                }
+            }
+            case EQUAL -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = a[ao + i] == b ? 1f : 0f;
+                }
+            }
+        }
+    }
+}

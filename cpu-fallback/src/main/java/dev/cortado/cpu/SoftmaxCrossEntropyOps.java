@@ -1,0 +1,65 @@
+package dev.cortado.cpu;
+
+/**
+ * Fused softmax cross-entropy, parallel over rows. The forward pass subtracts each row's maximum before
+ * exponentiating and takes the loss as a log-sum-exp, so large logits neither overflow nor lose the loss.
+ */
+final class SoftmaxCrossEntropyOps {
+    private SoftmaxCrossEntropyOps() {
+    }
+
+    /** Requires every label to be a whole number in {@code [0, classes)}; checked before any task starts. */
+    static void checkLabels(String op, float[] labels, int lo, int rows, int classes) {
+        for (int r = 0; r < rows; r++) {
+            float label = labels[lo + r];
+            if (!(label >= 0 && label < classes && label == (int) label)) {
+                throw new IllegalArgumentException(op + ": label " + label + " of row " + r
+                        + " is not a class index in [0, " + classes + ")");
+            }
+        }
+    }
+
+    static void forward(float[] logits, int xo, float[] labels, int lo, int rows, int classes, float[] probs,
+                        int po, float[] rowLoss, int ro) {
+        int grain = Math.max(1, ElementwiseOps.TRANSCENDENTAL_GRAIN / classes);
+        Parallel.forRange(rows, grain, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int x = xo + r * classes;
+                int p = po + r * classes;
+                float max = logits[x];
+                for (int c = 1; c < classes; c++) {
+                    max = Math.max(max, logits[x + c]);
+                }
+                double sum = 0;
+                for (int c = 0; c < classes; c++) {
+                    float e = (float) Math.exp(logits[x + c] - max);
+                    probs[p + c] = e;
+                    sum += e;
+                }
+                float inverse = (float) (1 / sum);
+                for (int c = 0; c < classes; c++) {
+                    probs[p + c] *= inverse;
+                }
+                int label = (int) labels[lo + r];
+                rowLoss[ro + r] = (float) (Math.log(sum) - (logits[x + label] - max));
+            }
+        });
+    }
+
+    static void backward(float[] probs, int po, float[] labels, int lo, int rows, int classes, float scale,
+                         float[] dLogits, int dOff) {
+        int grain = Math.max(1, ElementwiseOps.GRAIN / classes);
+        Parallel.forRange(rows, grain, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int p = po + r * classes;
+                int d = dOff + r * classes;
+                int label = (int) labels[lo + r];
+                float atLabel = probs[p + label]; // read before the loop: dLogits may be probs
+                for (int c = 0; c < classes; c++) {
+                    dLogits[d + c] = scale * probs[p + c];
+                }
+                dLogits[d + label] = scale * (atLabel - 1f);
+            }
+        });
+    }
+}

@@ -1,0 +1,211 @@
+package dev.cortado.data;
+
+import dev.cortado.tensor.Shape;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Serves one epoch of a {@link SampleSource} as batches, prepared ahead on a background daemon thread so that the
+ * consumer does not wait for copying.
+ *
+ * <p>The epoch visits the samples in the {@link SampleOrder} given, {@code batchSize} at a time; the last batch
+ * holds the remainder when the batch size does not divide the number of samples (nothing is dropped). A loader
+ * can start at any batch index: batch {@code k} holds the same samples whether the epoch started at 0 or at
+ * {@code k}, so a run resumes mid-epoch in the same order.
+ *
+ * <p>Buffers: the loader owns a ring of {@link #PREFETCH}{@code + 1} batches, allocated once; the producer fills
+ * a batch only after the consumer has handed it back, so serving batches allocates no arrays. The rule for the
+ * consumer: <b>a batch is valid until the next call to {@link #next()} or {@link #close()}</b>, which hand it
+ * back (see {@link Batch}). While the consumer holds one batch, up to {@link #PREFETCH} others are prepared.
+ *
+ * <p>An exception in the producer is thrown from {@link #next()} as a {@link BatchProducerException} once the
+ * batches before it have been served. {@link #close()} stops the producer and waits for it to end; always close
+ * a loader (try-with-resources), also when stopping before the end of the epoch. A loader is used from one
+ * consumer thread.
+ */
+public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
+    /** Number of batches prepared ahead of the one the consumer holds. */
+    public static final int PREFETCH = 2;
+    /** Names of producer threads start with this. */
+    static final String THREAD_NAME_PREFIX = "cortado-batch-loader-";
+
+    private static final AtomicLong THREADS = new AtomicLong();
+
+    private final SampleSource source;
+    private final int batchSize;
+    private final int batchCount;
+    private final int startBatch;
+    private final int[] order;
+    private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(PREFETCH + 1);
+    /** Filled batches in epoch order, then {@link #failed} if the producer failed; never blocks the producer. */
+    private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(PREFETCH + 2);
+    private final Batch failed;
+    private final Thread producer;
+
+    // Written by the producer before it queues {@link #failed}, read by the consumer after taking it.
+    private Throwable failure;
+    private int failedBatch;
+
+    // Consumer state.
+    private int nextBatch;
+    private Batch held;
+    private boolean closed;
+    private BatchProducerException producerFailure;
+
+    private BatchLoader(SampleSource source, int batchSize, SampleOrder order, int startBatch) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        this.source = source;
+        this.batchSize = batchSize;
+        this.batchCount = batchCount(source.count(), batchSize);
+        if (startBatch < 0 || startBatch > batchCount) {
+            throw new IllegalArgumentException("start batch " + startBatch + " is outside 0.." + batchCount + " ("
+                    + source.count() + " samples in batches of " + batchSize + ")");
+        }
+        this.startBatch = startBatch;
+        this.nextBatch = startBatch;
+        this.order = order.indices(source.count());
+        Shape sampleShape = source.sampleShape();
+        int capacity = Math.min(batchSize, source.count());
+        for (int i = 0; i <= PREFETCH; i++) {
+            free.add(new Batch(this, sampleShape, capacity));
+        }
+        this.failed = new Batch(this, sampleShape, 0);
+        this.producer = new Thread(this::produce, THREAD_NAME_PREFIX + THREADS.incrementAndGet());
+        producer.setDaemon(true);
+    }
+
+    /** Starts serving the epoch from its first batch. */
+    public static BatchLoader open(SampleSource source, int batchSize, SampleOrder order) {
+        return open(source, batchSize, order, 0);
+    }
+
+    /** Starts serving the epoch from batch {@code startBatch} (0 to {@link #batchCount(int, int)}). */
+    public static BatchLoader open(SampleSource source, int batchSize, SampleOrder order, int startBatch) {
+        BatchLoader loader = new BatchLoader(source, batchSize, order, startBatch);
+        loader.producer.start();
+        return loader;
+    }
+
+    /** Number of batches in an epoch of {@code samples}, the last one possibly partial. */
+    public static int batchCount(int samples, int batchSize) {
+        return (int) ((samples + (long) batchSize - 1) / batchSize);
+    }
+
+    /** Number of batches in the whole epoch, including those before the start batch. */
+    public int batchCount() {
+        return batchCount;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Whether batches remain to be served; false once closed. */
+    @Override
+    public boolean hasNext() {
+        return !closed && nextBatch < batchCount;
+    }
+
+    /**
+     * Hands back the batch returned by the previous call and returns the next one, waiting if it is not ready.
+     *
+     * @throws BatchProducerException if the producer failed while preparing this batch
+     * @throws NoSuchElementException after the last batch
+     * @throws IllegalStateException after {@link #close()}, or when the calling thread is interrupted while
+     *     waiting (its interrupt status is kept)
+     */
+    @Override
+    public Batch next() {
+        if (closed) {
+            throw new IllegalStateException("this batch loader is closed");
+        }
+        if (nextBatch >= batchCount) {
+            throw new NoSuchElementException("all " + batchCount + " batches of this epoch have been served");
+        }
+        if (producerFailure != null) {
+            throw producerFailure;
+        }
+        handBack();
+        Batch batch;
+        try {
+            batch = ready.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for batch " + nextBatch, e);
+        }
+        if (batch == failed) {
+            producerFailure = new BatchProducerException("the batch producer failed while preparing batch "
+                    + failedBatch + " of " + batchCount + ": " + failure, failure);
+            throw producerFailure;
+        }
+        held = batch;
+        nextBatch++;
+        return batch;
+    }
+
+    /** Hands back the held batch, stops the producer and waits for its thread to end. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        held = null;
+        producer.interrupt();
+        boolean interrupted = false;
+        while (producer.isAlive()) {
+            try {
+                producer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether {@code batch} is the one the consumer holds now. */
+    boolean holds(Batch batch) {
+        return held == batch;
+    }
+
+    private void handBack() {
+        if (held != null) {
+            // Never blocks: the ring has PREFETCH + 1 batches and the free queue as many places.
+            free.add(held);
+            held = null;
+        }
+    }
+
+    private void produce() {
+        int batchIndex = startBatch;
+        try {
+            int sampleSize = source.sampleSize();
+            int samples = source.count();
+            for (; batchIndex < batchCount; batchIndex++) {
+                Batch batch = free.take();
+                int first = batchIndex * batchSize;
+                int count = Math.min(batchSize, samples - first);
+                for (int i = 0; i < count; i++) {
+                    int sample = order[first + i];
+                    source.copyInputs(sample, batch.inputs, i * sampleSize);
+                    batch.labels[i] = source.label(sample);
+                }
+                batch.filled(batchIndex, count);
+                ready.put(batch);
+            }
+        } catch (InterruptedException e) {
+            // close() asked the producer to stop.
+        } catch (Throwable t) {
+            failure = t;
+            failedBatch = batchIndex;
+            ready.add(failed);
+        }
+    }
+}

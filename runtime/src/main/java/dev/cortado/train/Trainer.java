@@ -1,0 +1,185 @@
+package dev.cortado.train;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.BinaryOp;
+import dev.cortado.data.Batch;
+import dev.cortado.data.BatchLoader;
+import dev.cortado.data.Dataset;
+import dev.cortado.data.SampleOrder;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.TensorSlot;
+import dev.cortado.nn.loss.Loss;
+import dev.cortado.optim.LrSchedule;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs training steps, epochs and evaluations of a classifier on one backend. A step uploads the batch, runs
+ * forward, loss, backward and the optimizer update on the device, and downloads two floats: the loss and the
+ * number of correct predictions. Batches are shuffled from the seed and the epoch, so an epoch can be resumed
+ * at any batch with the same order.
+ */
+public final class Trainer implements AutoCloseable {
+    private final Backend backend;
+    private final Layer model;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final int batchSize;
+    private final long seed;
+    private final TensorSlot inputs = new TensorSlot();
+    private final TensorSlot labels = new TensorSlot();
+    private final TensorSlot hits = new TensorSlot();
+    private final TensorSlot stats = new TensorSlot();
+    private final float[] hostStats = new float[2];
+
+    /**
+     * @param backend the device everything runs on; model, loss and optimizer must live there
+     * @param batchSize samples per step
+     * @param seed the run's seed, which fixes the order of batches in every epoch
+     */
+    public Trainer(Backend backend, Layer model, Loss loss, Optimizer optimizer, LrSchedule schedule,
+                   int batchSize, long seed) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        this.backend = backend;
+        this.model = model;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.schedule = schedule;
+        this.batchSize = batchSize;
+        this.seed = seed;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** Batches per epoch of a dataset at this trainer's batch size. */
+    public int batchesPerEpoch(Dataset data) {
+        return BatchLoader.batchCount(data.count(), batchSize);
+    }
+
+    /**
+     * Trains on the batches of {@code epoch} from {@code startBatch} on. After every step the listener is told
+     * and {@code stop} is asked; when it answers true the epoch ends early, between two steps. When the epoch
+     * completes and {@code test} is not null, the model is evaluated on it.
+     *
+     * @throws NonFiniteLossException when a step's loss is NaN or infinite
+     */
+    public EpochResult trainEpoch(Dataset train, int epoch, int startBatch, Dataset test,
+                                  TrainingListener listener, BooleanSupplier stop) {
+        int batches = batchesPerEpoch(train);
+        double lossSum = 0;
+        long correct = 0;
+        long samples = 0;
+        long start = System.nanoTime();
+        boolean complete = true;
+        try (BatchLoader loader = BatchLoader.open(train, batchSize, SampleOrder.shuffled(seed, epoch),
+                startBatch)) {
+            while (loader.hasNext()) {
+                Batch batch = loader.next();
+                StepResult result = step(batch);
+                if (!Float.isFinite(result.loss())) {
+                    throw new NonFiniteLossException(result.step(), epoch, batch.index(), result.loss());
+                }
+                lossSum += (double) result.loss() * result.count();
+                correct += result.correct();
+                samples += result.count();
+                double seconds = (System.nanoTime() - start) / 1e9;
+                listener.onStep(epoch, batch.index(), batches, result, samples / Math.max(seconds, 1e-9));
+                if (loader.hasNext() && stop.getAsBoolean()) {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation evaluation = complete && test != null ? evaluate(test) : null;
+        EpochResult result = new EpochResult(epoch, samples == 0 ? 0 : lossSum / samples,
+                samples == 0 ? 0 : (double) correct / samples, samples, seconds, complete, evaluation);
+        listener.onEpoch(result);
+        return result;
+    }
+
+    /** One optimizer step on a batch. */
+    public StepResult step(Batch batch) {
+        long step = optimizer.steps();
+        float lr = schedule.at(step);
+        Tensor x = upload(inputs, batch.inputShape(), batch.inputs());
+        Tensor y = upload(labels, Shape.of(batch.count()), batch.labels());
+        Tensor output = model.forward(x, Mode.TRAIN);
+        Tensor lossValue = loss.forward(output, y);
+        Tensor stepStats = countCorrect(output, y, lossValue);
+        model.backward(loss.backward(), false);
+        optimizer.step(lr);
+        backend.download(stepStats, hostStats, 0);
+        return new StepResult(step, hostStats[0], Math.round(hostStats[1]), batch.count(), lr);
+    }
+
+    /**
+     * Mean loss, accuracy and confusion matrix of the model on a dataset, in evaluation mode, in index order.
+     */
+    public Evaluation evaluate(Dataset data) {
+        int classes = data.classes();
+        int[][] confusion = new int[classes][classes];
+        double lossSum = 0;
+        int correct = 0;
+        float[] predicted = new float[batchSize];
+        try (BatchLoader loader = BatchLoader.open(data, batchSize, SampleOrder.sequential());
+             TensorSlot predictions = new TensorSlot()) {
+            while (loader.hasNext()) {
+                Batch batch = loader.next();
+                int n = batch.count();
+                Tensor x = upload(inputs, batch.inputShape(), batch.inputs());
+                Tensor y = upload(labels, Shape.of(n), batch.labels());
+                Tensor output = model.forward(x, Mode.EVAL);
+                lossSum += (double) loss.forward(output, y).item() * n;
+                Tensor p = predictions.get(backend, Shape.of(n));
+                backend.argmax(output, n, output.shape().dim(1), p);
+                backend.download(p, predicted, 0);
+                float[] truth = batch.labels();
+                for (int i = 0; i < n; i++) {
+                    int label = (int) truth[i];
+                    int guess = (int) predicted[i];
+                    confusion[label][guess]++;
+                    if (label == guess) {
+                        correct++;
+                    }
+                }
+            }
+        }
+        return new Evaluation(data.count() == 0 ? 0 : lossSum / data.count(), correct, data.count(), confusion);
+    }
+
+    private Tensor upload(TensorSlot slot, Shape shape, float[] host) {
+        Tensor t = slot.get(backend, shape);
+        backend.upload(host, 0, t);
+        return t;
+    }
+
+    /** Writes [loss, number of correct predictions] into a two-float device tensor. */
+    private Tensor countCorrect(Tensor output, Tensor y, Tensor lossValue) {
+        int n = output.shape().dim(0);
+        Tensor correct = hits.get(backend, Shape.of(n));
+        backend.argmax(output, n, output.shape().dim(1), correct);
+        backend.zip(BinaryOp.EQUAL, correct, y, 1, correct);
+        Tensor both = stats.get(backend, Shape.of(2));
+        backend.copy(lossValue, both.slice(0, 1));
+        backend.sum(correct, 1, n, 1, 1f, 0f, both.slice(1, 2));
+        return both;
+    }
+
+    /** Releases the trainer's own device tensors (not the model, loss or optimizer). */
+    @Override
+    public void close() {
+        inputs.close();
+        labels.close();
+        hits.close();
+        stats.close();
+    }
+}
