@@ -5,8 +5,10 @@
  *
  * A work-group computes a TILE_M x TILE_N block of C. Per step it stages a TILE_K-deep slice of A and B in
  * local memory, then each work-item accumulates a WORK_M x WORK_N block of outputs in registers, at rows
- * tm + i*(TILE_M/WORK_M) and columns tn + j*(TILE_N/WORK_N), so neighbouring work-items touch neighbouring
- * columns. Launch: local size (TILE_N/WORK_N, TILE_M/WORK_M, 1), global size (ceil(n/TILE_N)*TILE_N/WORK_N,
+ * tm + i*(TILE_M/WORK_M). Its columns are interleaved, tn + j*(TILE_N/WORK_N), so that neighbouring work-items
+ * touch neighbouring columns (coalesced on GPUs); or, with WORK_N_CONTIGUOUS, adjacent, tn*WORK_N + j, so that
+ * one work-item's columns form a vector the compiler can use (CPU devices, where a work-item runs on one core
+ * and the compiler vectorizes within it). Launch: local size (TILE_N/WORK_N, TILE_M/WORK_M, 1), global size (ceil(n/TILE_N)*TILE_N/WORK_N,
  * ceil(m/TILE_M)*TILE_M/WORK_M, batch). Edges are handled by loading zeros and masking stores, so any m, n, k
  * work. The host picks the tile sizes per device and passes them with -D.
  */
@@ -26,6 +28,9 @@
 #ifndef WORK_N
 #define WORK_N 4
 #endif
+#ifndef WORK_N_CONTIGUOUS
+#define WORK_N_CONTIGUOUS 0
+#endif
 #ifndef TRANS_A
 #define TRANS_A 0
 #endif
@@ -41,6 +46,14 @@
 #define SLICE_B (TILE_N * TILE_K)
 #define LOADS_A ((SLICE_A + THREADS - 1) / THREADS)
 #define LOADS_B ((SLICE_B + THREADS - 1) / THREADS)
+/* Column j of work-item tn's block within the tile, and the s-th slice element that work-item tid stages. */
+#if WORK_N_CONTIGUOUS
+#define TILE_COLUMN(tn, j) ((tn) * WORK_N + (j))
+#define STAGED_ELEMENT(s, loads) (tid * (loads) + (s))
+#else
+#define TILE_COLUMN(tn, j) ((tn) + (j) * THREADS_N)
+#define STAGED_ELEMENT(s, loads) (tid + (s) * THREADS)
+#endif
 /* One float of padding per local row keeps column-wise tile writes off a single memory bank. */
 #define TILE_PAD 1
 
@@ -71,10 +84,11 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const float alph
     }
 
     for (int k0 = 0; k0 < k; k0 += TILE_K) {
-        /* Stage A: each work-item loads every THREADS-th element, walking the stored layout's fast axis. */
+        /* Stage A along the stored layout's fast axis: each work-item loads every THREADS-th element, or its own
+           run of LOADS_A elements (WORK_N_CONTIGUOUS, so one work-item's loads are adjacent). */
 #pragma unroll
         for (int s = 0; s < LOADS_A; s++) {
-            const int l = tid + s * THREADS;
+            const int l = STAGED_ELEMENT(s, LOADS_A);
             if (SLICE_A % THREADS != 0 && l >= SLICE_A) {
                 break;
             }
@@ -95,7 +109,7 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const float alph
         /* Stage B the same way. */
 #pragma unroll
         for (int s = 0; s < LOADS_B; s++) {
-            const int l = tid + s * THREADS;
+            const int l = STAGED_ELEMENT(s, LOADS_B);
             if (SLICE_B % THREADS != 0 && l >= SLICE_B) {
                 break;
             }
@@ -125,7 +139,7 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const float alph
             }
 #pragma unroll
             for (int j = 0; j < WORK_N; j++) {
-                bv[j] = tileB[kk][tn + j * THREADS_N];
+                bv[j] = tileB[kk][TILE_COLUMN(tn, j)];
             }
 #pragma unroll
             for (int i = 0; i < WORK_M; i++) {
@@ -143,7 +157,7 @@ __kernel void gemm_tiled(const int m, const int n, const int k, const float alph
         const int row = row0 + tm + i * THREADS_M;
 #pragma unroll
         for (int j = 0; j < WORK_N; j++) {
-            const int col = col0 + tn + j * THREADS_N;
+            const int col = col0 + TILE_COLUMN(tn, j);
             if (row < m && col < n) {
                 const float r = alpha * acc[i][j];
                 matC[row * n + col] = beta == 0.0f ? r : r + beta * matC[row * n + col];

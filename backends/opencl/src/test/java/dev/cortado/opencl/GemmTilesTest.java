@@ -47,15 +47,16 @@ class GemmTilesTest {
     @Test
     void noGpuEntryIsTheCpuEntry() {
         for (GemmTiles gpu : new GemmTiles[] {GemmTiles.NVIDIA_GPU, GemmTiles.AMD_GPU, GemmTiles.INTEL_GPU}) {
-            assertTrue(!gpu.equals(GemmTiles.CPU) && gpu.threads() >= 64, gpu.describe());
+            assertTrue(!gpu.equals(GemmTiles.CPU) && gpu.threads() >= 64 && !gpu.contiguousColumns(), gpu.describe());
         }
     }
 
     @Test
     void buildOptionsCarryEveryParameter() {
-        assertEquals("-DTILE_M=32 -DTILE_N=32 -DTILE_K=8 -DWORK_M=4 -DWORK_N=4 -DTRANS_A=1 -DTRANS_B=0",
+        assertEquals("-DTILE_M=32 -DTILE_N=32 -DTILE_K=8 -DWORK_M=4 -DWORK_N=4 -DWORK_N_CONTIGUOUS=0 -DTRANS_A=1 "
+                + "-DTRANS_B=0",
                 GemmTiles.SAFE.buildOptions(true, false));
-        assertThrows(IllegalArgumentException.class, () -> new GemmTiles("bad", 30, 32, 8, 4, 4));
+        assertThrows(IllegalArgumentException.class, () -> new GemmTiles("bad", 30, 32, 8, 4, 4, false));
     }
 
     @Test

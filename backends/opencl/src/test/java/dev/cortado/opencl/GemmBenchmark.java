@@ -1,0 +1,76 @@
+package dev.cortado.opencl;
+
+import dev.cortado.backend.GemmSpec;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * GFLOP/s of square SGEMM on opencl:0 with the tiled kernel and with CLBlast, in the same run, so the default
+ * {@link GemmChoice} can be checked on a device. A benchmark, not a test: surefire does not run it. Run with
+ * <pre>
+ * mvn -B -q -pl backends/opencl -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
+ *     -Dmdep.includeScope=test
+ * java -cp "$(cat backends/opencl/target/bench.classpath):backends/opencl/target/classes:backends/opencl/target/test-classes" \
+ *     dev.cortado.opencl.GemmBenchmark 256 512 1024 2048
+ * </pre>
+ * (the first command builds the reactor and writes the test class path). Each size is timed over at least
+ * {@link #MIN_SECONDS} after one untimed warm-up product (which also builds the kernels).
+ */
+public final class GemmBenchmark {
+    private static final double MIN_SECONDS = 2.0;
+    private static final int MIN_REPEATS = 3;
+
+    private GemmBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        List<Integer> sizes = args.length == 0 ? List.of(256, 512, 1024, 2048)
+                : Arrays.stream(args).map(Integer::parseInt).toList();
+        ProbedDevice device = OpenClProbe.probe(ClInventory.jocl(), GemmChoice.TILED).get(0);
+        if (!device.info().isAvailable()) {
+            System.out.println("opencl:0 is unavailable: " + device.info().reason());
+            return;
+        }
+        System.out.println("device: " + device.info().name() + " (" + device.info().details() + ")");
+        ProgramCache cache = new ProgramCache(ProgramCache.defaultDirectory());
+        for (GemmChoice choice : GemmChoice.values()) {
+            try (OpenClBackend backend = new OpenClBackend(device.device(), device.info(), choice, cache)) {
+                System.out.println(choice.word() + ": " + backend.info().details().get("gemm"));
+                for (int n : sizes) {
+                    System.out.printf(Locale.ROOT, "  n=%5d  %8.1f GFLOP/s%n", n, measure(backend, n));
+                }
+            }
+        }
+    }
+
+    /** GFLOP/s of C = A * B for n x n matrices. */
+    private static double measure(OpenClBackend backend, int n) {
+        Random random = new Random(n);
+        float[] host = new float[n * n];
+        for (int i = 0; i < host.length; i++) {
+            host[i] = random.nextFloat() - 0.5f;
+        }
+        GemmSpec spec = GemmSpec.of(false, false, n, n, n);
+        float[] one = new float[1];
+        try (Tensor a = backend.upload(Shape.of(n, n), host); Tensor b = backend.upload(Shape.of(n, n), host);
+             Tensor c = backend.allocate(Shape.of(n, n))) {
+            Tensor corner = c.reshape(Shape.of(n * n)).slice(0, 1);
+            backend.gemm(spec, a, b, c);
+            backend.download(corner, one, 0);
+            int repeats = 0;
+            long start = System.nanoTime();
+            long elapsed;
+            do {
+                backend.gemm(spec, a, b, c);
+                backend.download(corner, one, 0);
+                repeats++;
+                elapsed = System.nanoTime() - start;
+            } while (repeats < MIN_REPEATS || elapsed < MIN_SECONDS * 1e9);
+            return spec.flops() * repeats / elapsed;
+        }
+    }
+}
