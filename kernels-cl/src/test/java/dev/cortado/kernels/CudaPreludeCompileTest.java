@@ -85,6 +85,8 @@ class CudaPreludeCompileTest {
         }
         all.add(Arguments.of("gemm.cl", List.of("-DTILE_M=128", "-DTILE_N=128", "-DTILE_K=16", "-DWORK_M=8",
                 "-DWORK_N=8")));
+        all.add(Arguments.of("gemm.cl", List.of("-DTILE_M=64", "-DTILE_N=64", "-DTILE_K=16", "-DWORK_M=8",
+                "-DWORK_N=16", "-DWORK_N_CONTIGUOUS=1")));
         return all.stream();
     }
 

@@ -77,15 +77,24 @@ final class Launcher {
 
         /** Enqueues with explicit sizes (global a multiple of local in every dimension). */
         void run(long[] global, long[] local) {
-            try {
-                clEnqueueNDRangeKernel(queue, kernel.handle(), global.length, null, global, local, 0, null, null);
-            } catch (CLException e) {
-                if (ClAllocator.isOutOfMemory(e)) {
-                    throw new OutOfDeviceMemoryException("kernel " + kernel.name() + " ran out of memory on "
-                            + deviceName + ": " + e.getMessage(), e);
-                }
-                throw e;
+            enqueue("kernel " + kernel.name(), () -> clEnqueueNDRangeKernel(queue, kernel.handle(), global.length,
+                    null, global, local, 0, null, null));
+        }
+    }
+
+    /**
+     * Runs one enqueue call. Drivers often allocate buffers lazily, at the first command that uses them, so
+     * exhausted device memory can surface here; it becomes {@link OutOfDeviceMemoryException}.
+     */
+    void enqueue(String what, Runnable command) {
+        try {
+            command.run();
+        } catch (CLException e) {
+            if (ClAllocator.isOutOfMemory(e)) {
+                throw new OutOfDeviceMemoryException(what + " ran out of memory on " + deviceName + ": "
+                        + e.getMessage(), e);
             }
+            throw e;
         }
     }
 

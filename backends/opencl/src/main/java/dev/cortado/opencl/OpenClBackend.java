@@ -72,7 +72,7 @@ public final class OpenClBackend implements Backend {
         this.programs = new Programs(context, device, cache, objects);
         this.launcher = new Launcher(this, queue, device.name());
         this.reduceGroup = Integer.highestOneBit((int) Math.min(Launcher.GROUP_SIZE, device.maxWorkGroupSize()));
-        TiledGemm tiled = new TiledGemm(programs, launcher, device);
+        TiledGemm tiled = new TiledGemm(programs, launcher, device, GemmTiles.forDevice(device));
         String gemmNote = null;
         GemmEngine chosen = tiled;
         if (gemmChoice == GemmChoice.CLBLAST) {
@@ -111,6 +111,15 @@ public final class OpenClBackend implements Backend {
         return programs;
     }
 
+    /** The kernel launcher, for tests that run an engine with other tiles. */
+    Launcher launcher() {
+        return launcher;
+    }
+
+    ClDevice device() {
+        return device;
+    }
+
     /** OpenCL objects this backend holds now, by kind; empty after {@link #close()}. */
     Map<ClObjects.Kind, Long> liveObjects() {
         return objects.live();
@@ -144,8 +153,9 @@ public final class OpenClBackend implements Backend {
             return;
         }
         ByteBuffer host = staging.stage(src, srcOffset, count);
-        clEnqueueWriteBuffer(queue, launcher.bufferOf(dst).mem(), false, dst.offset() * 4, count * 4L,
-                Pointer.to(host), 0, null, null);
+        ClBuffer buffer = launcher.bufferOf(dst);
+        launcher.enqueue("upload", () -> clEnqueueWriteBuffer(queue, buffer.mem(), false, dst.offset() * 4,
+                count * 4L, Pointer.to(host), 0, null, null));
         if (staging.overLimit()) {
             clFinish(queue);
             staging.releaseAll();
@@ -160,12 +170,15 @@ public final class OpenClBackend implements Backend {
             throw new IllegalArgumentException("download: " + count + " floats to offset " + dstOffset
                     + " do not fit in a destination array of " + dst.length);
         }
-        if (count == 0) {
-            clFinish(queue);
-        } else {
-            clEnqueueReadBuffer(queue, launcher.bufferOf(src).mem(), true, src.offset() * 4, count * 4L,
-                    Pointer.to(dst).withByteOffset(dstOffset * 4L), 0, null, null);
-        }
+        ClBuffer buffer = launcher.bufferOf(src);
+        launcher.enqueue("download", () -> {
+            if (count == 0) {
+                clFinish(queue);
+            } else {
+                clEnqueueReadBuffer(queue, buffer.mem(), true, src.offset() * 4, count * 4L,
+                        Pointer.to(dst).withByteOffset(dstOffset * 4L), 0, null, null);
+            }
+        });
         staging.releaseAll();
     }
 
@@ -178,8 +191,8 @@ public final class OpenClBackend implements Backend {
         if (src.size() == 0 || (from == to && src.offset() == dst.offset())) {
             return;
         }
-        clEnqueueCopyBuffer(queue, from.mem(), to.mem(), src.offset() * 4, dst.offset() * 4, src.size() * 4, 0,
-                null, null);
+        launcher.enqueue("copy", () -> clEnqueueCopyBuffer(queue, from.mem(), to.mem(), src.offset() * 4,
+                dst.offset() * 4, src.size() * 4, 0, null, null));
     }
 
     @Override

@@ -14,11 +14,11 @@ final class TiledGemm implements GemmEngine {
     private final ClDevice device;
     private GemmTiles tiles;
 
-    TiledGemm(Programs programs, Launcher launcher, ClDevice device) {
+    TiledGemm(Programs programs, Launcher launcher, ClDevice device, GemmTiles tiles) {
         this.programs = programs;
         this.launcher = launcher;
         this.device = device;
-        this.tiles = GemmTiles.forDevice(device);
+        this.tiles = tiles;
     }
 
     @Override
