@@ -152,8 +152,14 @@ public final class OpenClBackend implements Backend {
         if (count == 0) {
             return;
         }
-        ByteBuffer host = staging.stage(src, srcOffset, count);
         ClBuffer buffer = launcher.bufferOf(dst);
+        if (count > StagingBuffers.MAX_STAGED_FLOATS) {
+            // Too large for one direct buffer: write straight from the array, which must wait for the copy.
+            launcher.enqueue("upload", () -> clEnqueueWriteBuffer(queue, buffer.mem(), true, dst.offset() * 4,
+                    count * 4L, Pointer.to(src).withByteOffset(srcOffset * 4L), 0, null, null));
+            return;
+        }
+        ByteBuffer host = staging.stage(src, srcOffset, count);
         launcher.enqueue("upload", () -> clEnqueueWriteBuffer(queue, buffer.mem(), false, dst.offset() * 4,
                 count * 4L, Pointer.to(host), 0, null, null));
         if (staging.overLimit()) {

@@ -12,11 +12,16 @@ import java.util.List;
  */
 final class StagingBuffers {
     static final long LIMIT_BYTES = 256L << 20;
+    /** The largest upload staged; a direct buffer holds at most 2 GiB. */
+    static final int MAX_STAGED_FLOATS = 1 << 28;
 
     private final List<ByteBuffer> pending = new ArrayList<>();
     private long pendingBytes;
 
-    /** A direct native-order copy of {@code count} floats of {@code src} from {@code offset}, kept until released. */
+    /**
+     * A direct native-order copy of {@code count} (at most {@link #MAX_STAGED_FLOATS}) floats of {@code src} from
+     * {@code offset}, kept until released.
+     */
     ByteBuffer stage(float[] src, int offset, int count) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
         buffer.asFloatBuffer().put(src, offset, count);
