@@ -95,7 +95,7 @@ class OpenClReductionTest extends OpenClFixture {
             for (int c = 0; c < cols; c++) {
                 int at = r * cols + c;
                 probs[at] = (float) (Math.exp(logits[at] - max) / total);
-                grad[at] = (float) (scale * (probs[at] - (c == (int) labels[r] ? 1 : 0)));
+                grad[at] = scale * (probs[at] - (c == (int) labels[r] ? 1 : 0));
             }
             loss[r] = (float) (Math.log(total) - (logits[r * cols + (int) labels[r]] - max));
         }
