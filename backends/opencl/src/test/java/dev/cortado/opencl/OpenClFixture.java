@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -24,10 +26,27 @@ abstract class OpenClFixture {
     protected final Random random = new Random(20261129);
     private Path cache;
 
+    private String unavailable;
+
+    /** Opens the device once; when it is missing, every test is aborted (reported as skipped) with the reason. */
     @BeforeAll
     void openBackend() throws IOException {
+        ProbedDevice device = OpenClTestDevice.first();
+        if (!device.info().isAvailable()) {
+            unavailable = device.info().reason();
+            System.out.println("skipping " + getClass().getSimpleName() + ": " + OpenClTestDevice.DEVICE
+                    + " is unavailable: " + unavailable);
+            return;
+        }
         cache = Files.createTempDirectory("cortado-cl-cache");
-        backend = OpenClTestDevice.open(cache, gemmChoice());
+        backend = OpenClTestDevice.open(device, cache, gemmChoice());
+    }
+
+    @BeforeEach
+    void requireBackend() {
+        if (backend == null) {
+            Assumptions.abort(OpenClTestDevice.DEVICE + " is unavailable: " + unavailable);
+        }
     }
 
     /** The GEMM engine the backend under test uses. */

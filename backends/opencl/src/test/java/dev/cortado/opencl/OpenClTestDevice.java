@@ -13,10 +13,15 @@ final class OpenClTestDevice {
     private OpenClTestDevice() {
     }
 
+    /** The probe's entry for opencl:0, available or not. */
+    static ProbedDevice first() {
+        List<ProbedDevice> probed = OpenClProbe.probe(ClInventory.jocl(), GemmChoice.TILED);
+        return probed.get(0);
+    }
+
     /** The probe's entry for opencl:0; skips the calling test, printing why, when it is unavailable. */
     static ProbedDevice require() {
-        List<ProbedDevice> probed = OpenClProbe.probe(ClInventory.jocl(), GemmChoice.TILED);
-        ProbedDevice first = probed.get(0);
+        ProbedDevice first = first();
         if (!first.info().isAvailable()) {
             System.out.println("skipping OpenCL test: " + DEVICE + " is unavailable: " + first.info().reason());
         }
@@ -29,7 +34,10 @@ final class OpenClTestDevice {
     }
 
     static OpenClBackend open(Path cacheDirectory, GemmChoice gemm) {
-        ProbedDevice d = require();
+        return open(require(), cacheDirectory, gemm);
+    }
+
+    static OpenClBackend open(ProbedDevice d, Path cacheDirectory, GemmChoice gemm) {
         return new OpenClBackend(d.device(), d.info(), gemm, new ProgramCache(cacheDirectory));
     }
 }
