@@ -21,11 +21,11 @@ class GemmTableEntriesTest extends OpenClFixture {
     @MethodSource("tableEntries")
     void everyTableEntryIsCorrect(GemmTiles tiles) {
         TiledGemm engine = new TiledGemm(backend.programs(), backend.launcher(), backend.device(), tiles);
+        // Two transpose combinations only: each one is a separate build, and a CPU driver takes seconds for the
+        // larger entries. The other two combinations are covered by OpenClGemmTest with this device's entry.
         GemmSpec[] specs = {
             GemmSpec.of(false, false, 131, 67, 45).scaled(1f, 0f),
-            GemmSpec.of(true, true, 3, 257, 129).scaled(0.5f, 2f),
-            GemmSpec.of(true, false, 64, 128, 16).batched(2, 64 * 16, 0, 64 * 128 + 1),
-            GemmSpec.of(false, true, 1, 1, 300)};
+            GemmSpec.of(true, true, 3, 257, 129).scaled(0.5f, 2f).batched(2, 3 * 129 + 1, 0, 3 * 257 + 2)};
         for (GemmSpec spec : specs) {
             float[] a = randoms(Math.toIntExact(spec.extentA()));
             float[] b = randoms(Math.toIntExact(spec.extentB()));
