@@ -29,6 +29,9 @@ final class DataOption {
             + ", else a small bundled sample.")
     Path data;
 
+    /** Where to look when --data is not given; tests point it elsewhere. */
+    Path defaultDir = DEBIAN_FASHION_MNIST;
+
     /**
      * The directory to read, extracting the bundled sample when needed and printing a note to {@code err} then.
      */
@@ -36,17 +39,17 @@ final class DataOption {
         if (data != null) {
             return data;
         }
-        if (Files.isDirectory(DEBIAN_FASHION_MNIST)) {
-            return DEBIAN_FASHION_MNIST;
+        if (Files.isDirectory(defaultDir)) {
+            return defaultDir;
         }
-        err.println("cortado: note: " + DEBIAN_FASHION_MNIST + " not found, using " + SAMPLE_DESCRIPTION
+        err.println("cortado: note: " + defaultDir + " not found, using " + SAMPLE_DESCRIPTION
                 + "; for the full set: apt-get install dataset-fashion-mnist");
         return extractSample();
     }
 
     /** A human-readable name of what {@link #resolve} returned. */
     String describe(Path resolved) {
-        return data == null && !resolved.equals(DEBIAN_FASHION_MNIST) ? SAMPLE_DESCRIPTION : resolved.toString();
+        return data == null && !resolved.equals(defaultDir) ? SAMPLE_DESCRIPTION : resolved.toString();
     }
 
     /**
