@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Finite-difference checks of the input gradient and every parameter gradient of every layer and loss, and of a
  * small LeNet-like model, on the device a backend module names. See {@link GradientChecker} for the method.
  */
-public abstract class GradientCheckSuite extends DeviceTestBase {
+public abstract class GradientCheckSuite extends BackendSuiteSupport {
 
     private GradientChecker checker(long seed) {
         return new GradientChecker(backend(), seed);

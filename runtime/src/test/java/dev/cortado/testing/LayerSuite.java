@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * how they fail: shape errors, backward without forward. Also that a training step in steady state allocates
  * nothing. Gradients are checked by {@link GradientCheckSuite}.
  */
-public abstract class LayerSuite extends DeviceTestBase {
+public abstract class LayerSuite extends BackendSuiteSupport {
     private final SplittableRandom random = new SplittableRandom(2024);
 
     private float[] uniform(int n, double low, double high) {
