@@ -3,6 +3,7 @@ package dev.cortado.cli;
 import dev.cortado.train.EpochResult;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -33,8 +34,9 @@ final class BarProgress implements ProgressView {
             barEpoch = epoch;
         }
         bar.stepTo(batch + 1L);
-        bar.setExtraMessage("loss " + Format.loss(loss) + " acc " + Format.percent(accuracy) + " "
-                + Format.rate(imagesPerSecond) + " img/s");
+        // Short, so that the bar keeps some width on an 80-column terminal.
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f acc %.1f%% %s img/s", loss, 100 * accuracy,
+                Format.rate(imagesPerSecond)));
     }
 
     @Override
