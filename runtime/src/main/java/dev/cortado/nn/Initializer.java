@@ -10,11 +10,12 @@ import dev.cortado.tensor.Tensor;
  * same initial model on every device. Each tensor drawn gets its own stream, in the order layers ask.
  */
 public final class Initializer {
-    /** Streams below this are left for dropout and other per-step draws. */
-    private static final long FIRST_STREAM = 1L << 40;
+    /** Streams below this are left for dropout and other per-step draws; parameters draw from here on. */
+    public static final long FIRST_STREAM = 1L << 40;
 
     private final long seed;
     private long nextStream = FIRST_STREAM;
+    private long nextLayerId;
 
     public Initializer(long seed) {
         this.seed = seed;
@@ -22,6 +23,15 @@ public final class Initializer {
 
     public long seed() {
         return seed;
+    }
+
+    /**
+     * A fresh id, 0, 1, 2... in the order layers ask, for a layer that draws new random numbers at every step
+     * (dropout): the layer builds its streams from it, below {@link #FIRST_STREAM}, so they never meet the
+     * parameters' streams or another layer's.
+     */
+    public long nextLayerId() {
+        return nextLayerId++;
     }
 
     /**

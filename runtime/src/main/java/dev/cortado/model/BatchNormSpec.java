@@ -1,0 +1,41 @@
+package dev.cortado.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.backend.Backend;
+import dev.cortado.nn.Initializer;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.layers.BatchNorm;
+import dev.cortado.tensor.Shape;
+
+/**
+ * {@code {"type": "batchnorm"}}: batch normalization over the features of {@code (N, F)} input (BatchNorm1d) or
+ * the channels of {@code (N, C, H, W)} input (BatchNorm2d), chosen from the input's rank.
+ */
+public record BatchNormSpec() implements LayerSpec {
+    static final String TYPE = "batchnorm";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        if (input.rank() != 2 && input.rank() != 4) {
+            throw new IllegalArgumentException("needs input [N, F] or [N, C, H, W], got " + input);
+        }
+        return input;
+    }
+
+    @Override
+    public Layer build(Backend backend, Initializer init, Shape input) {
+        outputShape(input);
+        return input.rank() == 2 ? BatchNorm.of1d(backend, init, input.dim(1))
+                : BatchNorm.of2d(backend, init, input.dim(1));
+    }
+
+    @Override
+    public void writeFields(ObjectNode node) {
+        // no settings
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cortado.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.ConvGeometry;
+import dev.cortado.nn.Initializer;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.layers.Conv2d;
+import dev.cortado.tensor.Shape;
+
+/**
+ * {@code {"type": "conv2d", "out": 6, "kernel": 5, "stride": 1, "padding": 2, "dilation": 1, "bias": true}}: a
+ * 2-D convolution on {@code (N, C, H, W)} input. {@code kernel} is a number for a square kernel or
+ * {@code [height, width]}; stride (1), padding (0), dilation (1) and bias (true) may be left out.
+ */
+public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padding, int dilation, boolean bias)
+        implements LayerSpec {
+    static final String TYPE = "conv2d";
+
+    public Conv2dSpec {
+        if (out < 1) {
+            throw new IllegalArgumentException("out must be >= 1, got " + out);
+        }
+        if (kernelH < 1 || kernelW < 1) {
+            throw new IllegalArgumentException("kernel must be >= 1, got "
+                    + (kernelH == kernelW ? kernelH : kernelH + "x" + kernelW));
+        }
+        if (stride < 1) {
+            throw new IllegalArgumentException("stride must be >= 1, got " + stride);
+        }
+        if (padding < 0) {
+            throw new IllegalArgumentException("padding must be >= 0, got " + padding);
+        }
+        if (dilation < 1) {
+            throw new IllegalArgumentException("dilation must be >= 1, got " + dilation);
+        }
+    }
+
+    /** A square kernel with a bias. */
+    public Conv2dSpec(int out, int kernel, int stride, int padding) {
+        this(out, kernel, kernel, stride, padding, 1, true);
+    }
+
+    static Conv2dSpec fromJson(JsonFields fields) {
+        int out = fields.requiredInt("out");
+        JsonNode kernel = fields.required("kernel");
+        int kernelH;
+        int kernelW;
+        if (kernel.isArray()) {
+            if (kernel.size() != 2) {
+                throw new IllegalArgumentException("field 'kernel' must be a number or [height, width], got "
+                        + JsonFields.describe(kernel));
+            }
+            kernelH = JsonFields.toInt("kernel", kernel.get(0));
+            kernelW = JsonFields.toInt("kernel", kernel.get(1));
+        } else {
+            kernelH = JsonFields.toInt("kernel", kernel);
+            kernelW = kernelH;
+        }
+        return new Conv2dSpec(out, kernelH, kernelW, fields.optionalInt("stride", 1),
+                fields.optionalInt("padding", 0), fields.optionalInt("dilation", 1),
+                fields.optionalBoolean("bias", true));
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        if (input.rank() != 4) {
+            throw new IllegalArgumentException("needs input [N, C, H, W], got " + input);
+        }
+        ConvGeometry g = new ConvGeometry(input.dim(0), input.dim(1), input.dim(2), input.dim(3), kernelH, kernelW,
+                stride, padding, dilation);
+        return Shape.of(input.dim(0), out, g.outHeight(), g.outWidth());
+    }
+
+    @Override
+    public Layer build(Backend backend, Initializer init, Shape input) {
+        outputShape(input);
+        return new Conv2d(backend, init, input.dim(1), out, kernelH, kernelW, stride, padding, dilation, bias);
+    }
+
+    @Override
+    public void writeFields(ObjectNode node) {
+        node.put("out", out);
+        if (kernelH == kernelW) {
+            node.put("kernel", kernelH);
+        } else {
+            ArrayNode kernel = node.putArray("kernel");
+            kernel.add(kernelH);
+            kernel.add(kernelW);
+        }
+        node.put("stride", stride);
+        node.put("padding", padding);
+        node.put("dilation", dilation);
+        node.put("bias", bias);
+    }
+}

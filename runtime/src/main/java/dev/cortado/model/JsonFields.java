@@ -1,0 +1,114 @@
+package dev.cortado.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Typed access to the fields of one JSON object that remembers which fields were read, so that a misspelt field
+ * is reported instead of silently ignored. Errors are {@link IllegalArgumentException}s naming the field.
+ */
+final class JsonFields {
+    private final JsonNode object;
+    private final Set<String> read = new HashSet<>();
+
+    JsonFields(JsonNode object) {
+        if (!object.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object, got " + describe(object));
+        }
+        this.object = object;
+    }
+
+    /** The field's node, or null when absent. */
+    JsonNode optional(String name) {
+        read.add(name);
+        JsonNode node = object.get(name);
+        return node == null || node.isNull() ? null : node;
+    }
+
+    JsonNode required(String name) {
+        JsonNode node = optional(name);
+        if (node == null) {
+            throw new IllegalArgumentException("missing field '" + name + "'");
+        }
+        return node;
+    }
+
+    String requiredString(String name) {
+        JsonNode node = required(name);
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException("field '" + name + "' must be a string, got " + describe(node));
+        }
+        return node.textValue();
+    }
+
+    int requiredInt(String name) {
+        return toInt(name, required(name));
+    }
+
+    int optionalInt(String name, int fallback) {
+        JsonNode node = optional(name);
+        return node == null ? fallback : toInt(name, node);
+    }
+
+    float requiredFloat(String name) {
+        return toFloat(name, required(name));
+    }
+
+    float optionalFloat(String name, float fallback) {
+        JsonNode node = optional(name);
+        return node == null ? fallback : toFloat(name, node);
+    }
+
+    private static float toFloat(String name, JsonNode node) {
+        if (!node.isNumber()) {
+            throw new IllegalArgumentException("field '" + name + "' must be a number, got " + describe(node));
+        }
+        return node.floatValue();
+    }
+
+    boolean optionalBoolean(String name, boolean fallback) {
+        JsonNode node = optional(name);
+        if (node == null) {
+            return fallback;
+        }
+        if (!node.isBoolean()) {
+            throw new IllegalArgumentException("field '" + name + "' must be true or false, got " + describe(node));
+        }
+        return node.booleanValue();
+    }
+
+    /** The node as an int, or an error naming the field when it is not an integer that fits one. */
+    static int toInt(String name, JsonNode node) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new IllegalArgumentException("field '" + name + "' must be an integer, got " + describe(node));
+        }
+        return node.intValue();
+    }
+
+    /** Throws naming the first field that no getter asked for. */
+    void rejectUnknown() {
+        List<String> unknown = new ArrayList<>();
+        for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!read.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            List<String> known = new ArrayList<>(read);
+            known.sort(null);
+            throw new IllegalArgumentException("unknown field" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(u -> "'" + u + "'").toList())
+                    + " (known: " + String.join(", ", known) + ")");
+        }
+    }
+
+    static String describe(JsonNode node) {
+        String text = node.toString();
+        return text.length() > 40 ? text.substring(0, 37) + "..." : text;
+    }
+}

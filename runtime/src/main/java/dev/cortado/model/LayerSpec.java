@@ -1,0 +1,60 @@
+package dev.cortado.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.backend.Backend;
+import dev.cortado.nn.Initializer;
+import dev.cortado.nn.Layer;
+import dev.cortado.tensor.Shape;
+import java.util.List;
+
+/**
+ * One layer of a {@link ModelSpec}: its type and settings, without input sizes, which come from the shape that
+ * the previous layer produces. In JSON an object with a {@code "type"} field naming the record, e.g.
+ * {@code {"type": "conv2d", "out": 6, "kernel": 5, "padding": 2}}.
+ */
+public sealed interface LayerSpec permits LinearSpec, Conv2dSpec, MaxPool2dSpec, AvgPool2dSpec, ReluSpec,
+        LeakyReluSpec, SigmoidSpec, TanhSpec, FlattenSpec, DropoutSpec, BatchNormSpec {
+
+    /** Every layer type, as written in JSON. */
+    List<String> TYPES = List.of(LinearSpec.TYPE, Conv2dSpec.TYPE, MaxPool2dSpec.TYPE, AvgPool2dSpec.TYPE,
+            ReluSpec.TYPE, LeakyReluSpec.TYPE, SigmoidSpec.TYPE, TanhSpec.TYPE, FlattenSpec.TYPE, DropoutSpec.TYPE,
+            BatchNormSpec.TYPE);
+
+    /** The JSON {@code "type"} of this layer. */
+    String type();
+
+    /**
+     * The output shape for an input shape, both with the batch dimension.
+     *
+     * @throws IllegalArgumentException saying why the input does not fit
+     */
+    Shape outputShape(Shape input);
+
+    /** A new layer for inputs of this shape, drawing its parameters from {@code init}. */
+    Layer build(Backend backend, Initializer init, Shape input);
+
+    /** Writes this layer's settings (everything but the type) into {@code node}. */
+    void writeFields(ObjectNode node);
+
+    /** Reads a layer from its JSON object, checking every field. */
+    static LayerSpec fromJson(JsonFields fields) {
+        String type = fields.requiredString("type");
+        LayerSpec spec = switch (type) {
+            case LinearSpec.TYPE -> LinearSpec.fromJson(fields);
+            case Conv2dSpec.TYPE -> Conv2dSpec.fromJson(fields);
+            case MaxPool2dSpec.TYPE -> MaxPool2dSpec.fromJson(fields);
+            case AvgPool2dSpec.TYPE -> AvgPool2dSpec.fromJson(fields);
+            case ReluSpec.TYPE -> new ReluSpec();
+            case LeakyReluSpec.TYPE -> LeakyReluSpec.fromJson(fields);
+            case SigmoidSpec.TYPE -> new SigmoidSpec();
+            case TanhSpec.TYPE -> new TanhSpec();
+            case FlattenSpec.TYPE -> new FlattenSpec();
+            case DropoutSpec.TYPE -> DropoutSpec.fromJson(fields);
+            case BatchNormSpec.TYPE -> new BatchNormSpec();
+            default -> throw new IllegalArgumentException("unknown layer type '" + type + "' (known: "
+                    + String.join(", ", TYPES) + ")");
+        };
+        fields.rejectUnknown();
+        return spec;
+    }
+}

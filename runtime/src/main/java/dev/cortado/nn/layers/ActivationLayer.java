@@ -1,0 +1,108 @@
+package dev.cortado.nn.layers;
+
+import dev.cortado.backend.Activation;
+import dev.cortado.backend.Backend;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.TensorSlot;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+
+/** An element-wise activation (ReLU, LeakyReLU, Sigmoid, Tanh) on an input of any shape; no parameters. */
+public final class ActivationLayer implements Layer {
+    /** PyTorch's default negative slope for {@code nn.LeakyReLU}. */
+    public static final float DEFAULT_SLOPE = 0.01f;
+
+    private final Activation function;
+    private final float alpha;
+    private final TensorSlot output = new TensorSlot();
+    private final TensorSlot inputGrad = new TensorSlot();
+    private Tensor input;
+    private Tensor savedOutput;
+
+    private ActivationLayer(Activation function, float alpha) {
+        this.function = function;
+        this.alpha = alpha;
+    }
+
+    public static ActivationLayer relu() {
+        return new ActivationLayer(Activation.RELU, 0f);
+    }
+
+    /** {@code x} for positive x, else {@code slope * x}. */
+    public static ActivationLayer leakyRelu(float slope) {
+        if (!Float.isFinite(slope)) {
+            throw new IllegalArgumentException("LeakyReLU slope must be finite, got " + slope);
+        }
+        return new ActivationLayer(Activation.LEAKY_RELU, slope);
+    }
+
+    /** LeakyReLU with slope {@value #DEFAULT_SLOPE}. */
+    public static ActivationLayer leakyRelu() {
+        return leakyRelu(DEFAULT_SLOPE);
+    }
+
+    public static ActivationLayer sigmoid() {
+        return new ActivationLayer(Activation.SIGMOID, 0f);
+    }
+
+    public static ActivationLayer tanh() {
+        return new ActivationLayer(Activation.TANH, 0f);
+    }
+
+    /** The function this layer applies. */
+    public Activation function() {
+        return function;
+    }
+
+    /** The negative slope of LeakyReLU; 0 for the others. */
+    public float alpha() {
+        return alpha;
+    }
+
+    @Override
+    public String describe() {
+        return switch (function) {
+            case RELU -> "ReLU";
+            case LEAKY_RELU -> "LeakyReLU(" + alpha + ")";
+            case SIGMOID -> "Sigmoid";
+            case TANH -> "Tanh";
+        };
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        return input;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        Backend backend = x.backend();
+        Tensor y = output.get(backend, x.shape());
+        backend.activationForward(function, alpha, x, y);
+        input = mode == Mode.TRAIN ? x : null;
+        savedOutput = mode == Mode.TRAIN ? y : null;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        Tensor x = Layers.requireForward(input, this);
+        Layers.requireShape(this, "output gradient", x.shape(), dy);
+        if (!inputGradient) {
+            return null;
+        }
+        Backend backend = dy.backend();
+        Tensor dx = inputGrad.get(backend, x.shape());
+        backend.activationBackward(function, alpha, x, savedOutput, dy, dx);
+        return dx;
+    }
+
+    @Override
+    public void close() {
+        output.close();
+        inputGrad.close();
+        input = null;
+        savedOutput = null;
+    }
+}

@@ -1,0 +1,234 @@
+package dev.cortado.nn.layers;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.BinaryOp;
+import dev.cortado.backend.UnaryOp;
+import dev.cortado.nn.Initializer;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.Parameter;
+import dev.cortado.nn.ShapeMismatchException;
+import dev.cortado.nn.TensorSlot;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Batch normalization with a learned scale and shift, like PyTorch's {@code nn.BatchNorm1d} on {@code (N, F)}
+ * input and {@code nn.BatchNorm2d} on {@code (N, C, H, W)} input (statistics per channel over N, H and W), with
+ * momentum {@value #MOMENTUM} and epsilon {@value #EPSILON}.
+ *
+ * <p>Training normalizes with the batch mean and biased variance and moves the running statistics towards the
+ * batch mean and the unbiased variance; evaluation normalizes with the running statistics. Everything is
+ * composed from backend reductions and broadcast element-wise ops, viewing the input as {@code (N, C, S)} with
+ * {@code S = H*W} (1 for 1-d).
+ */
+public final class BatchNorm implements Layer {
+    public static final float MOMENTUM = 0.1f;
+    public static final float EPSILON = 1e-5f;
+
+    private final Backend backend;
+    private final int features;
+    private final boolean spatial;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final Tensor runningMean;
+    private final Tensor runningVar;
+    private final TensorSlot normalized = new TensorSlot();
+    private final TensorSlot scratch = new TensorSlot();
+    private final TensorSlot partialSums = new TensorSlot();
+    private final TensorSlot statA = new TensorSlot();
+    private final TensorSlot statB = new TensorSlot();
+    private final TensorSlot inverseStd = new TensorSlot();
+    private final TensorSlot output = new TensorSlot();
+    private final TensorSlot inputGrad = new TensorSlot();
+    /** The input shape of the last training forward pass; null after an evaluation pass. */
+    private Shape trained;
+
+    private BatchNorm(Backend backend, Initializer init, int features, boolean spatial) {
+        if (features < 1) {
+            throw new IllegalArgumentException("BatchNorm needs at least one feature, got " + features);
+        }
+        this.backend = backend;
+        this.features = features;
+        this.spatial = spatial;
+        Shape perFeature = Shape.of(features);
+        this.weight = Parameter.of("weight", init.constant(backend, perFeature, 1f));
+        this.bias = Parameter.of("bias", init.constant(backend, perFeature, 0f));
+        this.runningMean = init.constant(backend, perFeature, 0f);
+        this.runningVar = init.constant(backend, perFeature, 1f);
+    }
+
+    /** Normalizes each of {@code features} columns of an {@code (N, features)} input. */
+    public static BatchNorm of1d(Backend backend, Initializer init, int features) {
+        return new BatchNorm(backend, init, features, false);
+    }
+
+    /** Normalizes each of {@code channels} channels of an {@code (N, channels, H, W)} input. */
+    public static BatchNorm of2d(Backend backend, Initializer init, int channels) {
+        return new BatchNorm(backend, init, channels, true);
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    @Override
+    public String describe() {
+        return (spatial ? "BatchNorm2d(" : "BatchNorm1d(") + features + ")";
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        boolean fits = spatial ? input.rank() == 4 : input.rank() == 2;
+        if (!fits || input.dim(1) != features || input.dim(0) < 1) {
+            throw new ShapeMismatchException(describe(), spatial ? "[N, " + features + ", H, W]"
+                    : "[N, " + features + "]", input);
+        }
+        return input;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        Shape shape = outputShape(x.shape());
+        int n = shape.dim(0);
+        int s = spatialSize(shape);
+        Tensor y = output.get(backend, shape);
+        if (mode == Mode.TRAIN) {
+            trainForward(x, n, s, y);
+            trained = shape;
+        } else {
+            evalForward(x, s, y);
+            trained = null;
+        }
+        return y;
+    }
+
+    private int spatialSize(Shape shape) {
+        return spatial ? shape.dim(2) * shape.dim(3) : 1;
+    }
+
+    private void trainForward(Tensor x, int n, int s, Tensor y) {
+        long count = (long) n * s;
+        if (count < 2) {
+            throw new ShapeMismatchException(describe(), "more than one value per channel in training", x.shape());
+        }
+        float inverseCount = 1f / count;
+        Shape perFeature = Shape.of(features);
+        Tensor mean = statA.get(backend, perFeature);
+        Tensor variance = statB.get(backend, perFeature);
+        Tensor invStd = inverseStd.get(backend, perFeature);
+        Tensor xhat = normalized.get(backend, x.shape());
+        Tensor squares = scratch.get(backend, x.shape());
+
+        channelSum(x, n, s, inverseCount, mean);
+        backend.zip(BinaryOp.SUB, x, mean, s, xhat);
+        backend.map(UnaryOp.SQUARE, xhat, squares);
+        channelSum(squares, n, s, inverseCount, variance);
+        backend.affine(1f, variance, EPSILON, invStd);
+        backend.map(UnaryOp.RSQRT, invStd, invStd);
+        backend.zip(BinaryOp.MUL, xhat, invStd, s, xhat);
+        backend.zip(BinaryOp.MUL, xhat, weight.value(), s, y);
+        backend.zip(BinaryOp.ADD, y, bias.value(), s, y);
+
+        // Running statistics take the unbiased variance, as PyTorch's do.
+        float unbias = (float) count / (count - 1);
+        backend.axpby(MOMENTUM, mean, 1f - MOMENTUM, runningMean);
+        backend.axpby(MOMENTUM * unbias, variance, 1f - MOMENTUM, runningVar);
+    }
+
+    private void evalForward(Tensor x, int s, Tensor y) {
+        Shape perFeature = Shape.of(features);
+        Tensor scale = statA.get(backend, perFeature);
+        Tensor shift = statB.get(backend, perFeature);
+        // y = x * scale + shift with scale = weight / sqrt(var + eps) and shift = bias - mean * scale.
+        backend.affine(1f, runningVar, EPSILON, scale);
+        backend.map(UnaryOp.RSQRT, scale, scale);
+        backend.zip(BinaryOp.MUL, scale, weight.value(), 1, scale);
+        backend.zip(BinaryOp.MUL, runningMean, scale, 1, shift);
+        backend.zip(BinaryOp.SUB, bias.value(), shift, 1, shift);
+        backend.zip(BinaryOp.MUL, x, scale, s, y);
+        backend.zip(BinaryOp.ADD, y, shift, s, y);
+    }
+
+    /** {@code out[c] = alpha * sum over n and s of x[n][c][s]}, x viewed as (n, features, s). */
+    private void channelSum(Tensor x, int n, int s, float alpha, Tensor out) {
+        if (s == 1) {
+            backend.sum(x, 1, n, features, alpha, 0f, out);
+            return;
+        }
+        Tensor partial = partialSums.get(backend, Shape.of(n, features));
+        backend.sum(x, n * features, s, 1, 1f, 0f, partial);
+        backend.sum(partial, 1, n, features, alpha, 0f, out);
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        Shape shape = Layers.requireForward(trained, this);
+        Layers.requireShape(this, "output gradient", shape, dy);
+        int n = shape.dim(0);
+        int s = spatialSize(shape);
+        float inverseCount = 1f / ((long) n * s);
+        Shape perFeature = Shape.of(features);
+        Tensor xhat = normalized.get(backend, shape);
+        Tensor products = scratch.get(backend, shape);
+        Tensor sumDy = statA.get(backend, perFeature);
+        Tensor sumDyXhat = statB.get(backend, perFeature);
+
+        channelSum(dy, n, s, 1f, sumDy);
+        backend.axpby(1f, sumDy, 1f, bias.grad());
+        backend.zip(BinaryOp.MUL, dy, xhat, 1, products);
+        channelSum(products, n, s, 1f, sumDyXhat);
+        backend.axpby(1f, sumDyXhat, 1f, weight.grad());
+        if (!inputGradient) {
+            return null;
+        }
+        // dx = weight * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)), means per channel.
+        Tensor dx = inputGrad.get(backend, shape);
+        backend.affine(inverseCount, sumDy, 0f, sumDy);
+        backend.affine(inverseCount, sumDyXhat, 0f, sumDyXhat);
+        backend.zip(BinaryOp.MUL, xhat, sumDyXhat, s, products);
+        backend.zip(BinaryOp.SUB, dy, products, 1, dx);
+        backend.zip(BinaryOp.SUB, dx, sumDy, s, dx);
+        Tensor coefficient = sumDyXhat;
+        backend.zip(BinaryOp.MUL, inverseStd.get(backend, perFeature), weight.value(), 1, coefficient);
+        backend.zip(BinaryOp.MUL, dx, coefficient, s, dx);
+        return dx;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of(weight, bias);
+    }
+
+    @Override
+    public Map<String, Tensor> buffers() {
+        Map<String, Tensor> buffers = new LinkedHashMap<>();
+        buffers.put("running_mean", runningMean);
+        buffers.put("running_var", runningVar);
+        return buffers;
+    }
+
+    @Override
+    public void close() {
+        weight.close();
+        bias.close();
+        runningMean.close();
+        runningVar.close();
+        normalized.close();
+        scratch.close();
+        partialSums.close();
+        statA.close();
+        statB.close();
+        inverseStd.close();
+        output.close();
+        inputGrad.close();
+        trained = null;
+    }
+}

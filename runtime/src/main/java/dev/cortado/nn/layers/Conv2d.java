@@ -1,0 +1,176 @@
+package dev.cortado.nn.layers;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.BinaryOp;
+import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.GemmSpec;
+import dev.cortado.nn.Initializer;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.Parameter;
+import dev.cortado.nn.ShapeMismatchException;
+import dev.cortado.nn.TensorSlot;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A 2-D convolution over an NCHW batch, like PyTorch's {@code nn.Conv2d} without groups: weight
+ * {@code (outC, inC, kernelH, kernelW)}, optional bias {@code (outC)}.
+ *
+ * <p>The whole batch is unfolded by one im2col into a {@code (inC*kH*kW, N*OH*OW)} column matrix, multiplied by
+ * the weight as a {@code (outC, inC*kH*kW)} matrix in one GEMM, and the {@code (outC, N, OH*OW)} result is
+ * transposed to {@code (N, outC, OH*OW)}. The column matrix is kept for the weight gradient.
+ */
+public final class Conv2d implements Layer {
+    private final Backend backend;
+    private final int inChannels;
+    private final int outChannels;
+    private final int kernelH;
+    private final int kernelW;
+    private final int stride;
+    private final int padding;
+    private final int dilation;
+    private final Parameter weight;
+    private final Parameter bias;
+    private final TensorSlot columns = new TensorSlot();
+    private final TensorSlot channelMajor = new TensorSlot();
+    private final TensorSlot output = new TensorSlot();
+    private final TensorSlot columnGrad = new TensorSlot();
+    private final TensorSlot inputGrad = new TensorSlot();
+    /** The geometry of the last training forward pass, whose column matrix backward uses; null after eval. */
+    private ConvGeometry trained;
+
+    /**
+     * Weight and bias uniform in {@code +-1/sqrt(inC*kH*kW)}, as PyTorch initializes them.
+     *
+     * @param bias whether the layer adds a per-channel bias (false before a batch norm, which has its own)
+     */
+    public Conv2d(Backend backend, Initializer init, int inChannels, int outChannels, int kernelH, int kernelW,
+                  int stride, int padding, int dilation, boolean bias) {
+        if (inChannels < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1 || stride < 1 || padding < 0
+                || dilation < 1) {
+            throw new IllegalArgumentException("bad Conv2d: in=" + inChannels + " out=" + outChannels + " kernel="
+                    + kernelH + "x" + kernelW + " stride=" + stride + " padding=" + padding + " dilation="
+                    + dilation);
+        }
+        this.backend = backend;
+        this.inChannels = inChannels;
+        this.outChannels = outChannels;
+        this.kernelH = kernelH;
+        this.kernelW = kernelW;
+        this.stride = stride;
+        this.padding = padding;
+        this.dilation = dilation;
+        float bound = (float) (1 / Math.sqrt((double) inChannels * kernelH * kernelW));
+        this.weight = Parameter.of("weight",
+                init.uniform(backend, Shape.of(outChannels, inChannels, kernelH, kernelW), bound));
+        this.bias = bias ? Parameter.of("bias", init.uniform(backend, Shape.of(outChannels), bound)) : null;
+    }
+
+    /** A square kernel with a bias, stride 1, no padding, no dilation. */
+    public Conv2d(Backend backend, Initializer init, int inChannels, int outChannels, int kernel) {
+        this(backend, init, inChannels, outChannels, kernel, kernel, 1, 0, 1, true);
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder s = new StringBuilder("Conv2d(").append(inChannels).append("->").append(outChannels)
+                .append(", ").append(kernelH).append('x').append(kernelW);
+        if (stride != 1) {
+            s.append(", stride ").append(stride);
+        }
+        if (padding != 0) {
+            s.append(", padding ").append(padding);
+        }
+        if (dilation != 1) {
+            s.append(", dilation ").append(dilation);
+        }
+        if (bias == null) {
+            s.append(", no bias");
+        }
+        return s.append(')').toString();
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        ConvGeometry g = geometryFor(input);
+        return Shape.of(g.batch(), outChannels, g.outHeight(), g.outWidth());
+    }
+
+    private ConvGeometry geometryFor(Shape input) {
+        if (input.rank() != 4 || input.dim(1) != inChannels || input.dim(0) < 1) {
+            throw new ShapeMismatchException(describe(), "[N, " + inChannels + ", H, W]", input);
+        }
+        try {
+            return new ConvGeometry(input.dim(0), inChannels, input.dim(2), input.dim(3), kernelH, kernelW, stride,
+                    padding, dilation);
+        } catch (IllegalArgumentException e) {
+            throw new ShapeMismatchException(describe(), "an image the kernel fits (" + e.getMessage() + ")",
+                    input);
+        }
+    }
+
+    @Override
+    public Tensor forward(Tensor x, Mode mode) {
+        ConvGeometry g = geometryFor(x.shape());
+        int n = g.batch();
+        int spatial = g.outHeight() * g.outWidth();
+        int k = g.columnRows();
+        Tensor col = columns.get(backend, Shape.of(k, Math.toIntExact(g.columnCols())));
+        backend.im2col(g, x, col);
+        Tensor byChannel = channelMajor.get(backend, Shape.of(outChannels, n, spatial));
+        backend.gemm(GemmSpec.of(false, false, outChannels, n * spatial, k), weight.value(), col, byChannel);
+        Tensor y = output.get(backend, Shape.of(n, outChannels, g.outHeight(), g.outWidth()));
+        backend.swapLeadingAxes(outChannels, n, spatial, byChannel, y);
+        if (bias != null) {
+            backend.zip(BinaryOp.ADD, y, bias.value(), spatial, y);
+        }
+        trained = mode == Mode.TRAIN ? g : null;
+        return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor dy, boolean inputGradient) {
+        ConvGeometry g = Layers.requireForward(trained, this);
+        int n = g.batch();
+        int spatial = g.outHeight() * g.outWidth();
+        int k = g.columnRows();
+        Layers.requireShape(this, "output gradient", Shape.of(n, outChannels, g.outHeight(), g.outWidth()), dy);
+        Tensor dyByChannel = channelMajor.get(backend, Shape.of(outChannels, n, spatial));
+        backend.swapLeadingAxes(n, outChannels, spatial, dy, dyByChannel);
+        Tensor col = columns.get(backend, Shape.of(k, n * spatial));
+        backend.gemm(GemmSpec.of(false, true, outChannels, k, n * spatial).scaled(1f, 1f), dyByChannel, col,
+                weight.grad());
+        if (bias != null) {
+            backend.sum(dyByChannel, outChannels, n * spatial, 1, 1f, 1f, bias.grad());
+        }
+        if (!inputGradient) {
+            return null;
+        }
+        Tensor dcol = columnGrad.get(backend, col.shape());
+        backend.gemm(GemmSpec.of(true, false, k, n * spatial, outChannels), weight.value(), dyByChannel, dcol);
+        Tensor dx = inputGrad.get(backend, Shape.of(n, inChannels, g.height(), g.width()));
+        backend.col2im(g, dcol, dx);
+        return dx;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return bias == null ? List.of(weight) : List.of(weight, bias);
+    }
+
+    @Override
+    public void close() {
+        weight.close();
+        if (bias != null) {
+            bias.close();
+        }
+        columns.close();
+        channelMajor.close();
+        output.close();
+        columnGrad.close();
+        inputGrad.close();
+        trained = null;
+    }
+}

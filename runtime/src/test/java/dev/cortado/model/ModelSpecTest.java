@@ -1,0 +1,154 @@
+package dev.cortado.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.tensor.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ModelSpecTest {
+
+    private static String model(String layers) {
+        return "{\"name\": \"m\", \"input\": [3, 8, 8], \"layers\": [" + layers + "]}";
+    }
+
+    private static void assertMessage(String json, String... parts) {
+        assertFailsWith(() -> ModelSpec.parse(json), parts);
+    }
+
+    private static void assertFailsWith(Executable action, String... parts) {
+        ModelSpecException e = assertThrows(ModelSpecException.class, action);
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), () -> "'" + part + "' not in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void mlpIsFlattenAndThreeLinearLayers() {
+        ModelSpec mlp = ModelSpec.builtIn("mlp");
+        assertEquals("mlp", mlp.name());
+        assertEquals(Shape.of(1, 28, 28), mlp.input());
+        assertEquals(List.of(new FlattenSpec(), new LinearSpec(256), new ReluSpec(), new LinearSpec(128),
+                new ReluSpec(), new LinearSpec(10)), mlp.layers());
+        assertEquals(Shape.of(4, 10), mlp.outputShape(4));
+    }
+
+    @Test
+    void lenet5IsTheClassicConvolutionalNetwork() {
+        ModelSpec lenet = ModelSpec.builtIn("lenet5");
+        assertEquals(List.of(
+                new Conv2dSpec(6, 5, 1, 2), new ReluSpec(), new MaxPool2dSpec(2, 2, 0),
+                new Conv2dSpec(16, 5, 1, 0), new ReluSpec(), new MaxPool2dSpec(2, 2, 0),
+                new FlattenSpec(), new LinearSpec(120), new ReluSpec(), new LinearSpec(84), new ReluSpec(),
+                new LinearSpec(10)), lenet.layers());
+        assertEquals(Shape.of(1, 10), lenet.outputShape(1));
+    }
+
+    @Test
+    void unknownBuiltInListsTheBuiltIns() {
+        assertFailsWith(() -> ModelSpec.builtIn("resnet"), "resnet", "mlp", "lenet5");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "lenet5"})
+    void builtInsRoundTrip(String name) {
+        ModelSpec spec = ModelSpec.builtIn(name);
+        assertEquals(spec, ModelSpec.parse(spec.toJson()));
+    }
+
+    @Test
+    void everyLayerTypeRoundTrips() {
+        ModelSpec spec = new ModelSpec("all", Shape.of(2, 11, 9), List.of(
+                new Conv2dSpec(4, 3, 2, 2, 1, 2, false), new BatchNormSpec(), new LeakyReluSpec(0.2f),
+                new MaxPool2dSpec(3, 1, 1), new AvgPool2dSpec(2, 2, 0), new SigmoidSpec(), new TanhSpec(),
+                new FlattenSpec(), new DropoutSpec(0.35f), new LinearSpec(7), new BatchNormSpec(), new ReluSpec(),
+                new LinearSpec(1)));
+        String json = spec.toJson();
+        assertEquals(spec, ModelSpec.parse(json));
+        assertEquals(Shape.of(5, 1), spec.outputShape(5));
+        for (String type : LayerSpec.TYPES) {
+            assertTrue(json.contains("\"" + type + "\""), type + " missing from " + json);
+        }
+    }
+
+    @Test
+    void defaultsApplyWhenSettingsAreLeftOut() {
+        ModelSpec spec = ModelSpec.parse(model("""
+                {"type": "conv2d", "out": 2, "kernel": [3, 1]}, {"type": "maxpool2d", "kernel": 2},
+                {"type": "leaky_relu"}, {"type": "avgpool2d", "kernel": 3, "padding": 1}"""));
+        assertEquals(List.of(new Conv2dSpec(2, 3, 1, 1, 0, 1, true), new MaxPool2dSpec(2, 2, 0),
+                new LeakyReluSpec(0.01f), new AvgPool2dSpec(3, 3, 1)), spec.layers());
+        assertEquals(Shape.of(1, 2, 1, 2), spec.outputShape(1));
+    }
+
+    @Test
+    void malformedJsonNamesLineAndColumn() {
+        assertMessage("{\"name\": \"m\",\n  \"input\": [1, 2]\n  \"layers\": []}", "malformed JSON",
+                "line 3, column 3");
+        assertMessage("{\"name\": \"m\", \"name\": \"n\"}", "malformed JSON", "Duplicate field 'name'");
+        assertMessage("{\"name\": \"m\"} x", "malformed JSON", "line 1");
+        assertMessage("", "empty");
+    }
+
+    @Test
+    void unknownTypesAndFieldsNameTheLayer() {
+        assertMessage(model("{\"type\": \"flatten\"}, {\"type\": \"lstm\"}"), "layers[1] (lstm)",
+                "unknown layer type 'lstm'", "linear");
+        assertMessage(model("{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 3, \"outs\": 4}"),
+                "layers[1] (linear)", "unknown field 'outs'");
+        assertMessage(model("{\"out\": 3}"), "layers[0]", "missing field 'type'");
+        assertMessage(model("3"), "layers[0]", "expected a JSON object");
+        assertMessage("{\"name\": \"m\", \"input\": [3], \"layers\": [], \"extra\": 1}", "unknown field 'extra'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 0}                 | layers[0] (conv2d) | kernel must be >= 1",
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 3, \"stride\": 0}  | layers[0] (conv2d) | stride must be >= 1",
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 2.5}               | layers[0] (conv2d) | must be an integer",
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": [1, 2, 3]}         | layers[0] (conv2d) | [height, width]",
+        "{\"type\": \"conv2d\", \"kernel\": 3}                             | layers[0] (conv2d) | missing field 'out'",
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 9}                 | layers[0] (conv2d) | does not fit",
+        "{\"type\": \"maxpool2d\", \"kernel\": 2, \"padding\": 2}          | layers[0] (maxpool2d) | padding",
+        "{\"type\": \"flatten\"}, {\"type\": \"dropout\", \"p\": 1}        | layers[1] (dropout) | p must be in [0, 1)",
+        "{\"type\": \"dropout\", \"p\": \"half\"}                          | layers[0] (dropout) | must be a number",
+        "{\"type\": \"linear\", \"out\": 10}                               | layers[0] (linear) | flatten",
+        "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 0}       | layers[1] (linear) | out must be >= 1",
+        "{\"type\": \"flatten\"}, {\"type\": \"maxpool2d\", \"kernel\": 2} | layers[1] (maxpool2d) | [N, C, H, W]",
+        "{\"type\": \"leaky_relu\", \"slope\": true}                       | layers[0] (leaky_relu) | must be a number",
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 3, \"bias\": 1}    | layers[0] (conv2d) | true or false",
+    })
+    void badValuesNameTheLayer(String layers, String where, String why) {
+        assertMessage(model(layers), where, why);
+    }
+
+    @Test
+    void badTopLevelFieldsAreNamed() {
+        assertMessage("{\"input\": [1], \"layers\": [{\"type\": \"relu\"}]}", "missing field 'name'");
+        assertMessage("{\"name\": \"m\", \"input\": [0, 3], \"layers\": [{\"type\": \"relu\"}]}", "positive");
+        assertMessage("{\"name\": \"m\", \"input\": 5, \"layers\": [{\"type\": \"relu\"}]}", "sample shape");
+        assertMessage("{\"name\": \"m\", \"input\": [5], \"layers\": {}}", "'layers' must be an array");
+        assertMessage("{\"name\": \"m\", \"input\": [5], \"layers\": []}", "no layers");
+    }
+
+    @Test
+    void readNamesTheFile(@TempDir Path dir) throws IOException {
+        Path good = dir.resolve("tiny.json");
+        Files.writeString(good, model("{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 2}"));
+        assertEquals(Shape.of(3, 2), ModelSpec.read(good).outputShape(3));
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, model("{\"type\": \"linear\", \"out\": 2}"));
+        assertFailsWith(() -> ModelSpec.read(bad), "bad.json", "layers[0] (linear)");
+        assertFailsWith(() -> ModelSpec.read(dir.resolve("missing.json")), "missing.json");
+    }
+}

@@ -1,0 +1,481 @@
+package dev.cortado.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.backend.PoolStats;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.nn.Initializer;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.Parameter;
+import dev.cortado.nn.Sequential;
+import dev.cortado.nn.ShapeMismatchException;
+import dev.cortado.nn.layers.ActivationLayer;
+import dev.cortado.nn.layers.AvgPool2d;
+import dev.cortado.nn.layers.BatchNorm;
+import dev.cortado.nn.layers.Conv2d;
+import dev.cortado.nn.layers.Dropout;
+import dev.cortado.nn.layers.Flatten;
+import dev.cortado.nn.layers.Linear;
+import dev.cortado.nn.layers.MaxPool2d;
+import dev.cortado.nn.loss.Loss;
+import dev.cortado.nn.loss.MseLoss;
+import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What the layers, losses and built models compute in their forward passes, checked against plain host code, and
+ * how they fail: shape errors, backward without forward. Also that a training step in steady state allocates
+ * nothing. Gradients are checked by {@link GradientCheckSuite}.
+ */
+public abstract class LayerSuite extends DeviceTestBase {
+    private final SplittableRandom random = new SplittableRandom(2024);
+
+    private float[] uniform(int n, double low, double high) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (low + (high - low) * random.nextDouble());
+        }
+        return values;
+    }
+
+    private Tensor upload(Shape shape, float[] values) {
+        return backend().upload(shape, values);
+    }
+
+    private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            double allowed = tolerance * (1 + Math.abs(expected[i]));
+            int index = i;
+            assertTrue(Math.abs(expected[i] - actual[i]) <= allowed,
+                    () -> what + "[" + index + "]: expected " + expected[index] + ", got " + actual[index]);
+        }
+    }
+
+    // ---- forward values ---------------------------------------------------------------------------------------
+
+    @Test
+    void linearComputesXWTransposedPlusBias() {
+        int n = 3;
+        int in = 7;
+        int out = 5;
+        float[] x = uniform(n * in, -1, 1);
+        try (Linear layer = new Linear(backend(), new Initializer(1), in, out);
+             Tensor input = upload(Shape.of(n, in), x)) {
+            float[] w = layer.parameters().get(0).value().toArray();
+            float[] b = layer.parameters().get(1).value().toArray();
+            float bound = (float) (1 / Math.sqrt(in));
+            for (float v : w) {
+                assertTrue(Math.abs(v) <= bound, "weight " + v + " outside +-1/sqrt(in)");
+            }
+            float[] expected = new float[n * out];
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < out; o++) {
+                    double s = b[o];
+                    for (int k = 0; k < in; k++) {
+                        s += (double) x[i * in + k] * w[o * in + k];
+                    }
+                    expected[i * out + o] = (float) s;
+                }
+            }
+            Tensor y = layer.forward(input, Mode.EVAL);
+            assertEquals(Shape.of(n, out), y.shape());
+            assertClose(expected, y.toArray(), 1e-5, "Linear output");
+        }
+    }
+
+    @ParameterizedTest(name = "stride {0}, padding {1}, dilation {2}")
+    @MethodSource("convolutions")
+    void conv2dMatchesDirectConvolution(int stride, int padding, int dilation) {
+        int n = 2;
+        int c = 3;
+        int h = 9;
+        int w = 8;
+        int outC = 5;
+        int kh = 3;
+        int kw = 2;
+        float[] x = uniform(n * c * h * w, -1, 1);
+        try (Conv2d layer = new Conv2d(backend(), new Initializer(2), c, outC, kh, kw, stride, padding, dilation,
+                true); Tensor input = upload(Shape.of(n, c, h, w), x)) {
+            float[] weight = layer.parameters().get(0).value().toArray();
+            float[] bias = layer.parameters().get(1).value().toArray();
+            Tensor y = layer.forward(input, Mode.EVAL);
+            int oh = (h + 2 * padding - dilation * (kh - 1) - 1) / stride + 1;
+            int ow = (w + 2 * padding - dilation * (kw - 1) - 1) / stride + 1;
+            assertEquals(Shape.of(n, outC, oh, ow), y.shape());
+            float[] expected = new float[n * outC * oh * ow];
+            for (int b = 0; b < n; b++) {
+                for (int o = 0; o < outC; o++) {
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            double s = bias[o];
+                            for (int ci = 0; ci < c; ci++) {
+                                for (int i = 0; i < kh; i++) {
+                                    for (int j = 0; j < kw; j++) {
+                                        int iy = oy * stride - padding + i * dilation;
+                                        int ix = ox * stride - padding + j * dilation;
+                                        if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                            s += (double) weight[((o * c + ci) * kh + i) * kw + j]
+                                                    * x[((b * c + ci) * h + iy) * w + ix];
+                                        }
+                                    }
+                                }
+                            }
+                            expected[((b * outC + o) * oh + oy) * ow + ox] = (float) s;
+                        }
+                    }
+                }
+            }
+            assertClose(expected, y.toArray(), 1e-5, "Conv2d output");
+        }
+    }
+
+    static Stream<Arguments> convolutions() {
+        return Stream.of(Arguments.of(1, 0, 1), Arguments.of(2, 1, 2), Arguments.of(3, 2, 1));
+    }
+
+    @Test
+    void batchNorm2dNormalizesPerChannelAndTracksRunningStatistics() {
+        int n = 3;
+        int c = 2;
+        int s = 5;
+        float[] x = uniform(n * c * s, -2, 3);
+        try (BatchNorm layer = BatchNorm.of2d(backend(), new Initializer(3), c);
+             Tensor input = upload(Shape.of(n, c, 1, s), x)) {
+            assertEquals(List.of("running_mean", "running_var"), List.copyOf(layer.buffers().keySet()));
+            assertEquals(List.of("weight", "bias"), layer.parameters().stream().map(Parameter::name).toList());
+            float[] weight = uniform(c, 0.5, 2);
+            float[] bias = uniform(c, -1, 1);
+            backend().upload(weight, 0, layer.parameters().get(0).value());
+            backend().upload(bias, 0, layer.parameters().get(1).value());
+
+            double[] mean = new double[c];
+            double[] var = new double[c];
+            int m = n * s;
+            for (int ch = 0; ch < c; ch++) {
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < s; i++) {
+                        mean[ch] += x[(b * c + ch) * s + i] / (double) m;
+                    }
+                }
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < s; i++) {
+                        double d = x[(b * c + ch) * s + i] - mean[ch];
+                        var[ch] += d * d / m;
+                    }
+                }
+            }
+            float[] expected = new float[x.length];
+            float[] runningMean = new float[c];
+            float[] runningVar = new float[c];
+            for (int ch = 0; ch < c; ch++) {
+                runningMean[ch] = (float) (BatchNorm.MOMENTUM * mean[ch]);
+                runningVar[ch] = (float) (1 - BatchNorm.MOMENTUM + BatchNorm.MOMENTUM * var[ch] * m / (m - 1));
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < s; i++) {
+                        int k = (b * c + ch) * s + i;
+                        expected[k] = (float) ((x[k] - mean[ch]) / Math.sqrt(var[ch] + BatchNorm.EPSILON)
+                                * weight[ch] + bias[ch]);
+                    }
+                }
+            }
+            assertClose(expected, layer.forward(input, Mode.TRAIN).toArray(), 1e-5, "BatchNorm2d train output");
+            assertClose(runningMean, layer.runningMean().toArray(), 1e-6, "running_mean");
+            assertClose(runningVar, layer.runningVar().toArray(), 1e-6, "running_var (unbiased)");
+
+            for (int ch = 0; ch < c; ch++) {
+                for (int b = 0; b < n; b++) {
+                    for (int i = 0; i < s; i++) {
+                        int k = (b * c + ch) * s + i;
+                        expected[k] = (float) ((x[k] - runningMean[ch])
+                                / Math.sqrt(runningVar[ch] + BatchNorm.EPSILON) * weight[ch] + bias[ch]);
+                    }
+                }
+            }
+            assertClose(expected, layer.forward(input, Mode.EVAL).toArray(), 1e-5, "BatchNorm2d eval output");
+            assertClose(runningMean, layer.runningMean().toArray(), 0, "running_mean after eval");
+        }
+    }
+
+    @Test
+    void batchNorm1dNormalizesEachFeature() {
+        int n = 7;
+        int f = 3;
+        float[] x = uniform(n * f, -1, 4);
+        try (BatchNorm layer = BatchNorm.of1d(backend(), new Initializer(4), f);
+             Tensor input = upload(Shape.of(n, f), x)) {
+            float[] y = layer.forward(input, Mode.TRAIN).toArray();
+            for (int j = 0; j < f; j++) {
+                double mean = 0;
+                double sq = 0;
+                for (int i = 0; i < n; i++) {
+                    mean += y[i * f + j] / (double) n;
+                    sq += (double) y[i * f + j] * y[i * f + j] / n;
+                }
+                assertEquals(0, mean, 1e-5, "feature " + j + " mean");
+                assertEquals(1, sq - mean * mean, 1e-3, "feature " + j + " variance");
+            }
+        }
+    }
+
+    @Test
+    void batchNormRejectsOneValuePerChannelInTraining() {
+        try (BatchNorm layer = BatchNorm.of1d(backend(), new Initializer(4), 3);
+             Tensor input = upload(Shape.of(1, 3), uniform(3, -1, 1))) {
+            assertThrows(ShapeMismatchException.class, () -> layer.forward(input, Mode.TRAIN));
+            assertEquals(Shape.of(1, 3), layer.forward(input, Mode.EVAL).shape());
+        }
+    }
+
+    @Test
+    void dropoutDrawsANewMaskEachStepAndRestoresTheCount() {
+        float p = 0.25f;
+        int size = 4001;
+        float[] x = uniform(size, 0.5, 1.5);
+        Initializer init = new Initializer(99);
+        try (Dropout layer = new Dropout(init, p); Dropout other = new Dropout(init, p);
+             Tensor input = upload(Shape.of(1, size), x)) {
+            assertSame(input, layer.forward(input, Mode.EVAL), "eval mode is the identity");
+            float[] first = layer.forward(input, Mode.TRAIN).toArray();
+            int dropped = 0;
+            for (int i = 0; i < size; i++) {
+                if (first[i] == 0f) {
+                    dropped++;
+                } else {
+                    assertEquals(x[i] / (1 - p), first[i], 1e-6f * (1 + Math.abs(first[i])), "kept element " + i);
+                }
+            }
+            assertEquals(p, dropped / (double) size, 0.03, "fraction dropped");
+            assertEquals(1, layer.calls());
+            float[] second = layer.forward(input, Mode.TRAIN).toArray();
+            assertFalse(java.util.Arrays.equals(first, second), "each training pass draws a new mask");
+            assertFalse(java.util.Arrays.equals(first, other.forward(input, Mode.TRAIN).toArray()),
+                    "two layers draw different masks");
+            layer.restoreCalls(0);
+            assertArrayEquals(first, layer.forward(input, Mode.TRAIN).toArray(), "restored count, same mask");
+            float[] dy = uniform(size, -1, 1);
+            try (Tensor grad = upload(Shape.of(1, size), dy)) {
+                float[] dx = layer.backward(grad, true).toArray();
+                for (int i = 0; i < size; i++) {
+                    assertEquals(first[i] == 0f ? 0f : dy[i] / (1 - p), dx[i], 1e-6f, "gradient " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void softmaxCrossEntropyIsTheMeanNegativeLogLikelihood() {
+        int n = 5;
+        int classes = 7;
+        float[] logits = uniform(n * classes, -4, 4);
+        float[] labels = {0, 6, 3, 3, 1};
+        try (Loss loss = new SoftmaxCrossEntropyLoss(); Tensor out = upload(Shape.of(n, classes), logits);
+             Tensor target = upload(Shape.of(n), labels)) {
+            double expected = 0;
+            for (int i = 0; i < n; i++) {
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < classes; j++) {
+                    max = Math.max(max, logits[i * classes + j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < classes; j++) {
+                    sum += Math.exp(logits[i * classes + j] - max);
+                }
+                expected += (Math.log(sum) + max - logits[i * classes + (int) labels[i]]) / n;
+            }
+            assertEquals(expected, loss.forward(out, target).item(), 1e-5 * (1 + expected));
+        }
+    }
+
+    @Test
+    void mseIsTheMeanOverAllElements() {
+        Shape shape = Shape.of(3, 2, 5);
+        float[] a = uniform(30, -2, 2);
+        float[] b = uniform(30, -2, 2);
+        try (Loss loss = new MseLoss(); Tensor out = upload(shape, a); Tensor target = upload(shape, b)) {
+            double expected = 0;
+            for (int i = 0; i < a.length; i++) {
+                expected += (a[i] - b[i]) * (double) (a[i] - b[i]) / a.length;
+            }
+            assertEquals(expected, loss.forward(out, target).item(), 1e-5 * (1 + expected));
+        }
+    }
+
+    // ---- errors -----------------------------------------------------------------------------------------------
+
+    /** The exception's message names the layer, the expected shape and the actual one. */
+    private static void assertShapeError(Layer layer, Shape input, String expected) {
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> layer.outputShape(input));
+        String message = e.getMessage();
+        assertTrue(message.contains(layer.describe()), () -> "no layer name in: " + message);
+        assertTrue(message.contains(expected), () -> "no expected shape '" + expected + "' in: " + message);
+        assertTrue(message.contains(input.toString()), () -> "no actual shape in: " + message);
+    }
+
+    @Test
+    void layersNameTheShapesThatDoNotFit() {
+        try (Linear linear = new Linear(backend(), new Initializer(1), 7, 5);
+             Conv2d conv = new Conv2d(backend(), new Initializer(1), 3, 4, 5);
+             BatchNorm norm1d = BatchNorm.of1d(backend(), new Initializer(1), 4);
+             BatchNorm norm2d = BatchNorm.of2d(backend(), new Initializer(1), 4)) {
+            assertShapeError(linear, Shape.of(3, 6), "[N, 7]");
+            assertShapeError(linear, Shape.of(3, 7, 1), "[N, 7]");
+            assertShapeError(conv, Shape.of(2, 2, 9, 9), "[N, 3, H, W]");
+            assertShapeError(conv, Shape.of(2, 3, 9), "[N, 3, H, W]");
+            assertShapeError(conv, Shape.of(2, 3, 4, 9), "does not fit");
+            assertShapeError(new MaxPool2d(2), Shape.of(2, 3, 4), "[N, C, H, W]");
+            assertShapeError(new AvgPool2d(3), Shape.of(2, 3, 2, 8), "at least 3x3");
+            assertShapeError(new Flatten(), Shape.of(5), "rank 2");
+            assertShapeError(norm1d, Shape.of(3, 5), "[N, 4]");
+            assertShapeError(norm2d, Shape.of(3, 4, 2), "[N, 4, H, W]");
+        }
+    }
+
+    @Test
+    void forwardChecksShapesToo() {
+        try (Linear linear = new Linear(backend(), new Initializer(1), 7, 5);
+             Tensor x = upload(Shape.of(2, 6), uniform(12, -1, 1))) {
+            assertThrows(ShapeMismatchException.class, () -> linear.forward(x, Mode.TRAIN));
+        }
+    }
+
+    @Test
+    void lossesNameTargetsThatDoNotFit() {
+        try (Loss ce = new SoftmaxCrossEntropyLoss(); Loss mse = new MseLoss();
+             Tensor out = upload(Shape.of(3, 4), uniform(12, -1, 1));
+             Tensor wrongLabels = upload(Shape.of(4), new float[] {0, 1, 2, 3});
+             Tensor wrongTarget = upload(Shape.of(4, 3), uniform(12, -1, 1))) {
+            String ceMessage = assertThrows(ShapeMismatchException.class, () -> ce.forward(out, wrongLabels))
+                    .getMessage();
+            assertTrue(ceMessage.contains("[3]") && ceMessage.contains("[4]"), ceMessage);
+            String mseMessage = assertThrows(ShapeMismatchException.class, () -> mse.forward(out, wrongTarget))
+                    .getMessage();
+            assertTrue(mseMessage.contains("[3, 4]") && mseMessage.contains("[4, 3]"), mseMessage);
+            assertThrows(ShapeMismatchException.class, () -> ce.forward(wrongLabels, wrongLabels));
+        }
+    }
+
+    @Test
+    void backwardNeedsATrainingForwardPass() {
+        List<Supplier<Layer>> layers = List.of(
+                () -> new Linear(backend(), new Initializer(1), 4, 3),
+                () -> new Conv2d(backend(), new Initializer(1), 4, 3, 1),
+                () -> BatchNorm.of1d(backend(), new Initializer(1), 4),
+                () -> new Dropout(new Initializer(1), 0.5f),
+                ActivationLayer::relu, Flatten::new);
+        try (Tensor x = upload(Shape.of(2, 4, 1, 1), uniform(8, -1, 1))) {
+            for (Supplier<Layer> make : layers) {
+                try (Layer layer = make.get()) {
+                    assertThrows(IllegalStateException.class, () -> layer.backward(x, true), layer.describe());
+                    Tensor input = layer instanceof Linear || layer instanceof BatchNorm
+                            ? x.reshape(Shape.of(2, 4)) : x;
+                    Tensor y = layer.forward(input, Mode.EVAL);
+                    assertThrows(IllegalStateException.class, () -> layer.backward(y, true),
+                            layer.describe() + " after an eval pass");
+                }
+            }
+        }
+    }
+
+    // ---- models -----------------------------------------------------------------------------------------------
+
+    @Test
+    void lenet5BuildsWithPyTorchNamesAndShapes() {
+        ModelSpec spec = ModelSpec.builtIn("lenet5");
+        try (Sequential model = spec.build(backend(), 42)) {
+            Map<String, Shape> expected = new java.util.LinkedHashMap<>();
+            expected.put("0.weight", Shape.of(6, 1, 5, 5));
+            expected.put("0.bias", Shape.of(6));
+            expected.put("3.weight", Shape.of(16, 6, 5, 5));
+            expected.put("3.bias", Shape.of(16));
+            expected.put("7.weight", Shape.of(120, 400));
+            expected.put("7.bias", Shape.of(120));
+            expected.put("9.weight", Shape.of(84, 120));
+            expected.put("9.bias", Shape.of(84));
+            expected.put("11.weight", Shape.of(10, 84));
+            expected.put("11.bias", Shape.of(10));
+            Map<String, Shape> actual = new java.util.LinkedHashMap<>();
+            for (Parameter p : model.parameters()) {
+                actual.put(p.name(), p.value().shape());
+            }
+            assertEquals(expected, actual);
+            try (Tensor x = upload(Shape.of(3, 1, 28, 28), uniform(3 * 784, 0, 1))) {
+                Tensor y = model.forward(x, Mode.EVAL);
+                assertEquals(spec.outputShape(3), y.shape());
+                assertEquals(Shape.of(3, 10), y.shape());
+            }
+        }
+    }
+
+    @Test
+    void aSeedGivesTheSameInitialModel() {
+        ModelSpec spec = ModelSpec.builtIn("mlp");
+        try (Sequential a = spec.build(backend(), 7); Sequential b = spec.build(backend(), 7);
+             Sequential c = spec.build(backend(), 8)) {
+            for (int i = 0; i < a.parameters().size(); i++) {
+                float[] pa = a.parameters().get(i).value().toArray();
+                assertArrayEquals(pa, b.parameters().get(i).value().toArray(), "same seed");
+                assertNotEquals(pa[0], c.parameters().get(i).value().toArray()[0], "another seed");
+            }
+            assertNotEquals(a.parameters().get(0).value().toArray()[0], a.parameters().get(2).value().toArray()[0],
+                    "each tensor draws its own stream");
+        }
+    }
+
+    @Test
+    void aTrainingStepInSteadyStateAllocatesNothing() {
+        ModelSpec spec = ModelSpec.parse("""
+                {"name": "every-layer", "input": [2, 9, 9], "layers": [
+                  {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "bias": false},
+                  {"type": "batchnorm"}, {"type": "leaky_relu"}, {"type": "maxpool2d", "kernel": 2},
+                  {"type": "conv2d", "out": 3, "kernel": 2, "stride": 2, "dilation": 1},
+                  {"type": "avgpool2d", "kernel": 2, "stride": 1}, {"type": "tanh"}, {"type": "flatten"},
+                  {"type": "dropout", "p": 0.5}, {"type": "linear", "out": 6}, {"type": "batchnorm"},
+                  {"type": "sigmoid"}, {"type": "relu"}, {"type": "linear", "out": 4}]}
+                """);
+        int batch = 5;
+        try (Sequential model = spec.build(backend(), 3); Loss ce = new SoftmaxCrossEntropyLoss();
+             Loss mse = new MseLoss();
+             Tensor x = upload(spec.input().prepend(batch), uniform(batch * 2 * 81, -1, 1));
+             Tensor labels = upload(Shape.of(batch), new float[] {0, 3, 1, 2, 3});
+             Tensor target = upload(spec.outputShape(batch), uniform(batch * 4, -1, 1))) {
+            for (int step = 0; step < 2; step++) {
+                trainingStep(model, ce, mse, x, labels, target);
+            }
+            PoolStats before = backend().pool().stats();
+            for (int step = 0; step < 3; step++) {
+                trainingStep(model, ce, mse, x, labels, target);
+            }
+            PoolStats after = backend().pool().stats();
+            assertEquals(before.allocations(), after.allocations(), "device allocations in steady state");
+            assertEquals(before.liveBuffers(), after.liveBuffers(), "live buffers in steady state");
+        }
+    }
+
+    private static void trainingStep(Sequential model, Loss ce, Loss mse, Tensor x, Tensor labels, Tensor target) {
+        Tensor y = model.forward(x, Mode.TRAIN);
+        ce.forward(y, labels).item();
+        assertNull(model.backward(ce.backward(), false));
+        mse.forward(y, target).item();
+        model.backward(mse.backward(), true);
+        model.forward(x, Mode.EVAL);
+    }
+}
