@@ -129,7 +129,7 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
                     pos.path("batch").asInt(-1), pos.path("step").asLong(-1), pos.path("train_samples").asInt(-1));
             Map<Integer, Long> calls = new LinkedHashMap<>();
             JsonNode rng = JSON.readTree(required(meta, "rng"));
-            rng.path("dropout_calls").fields().forEachRemaining(
+            rng.path("dropout_calls").properties().forEach(
                     e -> calls.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
             List<EpochResult> history = new ArrayList<>();
             for (JsonNode node : JSON.readTree(required(meta, "history"))) {

@@ -23,8 +23,13 @@ public record TrainingPosition(int epoch, int batch, long step, int trainSamples
         return new TrainingPosition(0, 0, 0, trainSamples);
     }
 
-    /** For messages: "epoch 2, batch 17 (step 954)", 1-based as progress lines print them. */
+    /**
+     * For messages, with 1-based epochs as progress lines print them: "the start (step 0)", "the end of epoch 2
+     * (step 1876)" or "epoch 3 after batch 17 (step 1893)".
+     */
     public String describe() {
-        return "epoch " + (epoch + 1) + ", batch " + batch + " (step " + step + ")";
+        String where = batch > 0 ? "epoch " + (epoch + 1) + " after batch " + batch
+                : epoch == 0 ? "the start" : "the end of epoch " + epoch;
+        return where + " (step " + step + ")";
     }
 }

@@ -110,8 +110,8 @@ public final class TrainingRun implements AutoCloseable {
         }
         List<String> differences = checkpoint.config().differencesFrom(config);
         if (!differences.isEmpty()) {
-            throw new CheckpointException(checkpointFile + " was trained with other settings ("
-                    + String.join(", ", differences) + " for checkpoint vs now): resume with the same options");
+            throw new CheckpointException(checkpointFile + " was trained with other settings (checkpoint vs now: "
+                    + String.join(", ", differences) + "): resume with the options of the first run");
         }
         TrainingPosition at = checkpoint.position();
         TrainingRun run = new TrainingRun(backend, spec, config, train, test,
