@@ -2,6 +2,7 @@ package dev.cortado.it.docker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.io.HostTensor;
@@ -18,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docker stop} in the middle of an epoch: the job finishes its step, writes a checkpoint and exits with
- * the JVM's SIGTERM code 143 within Docker's 10 s grace period; the same command with {@code --resume} then ends
- * with exactly the weights (and optimizer state) of an uninterrupted job with the same seed.
+ * the JVM's SIGTERM code 143 within Docker's 10 s grace period; started again, it ends with exactly the weights
+ * (and optimizer state) of an uninterrupted job with the same seed. The stopped job runs with
+ * {@code --auto-resume} both times, as an orchestrator restarts a job: the same command starts it on an empty
+ * {@code /out} and continues it from the checkpoint there.
  */
 class StopResumeIT {
     /** Docker's default grace period between SIGTERM and SIGKILL, which the job contract promises to meet. */
@@ -31,11 +34,14 @@ class StopResumeIT {
     @TempDir
     Path tmp;
 
-    /** LeNet-5, 400 samples in batches of 8: 50 steps per epoch, two epochs, a progress line every 5 steps. */
+    /**
+     * LeNet-5, 1,000 samples in batches of 4: 250 steps per epoch, two epochs, a progress line every 5 steps and
+     * checkpoints at epoch ends only, so a checkpoint inside an epoch can only come from the stop.
+     */
     private static Job job(Path data, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", "/data", "--out", "/out",
-                "--device", "cpu", "--epochs", "2", "--batch-size", "8", "--limit-train", "400", "--limit-test", "50",
-                "--seed", "11", "--checkpoint-every", "20", "--log-every", "5"));
+        List<String> args = new ArrayList<>(List.of("train", "--data", "/data", "--out", "/out", "--device", "cpu",
+                "--epochs", "2", "--batch-size", "4", "--limit-train", "1000", "--limit-test", "50", "--seed", "11",
+                "--checkpoint-every", "0", "--log-every", "5"));
         args.addAll(List.of(extra));
         return Job.of(args.toArray(String[]::new)).data(data).out(out);
     }
@@ -49,15 +55,16 @@ class StopResumeIT {
 
         Path out = Dirs.out(tmp, "stopped");
         Job.Stopped stopped;
-        try (Job.Running running = job(data, out).start()) {
-            // The first progress line of the second epoch (step 55): the job is inside an epoch, between two
-            // checkpoints (steps 50 and 60).
+        try (Job.Running running = job(data, out, "--auto-resume").start()) {
+            // The first progress line of the second epoch (step 255): the job is inside the epoch, with 245 steps
+            // (some seconds) to go.
             running.awaitStdout(line -> line.startsWith("epoch 2/2  batch "), TIMEOUT);
             stopped = running.stop(GRACE_SECONDS);
         }
         Job.Finished first = stopped.finished();
         System.out.print("stopped job:\n" + first.stdout() + "docker stop took " + stopped.stopTook().toMillis()
                 + " ms, exit code " + first.exitCode() + "\n");
+        assertFalse(first.stdout().contains("resuming:"), "--auto-resume on an empty /out must start afresh");
         assertEquals(STOPPED_EXIT_CODE, first.exitCode(), "not a clean stop (137 is SIGKILL after the grace"
                 + " period):\n" + first.describe());
         assertTrue(stopped.stopTook().compareTo(Duration.ofSeconds(GRACE_SECONDS)) < 0,
@@ -65,11 +72,11 @@ class StopResumeIT {
         TrainingPosition stoppedAt = Checkpoint.read(out.resolve("last.safetensors")).position();
         assertEquals(1, stoppedAt.epoch(), "stopped outside the second epoch: " + stoppedAt);
         assertTrue(stoppedAt.batch() > 0, "the checkpoint is not in the middle of the epoch: " + stoppedAt);
-        assertTrue(stoppedAt.step() >= 55, "the checkpoint is older than the stop: " + stoppedAt);
+        assertTrue(stoppedAt.step() >= 255, "the checkpoint is older than the stop: " + stoppedAt);
         // The job's last word is where it stopped, which is where its checkpoint stands.
         assertTrue(first.stdout().contains("stopped at " + stoppedAt.describe()), first.describe());
 
-        Job.Finished resumed = job(data, out, "--resume").run(TIMEOUT);
+        Job.Finished resumed = job(data, out, "--auto-resume").run(TIMEOUT);
         System.out.print("resumed job:\n" + resumed.stdout());
         assertEquals(0, resumed.exitCode(), resumed.describe());
         assertTrue(resumed.stdout().contains("resuming: /out/last.safetensors at " + stoppedAt.describe()),
