@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Finite-difference checks of the input gradient and every parameter gradient of every layer and loss, and of a
  * small LeNet-like model, on the device a backend module names. See {@link GradientChecker} for the method.
  */
-public abstract class GradientCheckSuite extends DeviceTestBase {
+public abstract class GradientCheckSuite extends BackendSuiteSupport {
 
     private GradientChecker checker(long seed) {
         return new GradientChecker(backend(), seed);
@@ -195,8 +195,9 @@ public abstract class GradientCheckSuite extends DeviceTestBase {
 
     /**
      * Conv, ReLU, max-pool twice, then two linear layers, on 1x12x12 images: checks that gradients flow through
-     * a whole model. Inside it kinks cannot be kept away from, so elements where a step crosses one are
-     * detected and skipped (a few per cent at most).
+     * a whole model. Inside it kinks cannot be kept away from: moving a first-layer weight moves every
+     * pre-activation of that channel. A smaller step makes crossing one rarer, and the few elements whose
+     * central difference is off where the one-sided differences disagree (a crossed kink) are let through.
      */
     @Test
     void lenetLikeModel() {
@@ -205,7 +206,7 @@ public abstract class GradientCheckSuite extends DeviceTestBase {
                 new Conv2dSpec(6, 3, 1, 0), new ReluSpec(), new MaxPool2dSpec(2, 2, 0),
                 new FlattenSpec(), new LinearSpec(10), new ReluSpec(), new LinearSpec(3));
         ModelSpec spec = new ModelSpec("lenet-like", Shape.of(1, 12, 12), layers);
-        GradientChecker check = checker(71).allowKinks(0.05);
+        GradientChecker check = checker(71).step(1e-3).allowKinks(0.1);
         Shape shape = Shape.of(2, 1, 12, 12);
         try (Sequential model = spec.build(backend(), 13)) {
             check.checkLayer(model, shape, check.uniform(size(shape), -1, 1));

@@ -29,19 +29,26 @@ import java.util.SplittableRandom;
  * further than eps away, or the check is told to skip elements where the one-sided differences disagree.
  */
 public final class GradientChecker {
-    /** The finite-difference step. */
+    /** The default finite-difference step. */
     public static final double EPS = 1e-2;
 
     private final Backend backend;
     private final SplittableRandom random;
-    private double relativeTolerance = 3e-2;
-    private double absoluteTolerance = 2e-3;
+    private double step = EPS;
+    private double relativeTolerance = 1e-2;
+    private double absoluteTolerance = 1e-3;
     private double allowedKinkFraction;
     private Runnable beforeForward = () -> { };
 
     public GradientChecker(Backend backend, long seed) {
         this.backend = backend;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Sets the finite-difference step. */
+    public GradientChecker step(double eps) {
+        this.step = eps;
+        return this;
     }
 
     /** Sets the tolerance: an element passes when {@code |numeric - analytic| <= absolute + relative * max}. */
@@ -52,8 +59,8 @@ public final class GradientChecker {
     }
 
     /**
-     * Lets up to this fraction of elements be skipped where the forward and backward one-sided differences
-     * disagree, i.e. where a step of eps crosses a kink somewhere inside the model.
+     * Lets up to this fraction of elements differ where the forward and backward one-sided differences disagree,
+     * i.e. where a step of eps crosses a kink somewhere inside the model.
      */
     public GradientChecker allowKinks(double fraction) {
         this.allowedKinkFraction = fraction;
@@ -176,63 +183,70 @@ public final class GradientChecker {
         double value();
     }
 
-    /** Central differences of the objective with respect to each element of {@code tensor}, whose contents are
-     * {@code values}; restores the tensor. Records a NaN where the one-sided differences reveal a kink. */
-    private double[] numeric(Objective objective, Tensor tensor, float[] values) {
+    /** Finite differences with respect to each element of a tensor. */
+    private record Numeric(double[] central, boolean[] kink) {
+    }
+
+    /**
+     * Central differences of the objective with respect to each element of {@code tensor}, whose contents are
+     * {@code values}; restores the tensor. When kinks are allowed, also marks the elements where the forward and
+     * backward one-sided differences disagree.
+     */
+    private Numeric numeric(Objective objective, Tensor tensor, float[] values) {
         double base = allowedKinkFraction > 0 ? objective.value() : Double.NaN;
-        double[] gradient = new double[values.length];
+        double[] central = new double[values.length];
+        boolean[] kink = new boolean[values.length];
         for (int i = 0; i < values.length; i++) {
             float original = values[i];
-            values[i] = (float) (original + EPS);
+            float up = (float) (original + step);
+            float down = (float) (original - step);
+            values[i] = up;
             backend.upload(values, 0, tensor);
             double plus = objective.value();
-            values[i] = (float) (original - EPS);
+            values[i] = down;
             backend.upload(values, 0, tensor);
             double minus = objective.value();
             values[i] = original;
             // The steps actually taken, in float, are not exactly eps.
-            double step = ((double) (float) (original + EPS)) - ((double) (float) (original - EPS));
-            gradient[i] = (plus - minus) / step;
+            central[i] = (plus - minus) / ((double) up - down);
             if (allowedKinkFraction > 0) {
-                double forward = (plus - base) / EPS;
-                double backward = (base - minus) / EPS;
-                if (!within(forward, backward)) {
-                    gradient[i] = Double.NaN;
-                }
+                double forward = (plus - base) / ((double) up - original);
+                double backward = (base - minus) / ((double) original - down);
+                kink[i] = !within(forward, backward);
             }
         }
         backend.upload(values, 0, tensor);
-        return gradient;
+        return new Numeric(central, kink);
     }
 
     private boolean within(double a, double b) {
         return Math.abs(a - b) <= absoluteTolerance + relativeTolerance * Math.max(Math.abs(a), Math.abs(b));
     }
 
-    private void compare(String what, float[] analytic, double[] numeric) {
-        assertEquals(numeric.length, analytic.length, what + ": gradient size");
+    /** Fails naming the elements where the analytic gradient differs, except at kinks (up to the allowed share). */
+    private void compare(String what, float[] analytic, Numeric numeric) {
+        double[] central = numeric.central();
+        assertEquals(central.length, analytic.length, what + ": gradient size");
         StringBuilder failures = new StringBuilder();
         int failed = 0;
         int kinks = 0;
-        for (int i = 0; i < numeric.length; i++) {
-            if (Double.isNaN(numeric[i])) {
-                kinks++;
+        for (int i = 0; i < central.length; i++) {
+            if (Float.isFinite(analytic[i]) && within(analytic[i], central[i])) {
                 continue;
             }
-            if (!Float.isFinite(analytic[i]) || !within(analytic[i], numeric[i])) {
-                if (failed++ < 8) {
-                    failures.append(String.format("%n  [%d] analytic %.6g, numeric %.6g", i, analytic[i],
-                            numeric[i]));
-                }
+            if (numeric.kink()[i]) {
+                kinks++;
+            } else if (failed++ < 8) {
+                failures.append(String.format("%n  [%d] analytic %.6g, numeric %.6g", i, analytic[i], central[i]));
             }
         }
         if (failed > 0) {
-            fail(what + " gradient: " + failed + " of " + numeric.length + " elements differ from finite "
-                    + "differences (eps " + EPS + ", relative tolerance " + relativeTolerance + ", absolute "
+            fail(what + " gradient: " + failed + " of " + central.length + " elements differ from finite "
+                    + "differences (eps " + step + ", relative tolerance " + relativeTolerance + ", absolute "
                     + absoluteTolerance + "):" + failures);
         }
-        assertTrue(kinks <= allowedKinkFraction * numeric.length, what + ": " + kinks + " of " + numeric.length
-                + " elements sit on a kink, more than the " + allowedKinkFraction + " allowed");
+        assertTrue(kinks <= allowedKinkFraction * central.length, what + ": " + kinks + " of " + central.length
+                + " elements differ and sit on a kink, more than the " + allowedKinkFraction + " allowed");
     }
 
     private static double dot(float[] y, float[] r) {

@@ -30,6 +30,8 @@ import dev.cortado.nn.loss.MseLoss;
 import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -45,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * how they fail: shape errors, backward without forward. Also that a training step in steady state allocates
  * nothing. Gradients are checked by {@link GradientCheckSuite}.
  */
-public abstract class LayerSuite extends DeviceTestBase {
+public abstract class LayerSuite extends BackendSuiteSupport {
     private final SplittableRandom random = new SplittableRandom(2024);
 
     private float[] uniform(int n, double low, double high) {
@@ -210,8 +212,9 @@ public abstract class LayerSuite extends DeviceTestBase {
                     }
                 }
             }
+            float[] trainedMean = layer.runningMean().toArray();
             assertClose(expected, layer.forward(input, Mode.EVAL).toArray(), 1e-5, "BatchNorm2d eval output");
-            assertClose(runningMean, layer.runningMean().toArray(), 0, "running_mean after eval");
+            assertArrayEquals(trainedMean, layer.runningMean().toArray(), "evaluation leaves running_mean alone");
         }
     }
 
@@ -266,8 +269,8 @@ public abstract class LayerSuite extends DeviceTestBase {
             assertEquals(p, dropped / (double) size, 0.03, "fraction dropped");
             assertEquals(1, layer.calls());
             float[] second = layer.forward(input, Mode.TRAIN).toArray();
-            assertFalse(java.util.Arrays.equals(first, second), "each training pass draws a new mask");
-            assertFalse(java.util.Arrays.equals(first, other.forward(input, Mode.TRAIN).toArray()),
+            assertFalse(Arrays.equals(first, second), "each training pass draws a new mask");
+            assertFalse(Arrays.equals(first, other.forward(input, Mode.TRAIN).toArray()),
                     "two layers draw different masks");
             layer.restoreCalls(0);
             assertArrayEquals(first, layer.forward(input, Mode.TRAIN).toArray(), "restored count, same mask");
@@ -401,7 +404,7 @@ public abstract class LayerSuite extends DeviceTestBase {
     void lenet5BuildsWithPyTorchNamesAndShapes() {
         ModelSpec spec = ModelSpec.builtIn("lenet5");
         try (Sequential model = spec.build(backend(), 42)) {
-            Map<String, Shape> expected = new java.util.LinkedHashMap<>();
+            Map<String, Shape> expected = new LinkedHashMap<>();
             expected.put("0.weight", Shape.of(6, 1, 5, 5));
             expected.put("0.bias", Shape.of(6));
             expected.put("3.weight", Shape.of(16, 6, 5, 5));
@@ -412,7 +415,7 @@ public abstract class LayerSuite extends DeviceTestBase {
             expected.put("9.bias", Shape.of(84));
             expected.put("11.weight", Shape.of(10, 84));
             expected.put("11.bias", Shape.of(10));
-            Map<String, Shape> actual = new java.util.LinkedHashMap<>();
+            Map<String, Shape> actual = new LinkedHashMap<>();
             for (Parameter p : model.parameters()) {
                 actual.put(p.name(), p.value().shape());
             }

@@ -46,7 +46,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * optimizer state, position, dropout counters, history) and refuse to continue another model, configuration or
  * dataset; a non-finite loss leaves the last good checkpoint in place.
  */
-public abstract class TrainingRunSuite extends DeviceTestBase {
+public abstract class TrainingRunSuite extends BackendSuiteSupport {
     /** A small conv net with dropout, so resuming must restore the dropout counters too. */
     private static final String SPEC = """
             {"name": "tiny", "input": [1, 7, 7], "layers": [

@@ -1,0 +1,195 @@
+package dev.cortado.tensor;
+
+import dev.cortado.backend.Activation;
+import dev.cortado.backend.AdamStep;
+import dev.cortado.backend.Backend;
+import dev.cortado.backend.BinaryOp;
+import dev.cortado.backend.BufferPool;
+import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.DeviceBuffer;
+import dev.cortado.backend.DropoutSpec;
+import dev.cortado.backend.GemmSpec;
+import dev.cortado.backend.PoolSpec;
+import dev.cortado.backend.SgdStep;
+import dev.cortado.backend.UnaryOp;
+import dev.cortado.device.DeviceInfo;
+import java.util.Arrays;
+
+/**
+ * A test double for the runtime's own tests: host arrays behind a real {@link BufferPool}, with the memory ops
+ * and nothing else. Every compute op throws, so a test that needs one fails loudly instead of using a fake result.
+ */
+public final class MemoryOnlyBackend implements Backend {
+
+    /** Host memory. */
+    private record HostBuffer(float[] data) implements DeviceBuffer {
+        @Override
+        public long capacity() {
+            return data.length;
+        }
+    }
+
+    private final DeviceInfo info;
+    private final BufferPool pool = new BufferPool(new BufferPool.Allocator() {
+        @Override
+        public DeviceBuffer allocate(long floats) {
+            return new HostBuffer(new float[Math.toIntExact(floats)]);
+        }
+
+        @Override
+        public void release(DeviceBuffer buffer) {
+            // The garbage collector frees host arrays.
+        }
+    });
+
+    public MemoryOnlyBackend(DeviceInfo info) {
+        this.info = info;
+    }
+
+    private static float[] data(Tensor t) {
+        return ((HostBuffer) t.buffer()).data();
+    }
+
+    private static int offset(Tensor t) {
+        return Math.toIntExact(t.offset());
+    }
+
+    @Override
+    public DeviceInfo info() {
+        return info;
+    }
+
+    @Override
+    public BufferPool pool() {
+        return pool;
+    }
+
+    @Override
+    public void upload(float[] src, int srcOffset, Tensor dst) {
+        System.arraycopy(src, srcOffset, data(dst), offset(dst), Math.toIntExact(dst.size()));
+    }
+
+    @Override
+    public void download(Tensor src, float[] dst, int dstOffset) {
+        System.arraycopy(data(src), offset(src), dst, dstOffset, Math.toIntExact(src.size()));
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        System.arraycopy(data(src), offset(src), data(dst), offset(dst), Math.toIntExact(src.size()));
+    }
+
+    @Override
+    public void fill(Tensor dst, float value) {
+        Arrays.fill(data(dst), offset(dst), offset(dst) + Math.toIntExact(dst.size()), value);
+    }
+
+    private static UnsupportedOperationException computeOp() {
+        return new UnsupportedOperationException("MemoryOnlyBackend has memory ops only");
+    }
+
+    @Override
+    public void gemm(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
+        throw computeOp();
+    }
+
+    @Override
+    public void im2col(ConvGeometry g, Tensor image, Tensor columns) {
+        throw computeOp();
+    }
+
+    @Override
+    public void col2im(ConvGeometry g, Tensor columns, Tensor image) {
+        throw computeOp();
+    }
+
+    @Override
+    public void swapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst) {
+        throw computeOp();
+    }
+
+    @Override
+    public void map(UnaryOp op, Tensor x, Tensor y) {
+        throw computeOp();
+    }
+
+    @Override
+    public void affine(float scale, Tensor x, float shift, Tensor y) {
+        throw computeOp();
+    }
+
+    @Override
+    public void zip(BinaryOp op, Tensor a, Tensor b, int bInner, Tensor out) {
+        throw computeOp();
+    }
+
+    @Override
+    public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+        throw computeOp();
+    }
+
+    @Override
+    public void sum(Tensor x, int outer, int length, int inner, float alpha, float beta, Tensor out) {
+        throw computeOp();
+    }
+
+    @Override
+    public void argmax(Tensor x, int rows, int cols, Tensor out) {
+        throw computeOp();
+    }
+
+    @Override
+    public void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
+        throw computeOp();
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
+        throw computeOp();
+    }
+
+    @Override
+    public void poolForward(PoolSpec spec, Tensor x, Tensor y) {
+        throw computeOp();
+    }
+
+    @Override
+    public void poolBackward(PoolSpec spec, Tensor x, Tensor dy, Tensor dx) {
+        throw computeOp();
+    }
+
+    @Override
+    public void activationForward(Activation f, float alpha, Tensor x, Tensor y) {
+        throw computeOp();
+    }
+
+    @Override
+    public void activationBackward(Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        throw computeOp();
+    }
+
+    @Override
+    public void dropoutForward(DropoutSpec spec, Tensor x, Tensor y) {
+        throw computeOp();
+    }
+
+    @Override
+    public void dropoutBackward(DropoutSpec spec, Tensor dy, Tensor dx) {
+        throw computeOp();
+    }
+
+    @Override
+    public void sgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity) {
+        throw computeOp();
+    }
+
+    @Override
+    public void adamUpdate(AdamStep step, Tensor param, Tensor grad, Tensor m, Tensor v) {
+        throw computeOp();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

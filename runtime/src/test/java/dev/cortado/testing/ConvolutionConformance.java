@@ -1,0 +1,114 @@
+package dev.cortado.testing;
+
+import static dev.cortado.testing.Tolerance.EXACT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cortado.backend.ConvGeometry;
+import dev.cortado.tensor.Tensor;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** im2col, its adjoint col2im, and the axis swap that turns a convolution's GEMM output into NCHW. */
+public interface ConvolutionConformance extends BackendTestContext {
+
+    /** (batch, channels, height, width, kernelH, kernelW, stride, padding, dilation). */
+    static Stream<ConvGeometry> geometries() {
+        return Stream.of(
+                new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 0, 1),
+                new ConvGeometry(2, 3, 7, 7, 3, 3, 1, 1, 1),
+                new ConvGeometry(1, 2, 13, 11, 3, 5, 2, 1, 1),
+                new ConvGeometry(3, 1, 9, 9, 3, 3, 1, 0, 2),
+                new ConvGeometry(2, 4, 8, 6, 1, 1, 1, 0, 1),
+                new ConvGeometry(1, 3, 10, 9, 1, 1, 2, 0, 1),
+                new ConvGeometry(2, 2, 17, 19, 4, 3, 3, 2, 2),
+                new ConvGeometry(1, 1, 5, 31, 1, 7, 1, 3, 1),
+                new ConvGeometry(4, 6, 14, 14, 5, 5, 1, 2, 1));
+    }
+
+    /** (a, b, c) shapes for the leading-axes swap. */
+    static Stream<Arguments> swapShapes() {
+        return Stream.of(
+                Arguments.of(1, 1, 1), Arguments.of(7, 13, 1), Arguments.of(3, 5, 31), Arguments.of(97, 2, 7),
+                Arguments.of(1, 257, 3), Arguments.of(13, 1, 5), Arguments.of(64, 33, 17));
+    }
+
+    private static int columnsSize(ConvGeometry g) {
+        return Math.toIntExact(g.columnRows() * g.columnCols());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    default void im2colMatchesReference(ConvGeometry g) {
+        float[] image = values(Math.toIntExact(g.imageSize()));
+        Tensor columns = poisoned(g.columnRows(), Math.toIntExact(g.columnCols()));
+        backend().im2col(g, tensor(image), columns);
+        assertClose("im2col " + g, ReferenceOps.im2col(g, image), columns, EXACT);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    default void col2imMatchesReference(ConvGeometry g) {
+        float[] columns = values(columnsSize(g));
+        Tensor image = poisoned(g.batch(), g.channels(), g.height(), g.width());
+        backend().col2im(g, tensor(columns), image);
+        assertClose("col2im " + g, ReferenceOps.col2im(g, columns), image,
+                Tolerance.accumulating((long) g.kernelH() * g.kernelW()));
+    }
+
+    /** {@code <im2col(x), c> == <x, col2im(c)>}: col2im is the adjoint the convolution's backward pass needs. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    default void col2imIsTheAdjointOfIm2col(ConvGeometry g) {
+        float[] x = values(Math.toIntExact(g.imageSize()));
+        float[] c = values(columnsSize(g));
+        Tensor columns = poisoned(columnsSize(g));
+        Tensor image = poisoned(x.length);
+        backend().im2col(g, tensor(x), columns);
+        backend().col2im(g, tensor(c), image);
+        float[] unfolded = read(columns);
+        float[] folded = read(image);
+        double left = 0;
+        double right = 0;
+        double magnitude = 0;
+        for (int i = 0; i < c.length; i++) {
+            left += (double) unfolded[i] * c[i];
+            magnitude += Math.abs((double) unfolded[i] * c[i]);
+        }
+        for (int i = 0; i < x.length; i++) {
+            right += (double) x[i] * folded[i];
+        }
+        assertEquals(left, right, 1e-5 * magnitude + 1e-6, "<im2col(x), c> vs <x, col2im(c)> for " + g);
+    }
+
+    @ParameterizedTest(name = "({0}, {1}, {2})")
+    @MethodSource("swapShapes")
+    default void swapLeadingAxesTransposesTheFirstTwoAxes(int a, int b, int c) {
+        float[] src = values(a * b * c);
+        Tensor dst = poisoned(b, a, c);
+        backend().swapLeadingAxes(a, b, c, tensor(src, a, b, c), dst);
+        assertClose("swapLeadingAxes(" + a + ", " + b + ", " + c + ")", ReferenceOps.swapLeadingAxes(a, b, c, src),
+                dst, EXACT);
+    }
+
+    @Test
+    default void convolutionOpsRejectBadSizes() {
+        ConvGeometry g = new ConvGeometry(2, 3, 7, 7, 3, 3, 1, 1, 1);
+        Tensor image = tensor(values(Math.toIntExact(g.imageSize())));
+        Tensor columns = tensor(values(columnsSize(g)));
+        assertRejects("im2col into one float too few",
+                () -> backend().im2col(g, image, poisoned(columnsSize(g) - 1)));
+        assertRejects("im2col from one float too many",
+                () -> backend().im2col(g, tensor(values((int) g.imageSize() + 1)), columns));
+        assertRejects("col2im into one float too few",
+                () -> backend().col2im(g, columns, poisoned((int) g.imageSize() - 1)));
+        assertRejects("col2im from one float too few",
+                () -> backend().col2im(g, tensor(values(columnsSize(g) - 1)), image));
+        assertRejects("swapLeadingAxes into a wrong size",
+                () -> backend().swapLeadingAxes(3, 5, 7, tensor(values(105)), poisoned(104)));
+        assertRejects("swapLeadingAxes from a wrong size",
+                () -> backend().swapLeadingAxes(3, 5, 7, tensor(values(106)), poisoned(105)));
+    }
+}
