@@ -2,8 +2,8 @@
 #
 #   mvn -B -pl cli -am package -DskipTests       # builds cli/target/cortado.jar
 #   docker build -t cortado .
-#   docker run --rm -v "$PWD/data:/data:ro" -v "$PWD/out:/out" cortado                  # CPU (or PoCL)
-#   docker run --rm --gpus all -v "$PWD/data:/data:ro" -v "$PWD/out:/out" cortado       # CUDA / OpenCL GPU
+#   docker run --rm -v "$PWD/data:/data:ro" -v "$PWD/out:/out" cortado                  # the CPU
+#   docker run --rm --gpus all -v "$PWD/data:/data:ro" -v "$PWD/out:/out" cortado       # an NVIDIA GPU
 #
 # The default base is NVIDIA's public CUDA 12 runtime (cuBLAS and NVRTC included); the driver itself
 # (libcuda.so.1, libnvidia-opencl.so.1) is mounted by the NVIDIA container toolkit at run time. CI builds the same
@@ -47,4 +47,6 @@ WORKDIR /home/cortado
 # java runs as PID 1 (exec form), so docker stop's SIGTERM reaches the CLI's shutdown hook directly.
 ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-XX:MaxRAMPercentage=75", \
             "-Djava.io.tmpdir=/var/tmp/cortado", "-jar", "/opt/cortado/cortado.jar"]
-CMD ["train", "--data", "/data", "--out", "/out"]
+# A restarted job (docker start, a Kubernetes Job's next pod) runs the same command: --auto-resume continues the
+# run in /out if there is one.
+CMD ["train", "--data", "/data", "--out", "/out", "--auto-resume"]
