@@ -105,6 +105,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Start a new run even if --out holds one.")
     boolean overwrite;
 
+    @Option(names = "--auto-resume", description = "Continue the run in --out if it holds one, else start a new "
+            + "run: one command for a job's first start and its restarts (containers, Kubernetes).")
+    boolean autoResume;
+
     @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N", description = "Also write a "
             + "checkpoint every N steps, 0 for epoch ends only (default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
@@ -155,6 +159,9 @@ final class TrainCommand implements Callable<Integer> {
         if (resume && overwrite) {
             throw new CliException(ExitCode.USAGE, "--resume and --overwrite exclude each other");
         }
+        if (autoResume && (resume || overwrite)) {
+            throw new CliException(ExitCode.USAGE, "--auto-resume excludes --resume and --overwrite");
+        }
         OptimizerKind optimizerKind = choice(OptimizerKind.class, "--optimizer", optimizer);
         float momentumValue = momentum != null ? momentum : optimizerKind == OptimizerKind.SGD ? 0.9f : 0f;
         try {
@@ -179,7 +186,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The checkpoint to resume, or null for a fresh run; refuses to clobber a run unless --overwrite. */
     private Checkpoint existingRun(Path last) {
         boolean exists = Files.exists(last);
-        if (resume) {
+        if (resume || autoResume && exists) {
             if (!exists) {
                 throw new CliException(ExitCode.CHECKPOINT, "--resume: no checkpoint in " + out + " (expected "
                         + last + "); start without --resume");
@@ -187,7 +194,8 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 return Checkpoint.read(last);
             } catch (CheckpointException e) {
-                throw new CliException(ExitCode.CHECKPOINT, "--resume: " + e.getMessage(), e);
+                throw new CliException(ExitCode.CHECKPOINT, (resume ? "--resume: " : "--auto-resume: ")
+                        + e.getMessage(), e);
             }
         }
         if (exists && !overwrite) {
