@@ -35,6 +35,7 @@ public final class Trainer implements AutoCloseable {
     private final TensorSlot hits = new TensorSlot();
     private final TensorSlot stats = new TensorSlot();
     private final float[] hostStats = new float[2];
+    private final Evaluator evaluator;
 
     /**
      * @param backend the device everything runs on; model, loss and optimizer must live there
@@ -53,6 +54,7 @@ public final class Trainer implements AutoCloseable {
         this.schedule = schedule;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.evaluator = new Evaluator(backend, model, loss, batchSize);
     }
 
     public Optimizer optimizer() {
@@ -121,39 +123,9 @@ public final class Trainer implements AutoCloseable {
         return new StepResult(step, hostStats[0], Math.round(hostStats[1]), batch.count(), lr);
     }
 
-    /**
-     * Mean loss, accuracy and confusion matrix of the model on a dataset, in evaluation mode, in index order.
-     */
+    /** Mean loss, accuracy and confusion matrix of the model on a dataset, in evaluation mode, in index order. */
     public Evaluation evaluate(Dataset data) {
-        int classes = data.classes();
-        int[][] confusion = new int[classes][classes];
-        double lossSum = 0;
-        int correct = 0;
-        float[] predicted = new float[batchSize];
-        try (BatchLoader loader = BatchLoader.open(data, batchSize, SampleOrder.sequential());
-             TensorSlot predictions = new TensorSlot()) {
-            while (loader.hasNext()) {
-                Batch batch = loader.next();
-                int n = batch.count();
-                Tensor x = upload(inputs, batch.inputShape(), batch.inputs());
-                Tensor y = upload(labels, Shape.of(n), batch.labels());
-                Tensor output = model.forward(x, Mode.EVAL);
-                lossSum += (double) loss.forward(output, y).item() * n;
-                Tensor p = predictions.get(backend, Shape.of(n));
-                backend.argmax(output, n, output.shape().dim(1), p);
-                backend.download(p, predicted, 0);
-                float[] truth = batch.labels();
-                for (int i = 0; i < n; i++) {
-                    int label = (int) truth[i];
-                    int guess = (int) predicted[i];
-                    confusion[label][guess]++;
-                    if (label == guess) {
-                        correct++;
-                    }
-                }
-            }
-        }
-        return new Evaluation(data.count() == 0 ? 0 : lossSum / data.count(), correct, data.count(), confusion);
+        return evaluator.evaluate(data);
     }
 
     private Tensor upload(TensorSlot slot, Shape shape, float[] host) {
@@ -181,5 +153,6 @@ public final class Trainer implements AutoCloseable {
         labels.close();
         hits.close();
         stats.close();
+        evaluator.close();
     }
 }

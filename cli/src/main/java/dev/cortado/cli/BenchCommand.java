@@ -1,0 +1,141 @@
+package dev.cortado.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.backend.Backend;
+import dev.cortado.device.Devices;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.train.Throughput;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cortado bench}: training and inference images/s per model on a device. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures training and inference throughput (images/s) of each model on the device, on "
+                + "synthetic 28x28 data: warm-up repetitions first, then the median of several repetitions.",
+                "Training is SGD with momentum over shuffled batches, as in 'cortado train'."})
+final class BenchCommand implements Callable<Integer> {
+    private static final int MAX = 1_000_000;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOption device;
+
+    @Option(names = "--models", defaultValue = "mlp,lenet5", split = ",", paramLabel = "MODEL",
+            description = "Models to measure: mlp, lenet5 or JSON spec paths, comma-separated (default: "
+                    + "${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Samples per step (default: "
+            + "${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batches", defaultValue = "30", description = "Batches per repetition (default: "
+            + "${DEFAULT-VALUE}).")
+    int batches;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Repetitions run first and not counted "
+            + "(default: ${DEFAULT-VALUE}).")
+    int warmups;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Counted repetitions; the median is reported "
+            + "(default: ${DEFAULT-VALUE}).")
+    int repetitions;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the synthetic data and weights (default: "
+            + "${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--json", description = "Print JSON (every repetition, medians) instead of a table.")
+    boolean json;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        check("--batch-size", batchSize, 1);
+        check("--batches", batches, 1);
+        check("--warmup", warmups, 0);
+        check("--repeats", repetitions, 1);
+        List<ModelSpec> specs = new ArrayList<>();
+        for (String model : models) {
+            specs.add(ModelOption.resolve(model.trim()));
+        }
+        Throughput.Settings settings = new Throughput.Settings(batchSize, batches, warmups, repetitions, seed);
+        PrintWriter out = spec.commandLine().getOut();
+        DeviceOption.Opened opened = device.open(Devices.system());
+        List<Throughput.Measurement> results = new ArrayList<>();
+        try (Backend backend = opened.backend()) {
+            if (!json) {
+                out.println("device: " + opened.describe());
+                out.println("settings: batch " + batchSize + ", " + batches + " batches per repetition, " + warmups
+                        + " warm-up + " + repetitions + " measured repetitions, median reported");
+                out.println();
+                out.flush();
+            }
+            for (ModelSpec model : specs) {
+                results.add(Throughput.measure(backend, model, settings));
+            }
+        }
+        out.print(json ? toJson(opened, results) + "\n" : table(results));
+        out.flush();
+        return ExitCode.OK.code();
+    }
+
+    private static void check(String option, int value, int min) {
+        if (value < min || value > MAX) {
+            throw new CliException(ExitCode.USAGE, option + " must be " + min + ".." + MAX + ", got " + value);
+        }
+    }
+
+    static String table(List<Throughput.Measurement> results) {
+        TextTable table = new TextTable("model", ">batch", ">train images/s", ">range", ">inference images/s",
+                ">range");
+        for (Throughput.Measurement m : results) {
+            table.add(m.model(), m.settings().batchSize(), Format.rate(m.trainingMedian()), range(m.training()),
+                    Format.rate(m.inferenceMedian()), range(m.inference()));
+        }
+        return table.render();
+    }
+
+    private static String range(double[] values) {
+        return Format.rate(Arrays.stream(values).min().orElse(0)) + ".."
+                + Format.rate(Arrays.stream(values).max().orElse(0));
+    }
+
+    private static String toJson(DeviceOption.Opened opened, List<Throughput.Measurement> results)
+            throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("device", opened.selection().device().toString());
+        root.put("device_name", opened.selection().info().name());
+        ArrayNode array = root.putArray("results");
+        for (Throughput.Measurement m : results) {
+            ObjectNode node = array.addObject();
+            node.put("model", m.model());
+            node.put("batch_size", m.settings().batchSize());
+            node.put("batches", m.settings().batches());
+            node.put("warmups", m.settings().warmups());
+            node.put("train_images_per_second", m.trainingMedian());
+            node.put("inference_images_per_second", m.inferenceMedian());
+            ArrayNode train = node.putArray("train_runs");
+            Arrays.stream(m.training()).forEach(train::add);
+            ArrayNode inference = node.putArray("inference_runs");
+            Arrays.stream(m.inference()).forEach(inference::add);
+        }
+        return mapper.writeValueAsString(root);
+    }
+}

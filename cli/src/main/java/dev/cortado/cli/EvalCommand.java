@@ -1,0 +1,121 @@
+package dev.cortado.cli;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.data.Dataset;
+import dev.cortado.data.Split;
+import dev.cortado.device.Devices;
+import dev.cortado.nn.Sequential;
+import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
+import dev.cortado.train.Checkpoint;
+import dev.cortado.train.CheckpointException;
+import dev.cortado.train.Evaluation;
+import dev.cortado.train.Evaluator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cortado eval}: a checkpoint's accuracy, loss and confusion matrix on the test split. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Evaluates a checkpoint on the test split: accuracy, loss, the confusion matrix and the "
+                + "accuracy of each class (Fashion-MNIST class names).")
+final class EvalCommand implements Callable<Integer> {
+    static final int MAX_BATCH_SIZE = 65_536;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "FILE",
+            description = "A checkpoint written by 'cortado train' (e.g. out/last.safetensors).")
+    Path checkpointFile;
+
+    @Mixin
+    DataOption data;
+
+    @Mixin
+    DeviceOption device;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "Samples per forward pass (default: "
+            + "${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Evaluate the first N test samples only.")
+    Integer limit;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Override
+    public Integer call() {
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new CliException(ExitCode.USAGE, "--batch-size must be 1.." + MAX_BATCH_SIZE + ", got " + batchSize);
+        }
+        if (limit != null && limit < 1) {
+            throw new CliException(ExitCode.USAGE, "--limit must be >= 1, got " + limit);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.read(checkpointFile);
+        } catch (CheckpointException e) {
+            throw new CliException(ExitCode.CHECKPOINT, e.getMessage(), e);
+        }
+        Path dataDir = data.resolve(spec.commandLine().getErr());
+        Dataset test = DataOption.load(dataDir, Split.TEST);
+        if (limit != null && limit < test.count()) {
+            test = test.first(limit);
+        }
+        DeviceOption.Opened opened = device.open(Devices.system());
+        Evaluation result;
+        try (Backend backend = opened.backend();
+             Sequential model = checkpoint.spec().build(backend, checkpoint.config().seed());
+             SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
+             Evaluator evaluator = new Evaluator(backend, model, loss, batchSize)) {
+            checkpoint.restoreModel(model);
+            out.println("checkpoint: " + checkpointFile + " (model " + checkpoint.spec().name() + ", "
+                    + checkpoint.history().size() + " epochs trained, step " + checkpoint.position().step() + ")");
+            out.println("data: " + data.describe(dataDir) + ": " + String.format(Locale.ROOT, "%,d", test.count())
+                    + " test images");
+            out.println("device: " + opened.describe());
+            out.flush();
+            result = evaluator.evaluate(test);
+        } catch (CheckpointException e) {
+            throw new CliException(ExitCode.CHECKPOINT, checkpointFile + ": " + e.getMessage(), e);
+        }
+        out.println();
+        out.println("accuracy " + Format.percent(result.accuracy()) + " (" + result.correct() + "/" + result.count()
+                + "), loss " + Format.loss(result.loss()));
+        out.println();
+        out.print(report(result));
+        out.flush();
+        return ExitCode.OK.code();
+    }
+
+    /** The confusion matrix (rows: true class) followed by the per-class accuracy. */
+    static String report(Evaluation result) {
+        int classes = result.confusion().length;
+        String[] columns = new String[classes + 2];
+        columns[0] = "true \\ predicted";
+        for (int c = 0; c < classes; c++) {
+            columns[c + 1] = ">" + c;
+        }
+        columns[classes + 1] = ">accuracy";
+        TextTable table = new TextTable(columns);
+        for (int label = 0; label < classes; label++) {
+            Object[] row = new Object[classes + 2];
+            row[0] = label + " " + FashionMnistClasses.name(label);
+            for (int c = 0; c < classes; c++) {
+                row[c + 1] = result.confusion()[label][c];
+            }
+            row[classes + 1] = Format.percent(result.classAccuracy(label));
+            table.add(row);
+        }
+        return "confusion matrix and per-class accuracy (rows: true class, columns: predicted class)\n"
+                + table.render();
+    }
+}

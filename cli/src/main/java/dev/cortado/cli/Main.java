@@ -1,0 +1,128 @@
+package dev.cortado.cli;
+
+import dev.cortado.data.DatasetException;
+import dev.cortado.device.DeviceUnavailableException;
+import dev.cortado.model.ModelSpecException;
+import dev.cortado.train.CheckpointException;
+import dev.cortado.train.NonFiniteLossException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code cortado} command: a deep-learning runtime for the JVM, from the command line. */
+@Command(name = "cortado", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Cortado: train and run neural networks on the JVM, on the CPU, OpenCL or CUDA devices.",
+        subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, SelftestCommand.class,
+                       BenchCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n")
+public final class Main implements Runnable {
+    static final String VERBOSE = "--verbose";
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(),
+                "missing command: choose one of devices, train, eval, selftest, bench");
+    }
+
+    public static void main(String[] args) {
+        // The curves plot is drawn off-screen; there may be no display (servers, containers).
+        System.setProperty("java.awt.headless", "true");
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = execute(args, out, err);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with the given streams and returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        boolean verbose = Arrays.asList(args).contains(VERBOSE);
+        CommandLine cli = new CommandLine(new Main());
+        cli.getCommandSpec().usageMessage().footer(Arrays.stream(ExitCode.values())
+                .map(c -> String.format("  %3d  %s", c.code(), c.meaning()))
+                .collect(Collectors.joining("%n")));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, command, parseResult) -> {
+            ExitCode code = exitCodeOf(e);
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (code == ExitCode.INTERNAL) {
+                message = "internal error: " + e + (verbose ? "" : " (rerun with --verbose for the stack trace)");
+            }
+            err.println(command.getCommandSpec().qualifiedName() + ": " + oneLine(message));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return code.code();
+        });
+        cli.setParameterExceptionHandler((e, args2) -> {
+            CommandLine command = e.getCommandLine();
+            err.println(command.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + " (see '"
+                    + command.getCommandSpec().qualifiedName() + " --help')");
+            err.flush();
+            return ExitCode.USAGE.code();
+        });
+        return cli.execute(args);
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*\\R\\s*", " ").trim();
+    }
+
+    static ExitCode exitCodeOf(Throwable e) {
+        if (e instanceof CliException c) {
+            return c.exitCode();
+        } else if (e instanceof DeviceUnavailableException) {
+            return ExitCode.DEVICE;
+        } else if (e instanceof ModelSpecException) {
+            return ExitCode.MODEL;
+        } else if (e instanceof CheckpointException) {
+            return ExitCode.CHECKPOINT;
+        } else if (e instanceof DatasetException) {
+            return ExitCode.DATA;
+        } else if (e instanceof NonFiniteLossException) {
+            return ExitCode.DIVERGED;
+        } else if (e instanceof IllegalArgumentException) {
+            return ExitCode.USAGE;
+        }
+        return ExitCode.INTERNAL;
+    }
+
+    /** {@code cortado --version}: the build's version and the Java runtime. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"cortado " + version(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")"};
+        }
+    }
+
+    /** The version Maven wrote into the jar. */
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

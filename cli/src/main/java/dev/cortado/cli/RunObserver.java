@@ -1,0 +1,105 @@
+package dev.cortado.cli;
+
+import dev.cortado.train.EpochResult;
+import dev.cortado.train.StepResult;
+import dev.cortado.train.TrainingPosition;
+import dev.cortado.train.TrainingRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * Turns a training run's events into what the user sees and keeps: the progress view, metrics.jsonl every N
+ * steps and per epoch, the curves plot after each epoch, and (with --verbose) a line per checkpoint.
+ */
+final class RunObserver implements TrainingRun.Listener {
+    private final ProgressView view;
+    private final MetricsLog metrics;
+    private final Path outDir;
+    private final String title;
+    private final int logEvery;
+    private final boolean verbose;
+    private final PrintWriter err;
+    private int epochForRunning = -1;
+    private double runningLoss;
+    private long runningCorrect;
+    private long runningCount;
+    private double windowLoss;
+    private long windowCorrect;
+    private long windowCount;
+    private long lastStep;
+
+    /** @param startStep the updates made before this process started (non-zero when resuming) */
+    RunObserver(ProgressView view, MetricsLog metrics, Path outDir, String title, int logEvery, boolean verbose,
+                PrintWriter err, long startStep) {
+        this.view = view;
+        this.metrics = metrics;
+        this.outDir = outDir;
+        this.title = title;
+        this.logEvery = logEvery;
+        this.verbose = verbose;
+        this.err = err;
+        this.lastStep = startStep;
+    }
+
+    @Override
+    public void onStep(int epoch, int batch, int batchesPerEpoch, StepResult r, double imagesPerSecond) {
+        if (epoch != epochForRunning) {
+            epochForRunning = epoch;
+            runningLoss = 0;
+            runningCorrect = 0;
+            runningCount = 0;
+        }
+        runningLoss += (double) r.loss() * r.count();
+        runningCorrect += r.correct();
+        runningCount += r.count();
+        windowLoss += (double) r.loss() * r.count();
+        windowCorrect += r.correct();
+        windowCount += r.count();
+        lastStep = r.step() + 1;
+        view.step(epoch, batch, batchesPerEpoch, runningLoss / runningCount, (double) runningCorrect / runningCount,
+                imagesPerSecond);
+        if (lastStep % logEvery == 0) {
+            double loss = windowLoss / windowCount;
+            double accuracy = (double) windowCorrect / windowCount;
+            view.log(epoch, batch, batchesPerEpoch, loss, accuracy, imagesPerSecond);
+            try {
+                metrics.step(epoch, batch, lastStep, loss, accuracy, r.lr(), imagesPerSecond);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + MetricsLog.FILE_NAME + ": " + e.getMessage(), e);
+            }
+            windowLoss = 0;
+            windowCorrect = 0;
+            windowCount = 0;
+        }
+    }
+
+    @Override
+    public void onEpoch(EpochResult result) {
+        view.epoch(result);
+        try {
+            metrics.epoch(result, lastStep);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + MetricsLog.FILE_NAME + ": " + e.getMessage(), e);
+        }
+        writePlot();
+    }
+
+    @Override
+    public void onCheckpoint(Path file, TrainingPosition position) {
+        if (verbose) {
+            view.note("checkpoint: " + file + " (" + position.describe() + ")");
+        }
+    }
+
+    /** Draws the curves so far; a failure to draw (no fonts, say) is a warning, not the end of the run. */
+    void writePlot() {
+        try {
+            CurvePlot.write(outDir, metrics.lines(), title);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            err.println("cortado: warning: cannot draw " + outDir.resolve(CurvePlot.FILE_NAME) + ": " + e);
+            err.flush();
+        }
+    }
+}

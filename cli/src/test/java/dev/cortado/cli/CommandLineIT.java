@@ -1,0 +1,206 @@
+package dev.cortado.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The real command as a process: help, version, devices, selftest, bench, and every kind of bad input. */
+class CommandLineIT {
+    @TempDir
+    static Path tmp;
+    static Path sample;
+    static Path aFile;
+    static Path mlpRun;
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        sample = CortadoProcess.sampleData(tmp.resolve("sample"));
+        aFile = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        Files.writeString(tmp.resolve("broken.json"), "{\"name\": \"broken\", \"input\": [1, 28, 28],\n"
+                + "  \"layers\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 10,}]}\n");
+        Files.writeString(tmp.resolve("deep-linear.json"), "{\"name\": \"deep-linear\", \"input\": [1, 28, 28], "
+                + "\"layers\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 64}, "
+                + "{\"type\": \"linear\", \"out\": 64}, {\"type\": \"linear\", \"out\": 10}]}");
+        // A finished mlp run, for --resume with another model.
+        mlpRun = tmp.resolve("mlp-run");
+        CortadoProcess.Result r = CortadoProcess.run("train", "--model", "mlp", "--data", sample.toString(),
+                "--out", mlpRun.toString(), "--epochs", "1", "--limit-train", "64", "--limit-test", "10");
+        assertEquals(0, r.exitCode(), r.errors().toString());
+    }
+
+    @Test
+    void versionAndHelpListEveryCommandAndTheExitCodes() throws Exception {
+        CortadoProcess.Result version = CortadoProcess.run("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.out().startsWith("cortado " + Main.version()), version.out());
+        CortadoProcess.Result help = CortadoProcess.run("--help");
+        assertEquals(0, help.exitCode());
+        for (String text : List.of("devices", "train", "eval", "selftest", "bench", "Exit codes:", "130")) {
+            assertTrue(help.out().contains(text), text + " missing from\n" + help.out());
+        }
+        CortadoProcess.Result trainHelp = CortadoProcess.run("train", "--help");
+        assertEquals(0, trainHelp.exitCode());
+        assertTrue(trainHelp.out().contains("--checkpoint-every"), trainHelp.out());
+    }
+
+    @Test
+    void devicesListsTheCpuAsAvailableAndExitsZero() throws Exception {
+        CortadoProcess.Result table = CortadoProcess.run("devices");
+        assertEquals(0, table.exitCode(), table.errors().toString());
+        assertTrue(table.stdout().get(0).startsWith("DEVICE  NAME"), table.out());
+        assertTrue(table.stdout().stream().anyMatch(l -> l.startsWith("cpu ") && l.endsWith("available")),
+                table.out());
+        CortadoProcess.Result json = CortadoProcess.run("devices", "--json");
+        assertEquals(0, json.exitCode());
+        JsonNode devices = new ObjectMapper().readTree(json.out());
+        assertEquals("cpu", devices.get(0).path("device").asText());
+        assertTrue(devices.get(0).path("available").asBoolean());
+        assertTrue(devices.get(0).path("details").has("gemm"));
+    }
+
+    @Test
+    void theLauncherScriptRunsTheJarWithJavaHome() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", CortadoProcess.root().resolve("cortado").toString(),
+                "--version");
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.redirectErrorStream(true);
+        Process p = builder.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("cortado " + Main.version()), output);
+        assertFalse(output.contains("building"), "the launcher rebuilt an up-to-date jar:\n" + output);
+    }
+
+    @Test
+    void selftestPassesEveryOpOnTheCpu() throws Exception {
+        CortadoProcess.Result r = CortadoProcess.run("selftest", "--device", "cpu");
+        assertEquals(0, r.exitCode(), r.out());
+        assertTrue(r.out().contains("gemm NT 37x29x53"), r.out());
+        assertTrue(r.out().contains("adamUpdate"), r.out());
+        String last = r.stdout().get(r.stdout().size() - 1);
+        assertTrue(last.matches("selftest: (\\d+) of \\1 ops passed"), last);
+    }
+
+    @Test
+    void benchReportsMediansAsJson() throws Exception {
+        CortadoProcess.Result r = CortadoProcess.run("bench", "--models", "mlp", "--batch-size", "16", "--batches",
+                "2", "--warmup", "1", "--repeats", "3", "--json");
+        assertEquals(0, r.exitCode(), r.errors().toString());
+        JsonNode result = new ObjectMapper().readTree(r.out()).path("results").get(0);
+        assertEquals("mlp", result.path("model").asText());
+        assertEquals(3, result.path("train_runs").size());
+        assertTrue(result.path("train_images_per_second").asDouble() > 0);
+        assertTrue(result.path("inference_images_per_second").asDouble() > 0);
+    }
+
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                Arguments.of(ExitCode.MODEL, "unknown model 'resnet'", List.of("train", "--model", "resnet")),
+                Arguments.of(ExitCode.MODEL, "broken.json: malformed JSON at line 2, column 64",
+                        List.of("train", "--model", "@broken.json")),
+                Arguments.of(ExitCode.DATA, "missing train-images-idx3-ubyte[.gz]",
+                        List.of("train", "--data", "@.")),
+                Arguments.of(ExitCode.USAGE, "batch size must be 1..65536, got 0", List.of("train", "--batch-size", "0")),
+                Arguments.of(ExitCode.USAGE, "learning rate must be a number in (0, 100.0], got NaN",
+                        List.of("train", "--lr", "NaN")),
+                Arguments.of(ExitCode.USAGE, "epochs must be 1..100000, got 0", List.of("train", "--epochs", "0")),
+                Arguments.of(ExitCode.USAGE, "batch size must be 1..65536, got 1000000",
+                        List.of("train", "--batch-size", "1000000")),
+                Arguments.of(ExitCode.USAGE, "Invalid value for option '--epochs'",
+                        List.of("train", "--epochs", "three")),
+                Arguments.of(ExitCode.CHECKPOINT, "--resume: no checkpoint in",
+                        List.of("train", "--resume", "--out", "@no-run")),
+                Arguments.of(ExitCode.CHECKPOINT, "is from model 'mlp', not 'lenet5'",
+                        List.of("train", "--resume", "--out", "@mlp-run", "--epochs", "1", "--limit-train", "64",
+                                "--limit-test", "10")),
+                Arguments.of(ExitCode.CHECKPOINT, "already holds a run",
+                        List.of("train", "--model", "mlp", "--out", "@mlp-run")),
+                Arguments.of(ExitCode.OUTPUT, "a-file exists and is not a directory",
+                        List.of("train", "--out", "@a-file/sub")),
+                Arguments.of(ExitCode.DEVICE, "no device cuda:0; devices here: cpu (available)",
+                        List.of("train", "--device", "cuda")),
+                Arguments.of(ExitCode.DEVICE, "not a device: 'tpu'", List.of("selftest", "--device", "tpu")),
+                Arguments.of(ExitCode.CHECKPOINT, "no such checkpoint file",
+                        List.of("eval", "--checkpoint", "@missing.safetensors")),
+                Arguments.of(ExitCode.DIVERGED, "loss became Infinity at step ",
+                        List.of("train", "--model", "@deep-linear.json", "--lr", "100", "--out", "@diverged",
+                                "--checkpoint-every", "1", "--limit-test", "10")));
+    }
+
+    /** Replaces '@name' by a path in the test's directory and adds the sample data to train and eval. */
+    private static String[] arguments(List<String> template) {
+        List<String> args = new ArrayList<>();
+        for (String arg : template) {
+            args.add(arg.startsWith("@") ? tmp.resolve(arg.substring(1)).normalize().toString() : arg);
+        }
+        boolean hasData = template.contains("--data");
+        if (!hasData && (template.get(0).equals("train") || template.get(0).equals("eval"))) {
+            args.addAll(List.of("--data", sample.toString()));
+        }
+        if (template.get(0).equals("train") && !template.contains("--out")) {
+            args.addAll(List.of("--out", tmp.resolve("out-" + System.nanoTime()).toString()));
+        }
+        return args.toArray(String[]::new);
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInput")
+    void badInputIsOneLineOnStderrWithItsExitCode(ExitCode code, String message, List<String> template)
+            throws Exception {
+        CortadoProcess.Result r = CortadoProcess.run(arguments(template));
+        List<String> errors = r.errors();
+        assertEquals(code.code(), r.exitCode(), errors.toString());
+        assertEquals(1, errors.size(), "expected one line on stderr, got " + errors);
+        String line = errors.get(0);
+        assertTrue(line.startsWith("cortado " + template.get(0) + ": "), line);
+        assertTrue(line.contains(message), "'" + message + "' missing from: " + line);
+    }
+
+    @Test
+    void aDivergingRunKeepsItsLastGoodCheckpoint() throws Exception {
+        Path out = tmp.resolve("diverged-kept");
+        CortadoProcess.Result r = CortadoProcess.run(arguments(List.of("train", "--model", "@deep-linear.json",
+                "--lr", "100", "--out", out.toString(), "--checkpoint-every", "1", "--limit-test", "10")));
+        assertEquals(ExitCode.DIVERGED.code(), r.exitCode());
+        String line = r.errors().get(0);
+        long failedStep = Long.parseLong(line.replaceAll(".*loss became \\S+ at step (\\d+) .*", "$1"));
+        assertTrue(line.contains("kept the last good checkpoint " + out.resolve("last.safetensors")), line);
+        assertTrue(line.endsWith("(step " + failedStep + "))"), line);
+        CortadoProcess.Result eval = CortadoProcess.run("eval", "--checkpoint", out.resolve("last.safetensors")
+                .toString(), "--data", sample.toString(), "--limit", "10");
+        assertEquals(0, eval.exitCode(), eval.errors().toString());
+        assertTrue(eval.out().contains("step " + failedStep + ")"), eval.out());
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() throws Exception {
+        CortadoProcess.Result plain = CortadoProcess.run("train", "--model", "resnet");
+        assertFalse(String.join("\n", plain.stderr()).contains("\tat "), plain.stderr().toString());
+        CortadoProcess.Result verbose = CortadoProcess.run("train", "--model", "resnet", "--verbose");
+        assertEquals(ExitCode.MODEL.code(), verbose.exitCode());
+        assertTrue(String.join("\n", verbose.stderr()).contains("\tat dev.cortado.cli.ModelOption.resolve"),
+                verbose.stderr().toString());
+    }
+
+    @Test
+    void anUnavailableDeviceFromTheEnvironmentIsAnErrorToo() throws Exception {
+        CortadoProcess.Result r = CortadoProcess.start(Map.of("CORTADO_DEVICE", "opencl:3"), "selftest").waitFor();
+        assertEquals(ExitCode.DEVICE.code(), r.exitCode());
+        assertEquals(List.of("cortado selftest: no device opencl:3; devices here: cpu (available)"), r.errors());
+    }
+}

@@ -1,0 +1,74 @@
+package dev.cortado.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.train.EpochResult;
+import dev.cortado.train.Evaluation;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"devices", "train", "eval", "selftest", "bench"})
+    void everyCommandHasHelpAndVerbose(String command) {
+        Run r = run(command, "--help");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("Usage: cortado " + command), r.out());
+        assertTrue(r.out().contains("--verbose"), r.out());
+        assertTrue(r.out().contains("--help"), r.out());
+    }
+
+    @Test
+    void noCommandIsAUsageErrorOnOneLine() {
+        Run r = run();
+        assertEquals(ExitCode.USAGE.code(), r.code());
+        assertEquals("cortado: missing command: choose one of devices, train, eval, selftest, bench (see 'cortado "
+                + "--help')\n", r.err());
+    }
+
+    @Test
+    void badNumbersAreUsageErrorsNamingTheOption() {
+        assertEquals("cortado train: --log-every must be >= 1 step, got 0\n", run("train", "--log-every", "0").err());
+        assertEquals("cortado train: --limit-train and --limit-test must be >= 1, got -5\n",
+                run("train", "--limit-train", "-5").err());
+        assertEquals("cortado train: --resume and --overwrite exclude each other\n",
+                run("train", "--resume", "--overwrite").err());
+        assertEquals("cortado bench: --repeats must be 1..1000000, got 0\n", run("bench", "--repeats", "0").err());
+        assertEquals("cortado eval: --batch-size must be 1..65536, got 0\n",
+                run("eval", "--checkpoint", "x", "--batch-size", "0").err());
+    }
+
+    @Test
+    void theSummaryTableHasOneRowPerEpoch() {
+        Evaluation test = new Evaluation(0.45, 839, 1000, new int[10][10]);
+        String table = TrainCommand.summary(List.of(new EpochResult(0, 0.61234, 0.779, 60000, 11.52, true, test),
+                new EpochResult(1, 0.41, 0.85, 60000, 10.0, true, null)));
+        assertEquals("""
+                epoch  train loss  train acc  test loss  test acc  images/s    time
+                    1      0.6123     77.90%     0.4500    83.90%     5,208  11.5 s
+                    2      0.4100     85.00%          -         -     6,000  10.0 s
+                """, table);
+    }
+
+    @Test
+    void plainProgressLinesAlignTheBatchNumber() {
+        assertEquals("epoch 2/3  batch  40/938  loss 0.6543  acc 76.25%  5,210 images/s",
+                PlainProgress.line(1, 39, 938, 0.65432, 0.7625, 5210.4, 3));
+    }
+}

@@ -1,0 +1,286 @@
+package dev.cortado.train;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.io.HostTensor;
+import dev.cortado.io.Safetensors;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.nn.Layer;
+import dev.cortado.nn.Parameter;
+import dev.cortado.nn.Sequential;
+import dev.cortado.nn.layers.Dropout;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything needed to continue a training run exactly, or to evaluate its model, in one safetensors file.
+ *
+ * <p>Tensors: the model's parameters and buffers under their {@link Sequential} names ({@code 0.weight},
+ * {@code 3.running_mean}, as PyTorch's {@code nn.Sequential} names them), and the optimizer's state under
+ * {@value #OPTIMIZER_PREFIX} + its names ({@code optimizer.0.weight.momentum_buffer}). String metadata, each
+ * value JSON where it is not a plain string: {@code format} ({@value #FORMAT}), {@code format_version}, the
+ * {@code model} spec, the training {@code config}, the {@code position} (epoch, next batch, step, training
+ * samples), {@code rng} (the seed and each dropout layer's count of training passes), the {@code history} of
+ * completed epochs and the {@code partial_epoch} statistics of the epoch under way.
+ *
+ * @param spec the model's architecture
+ * @param config the run's training configuration
+ * @param position where the run stands
+ * @param history the results of the completed epochs, in order
+ * @param partialEpoch the statistics of the steps run so far in the current epoch, or null at an epoch boundary
+ * @param dropoutCalls training passes of each dropout layer so far, by its index in the model
+ * @param tensors model and optimizer tensors by name
+ */
+public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition position,
+                         List<EpochResult> history, EpochResult partialEpoch, Map<Integer, Long> dropoutCalls,
+                         Map<String, HostTensor> tensors) {
+    /** The value of the {@code format} metadata entry. */
+    public static final String FORMAT = "cortado.checkpoint";
+    /** The version this code writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** The prefix of optimizer state tensors. */
+    public static final String OPTIMIZER_PREFIX = "optimizer.";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Checkpoint {
+        history = List.copyOf(history);
+        dropoutCalls = Map.copyOf(dropoutCalls);
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+    }
+
+    /** Downloads the live state of a run into a checkpoint. */
+    public static Checkpoint capture(ModelSpec spec, TrainingConfig config, TrainingPosition position,
+                                     List<EpochResult> history, EpochResult partialEpoch, Sequential model,
+                                     Optimizer optimizer) {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (Parameter p : model.parameters()) {
+            tensors.put(p.name(), HostTensor.of(p.value()));
+        }
+        model.buffers().forEach((name, t) -> tensors.put(name, HostTensor.of(t)));
+        optimizer.state().forEach((name, t) -> tensors.put(OPTIMIZER_PREFIX + name, HostTensor.of(t)));
+        Map<Integer, Long> calls = new LinkedHashMap<>();
+        List<Layer> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof Dropout dropout) {
+                calls.put(i, dropout.calls());
+            }
+        }
+        return new Checkpoint(spec, config, position, history, partialEpoch, calls, tensors);
+    }
+
+    /** Writes this checkpoint to {@code file} atomically (temporary file, then rename). */
+    public void write(Path file) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", FORMAT);
+        metadata.put("format_version", Integer.toString(FORMAT_VERSION));
+        metadata.put("model", spec.toJson());
+        metadata.put("config", config.toJson());
+        metadata.put("position", json(positionJson()));
+        metadata.put("rng", json(rngJson()));
+        ArrayNode epochs = JSON.createArrayNode();
+        history.forEach(e -> epochs.add(epochJson(e)));
+        metadata.put("history", json(epochs));
+        if (partialEpoch != null) {
+            metadata.put("partial_epoch", json(epochJson(partialEpoch)));
+        }
+        Safetensors.write(file, tensors, metadata);
+    }
+
+    /**
+     * Reads a checkpoint written by {@link #write}.
+     *
+     * @throws CheckpointException naming the file when it is missing, unreadable, not a Cortado checkpoint or of
+     *     another format version
+     */
+    public static Checkpoint read(Path file) throws CheckpointException {
+        Safetensors.Contents contents;
+        try {
+            contents = Safetensors.read(file);
+        } catch (IOException e) {
+            throw new CheckpointException(e.getMessage(), e);
+        }
+        Map<String, String> meta = contents.metadata();
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new CheckpointException(file + ": not a Cortado checkpoint (a safetensors file without format "
+                    + FORMAT + " in its metadata)");
+        }
+        if (!Integer.toString(FORMAT_VERSION).equals(meta.get("format_version"))) {
+            throw new CheckpointException(file + ": checkpoint format version " + meta.get("format_version")
+                    + "; this Cortado reads version " + FORMAT_VERSION);
+        }
+        try {
+            ModelSpec spec = ModelSpec.parse(required(meta, "model"));
+            TrainingConfig config = TrainingConfig.fromJson(required(meta, "config"));
+            JsonNode pos = JSON.readTree(required(meta, "position"));
+            TrainingPosition position = new TrainingPosition(pos.path("epoch").asInt(-1),
+                    pos.path("batch").asInt(-1), pos.path("step").asLong(-1), pos.path("train_samples").asInt(-1));
+            Map<Integer, Long> calls = new LinkedHashMap<>();
+            JsonNode rng = JSON.readTree(required(meta, "rng"));
+            rng.path("dropout_calls").properties().forEach(
+                    e -> calls.put(Integer.parseInt(e.getKey()), e.getValue().asLong()));
+            List<EpochResult> history = new ArrayList<>();
+            for (JsonNode node : JSON.readTree(required(meta, "history"))) {
+                history.add(epochFromJson(node));
+            }
+            String partial = meta.get("partial_epoch");
+            EpochResult partialEpoch = partial == null ? null : epochFromJson(JSON.readTree(partial));
+            return new Checkpoint(spec, config, position, history, partialEpoch, calls, contents.tensors());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new CheckpointException(file + ": corrupt checkpoint metadata: " + e.getMessage(), e);
+        }
+    }
+
+    private static String required(Map<String, String> meta, String key) {
+        String value = meta.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("no '" + key + "' entry");
+        }
+        return value;
+    }
+
+    /**
+     * Loads the weights, buffers, optimizer state and step count, and the dropout layers' pass counts into a
+     * model built from {@link #spec()} and an optimizer made from {@link #config()}.
+     *
+     * @throws CheckpointException when a tensor is missing, has another shape, or is left over
+     */
+    public void restore(Sequential model, Optimizer optimizer) throws CheckpointException {
+        Set<String> unused = new LinkedHashSet<>(tensors.keySet());
+        restoreModel(model, unused);
+        for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
+            load(OPTIMIZER_PREFIX + e.getKey(), e.getValue(), unused);
+        }
+        if (!unused.isEmpty()) {
+            throw new CheckpointException("checkpoint holds tensors the model and optimizer lack: " + unused);
+        }
+        optimizer.restoreSteps(position.step());
+        List<Layer> layers = model.layers();
+        for (Map.Entry<Integer, Long> e : dropoutCalls.entrySet()) {
+            int index = e.getKey();
+            if (index >= layers.size() || !(layers.get(index) instanceof Dropout dropout)) {
+                throw new CheckpointException("checkpoint has a dropout pass count for layer " + index
+                        + ", which is not a dropout layer in this model");
+            }
+            dropout.restoreCalls(e.getValue());
+        }
+    }
+
+    /**
+     * Loads only the weights and buffers (for evaluation); optimizer state in the file is ignored.
+     *
+     * @throws CheckpointException when a model tensor is missing, has another shape, or is left over
+     */
+    public void restoreModel(Sequential model) throws CheckpointException {
+        Set<String> unused = new LinkedHashSet<>(tensors.keySet());
+        unused.removeIf(name -> name.startsWith(OPTIMIZER_PREFIX));
+        restoreModel(model, unused);
+        if (!unused.isEmpty()) {
+            throw new CheckpointException("checkpoint holds tensors the model lacks: " + unused);
+        }
+    }
+
+    private void restoreModel(Sequential model, Set<String> unused) throws CheckpointException {
+        for (Parameter p : model.parameters()) {
+            load(p.name(), p.value(), unused);
+        }
+        for (Map.Entry<String, Tensor> e : model.buffers().entrySet()) {
+            load(e.getKey(), e.getValue(), unused);
+        }
+    }
+
+    private void load(String name, Tensor target, Set<String> unused) throws CheckpointException {
+        HostTensor stored = tensors.get(name);
+        if (stored == null) {
+            throw new CheckpointException("checkpoint lacks tensor " + name);
+        }
+        try {
+            stored.copyInto(target, name);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(e.getMessage(), e);
+        }
+        unused.remove(name);
+    }
+
+    private ObjectNode positionJson() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("epoch", position.epoch());
+        node.put("batch", position.batch());
+        node.put("step", position.step());
+        node.put("train_samples", position.trainSamples());
+        return node;
+    }
+
+    private ObjectNode rngJson() {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("seed", config.seed());
+        ObjectNode calls = node.putObject("dropout_calls");
+        dropoutCalls.forEach((index, count) -> calls.put(Integer.toString(index), count));
+        return node;
+    }
+
+    private static ObjectNode epochJson(EpochResult e) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("epoch", e.epoch());
+        node.put("train_loss", e.trainLoss());
+        node.put("train_accuracy", e.trainAccuracy());
+        node.put("samples", e.samples());
+        node.put("seconds", e.seconds());
+        node.put("complete", e.complete());
+        if (e.test() != null) {
+            ObjectNode test = node.putObject("test");
+            test.put("loss", e.test().loss());
+            test.put("correct", e.test().correct());
+            test.put("count", e.test().count());
+            ArrayNode rows = test.putArray("confusion");
+            for (int[] row : e.test().confusion()) {
+                ArrayNode r = rows.addArray();
+                for (int n : row) {
+                    r.add(n);
+                }
+            }
+        }
+        return node;
+    }
+
+    private static EpochResult epochFromJson(JsonNode node) {
+        Evaluation test = null;
+        JsonNode t = node.get("test");
+        if (t != null) {
+            JsonNode rows = t.path("confusion");
+            int[][] confusion = new int[rows.size()][];
+            for (int i = 0; i < confusion.length; i++) {
+                JsonNode row = rows.get(i);
+                confusion[i] = new int[row.size()];
+                for (int j = 0; j < confusion[i].length; j++) {
+                    confusion[i][j] = row.get(j).asInt();
+                }
+            }
+            test = new Evaluation(t.path("loss").asDouble(), t.path("correct").asInt(), t.path("count").asInt(),
+                    confusion);
+        }
+        return new EpochResult(node.path("epoch").asInt(), node.path("train_loss").asDouble(),
+                node.path("train_accuracy").asDouble(), node.path("samples").asLong(),
+                node.path("seconds").asDouble(), node.path("complete").asBoolean(), test);
+    }
+
+    private static String json(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a JSON tree", e);
+        }
+    }
+}

@@ -1,0 +1,334 @@
+package dev.cortado.train;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.data.BatchLoader;
+import dev.cortado.data.Dataset;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.nn.Sequential;
+import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
+import dev.cortado.optim.Optimizer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A classifier's training run that survives interruption: it trains epoch after epoch from a
+ * {@link TrainingPosition}, writes a {@link Checkpoint} every N steps and at the end of each epoch, stops
+ * cleanly between two steps when asked, and continues from a checkpoint exactly where it stopped, with the same
+ * batches, learning rates and dropout masks, so a resumed run ends with the same weights as an uninterrupted one.
+ *
+ * <p>Files in the checkpoint directory: {@value #LAST_CHECKPOINT}, replaced at every checkpoint, and
+ * {@code epoch-NNN.safetensors} after each completed epoch (1-based). Every write goes to a temporary file that
+ * is then renamed, so a crash leaves the previous checkpoint intact. A fresh run writes a checkpoint before its
+ * first step, so there is always one to go back to.
+ */
+public final class TrainingRun implements AutoCloseable {
+    /** The file name of the latest checkpoint, the one {@code --resume} reads. */
+    public static final String LAST_CHECKPOINT = "last.safetensors";
+
+    /** Progress of a run: the trainer's steps and completed epochs, and each checkpoint written. */
+    public interface Listener extends TrainingListener {
+        /** After each checkpoint write, with the file and the position it holds. */
+        default void onCheckpoint(Path file, TrainingPosition position) {
+        }
+    }
+
+    /**
+     * How a call to {@link #run} ended.
+     *
+     * @param complete true when every epoch ran, false when the run stopped on request
+     * @param epochs the results of all completed epochs, those before a resume included
+     * @param position where the run stands now (and where its last checkpoint stands)
+     */
+    public record Result(boolean complete, List<EpochResult> epochs, TrainingPosition position) {
+    }
+
+    private final ModelSpec spec;
+    private final TrainingConfig config;
+    private final Dataset train;
+    private final Dataset test;
+    private final Path directory;
+    private final Sequential model;
+    private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
+    private final Optimizer optimizer;
+    private final Trainer trainer;
+    private final List<EpochResult> history = new ArrayList<>();
+    private TrainingPosition position;
+    private EpochResult partialEpoch;
+    private Path lastCheckpoint;
+    private TrainingPosition lastCheckpointPosition;
+
+    private TrainingRun(Backend backend, ModelSpec spec, TrainingConfig config, Dataset train, Dataset test,
+                        Path directory) {
+        this.spec = spec;
+        this.config = config;
+        this.train = limit(train, config.trainLimit());
+        this.test = test == null ? null : limit(test, config.testLimit());
+        this.directory = directory;
+        this.model = spec.build(backend, config.seed());
+        this.optimizer = config.newOptimizer(model.parameters());
+        this.trainer = new Trainer(backend, model, loss, optimizer,
+                config.newSchedule(BatchLoader.batchCount(this.train.count(), config.batchSize())),
+                config.batchSize(), config.seed());
+        this.position = TrainingPosition.start(this.train.count());
+    }
+
+    private static Dataset limit(Dataset data, int limit) {
+        return limit > 0 && limit < data.count() ? data.first(limit) : data;
+    }
+
+    /**
+     * A new run from freshly initialized weights.
+     *
+     * @param test evaluated after each epoch, or null for none
+     * @param directory where checkpoints go; created when missing
+     */
+    public static TrainingRun start(Backend backend, ModelSpec spec, TrainingConfig config, Dataset train,
+                                    Dataset test, Path directory) {
+        return new TrainingRun(backend, spec, config, train, test, directory);
+    }
+
+    /**
+     * Continues the run a checkpoint holds. The requested model and configuration must be the checkpoint's, but
+     * the number of epochs may differ (to train longer) unless the cosine schedule depends on it, and the
+     * training data must have as many samples as when the checkpoint was made.
+     *
+     * @throws CheckpointException saying what differs, or what in the checkpoint does not fit the model
+     */
+    public static TrainingRun resume(Backend backend, Checkpoint checkpoint, Path checkpointFile,
+                                     ModelSpec spec, TrainingConfig config, Dataset train, Dataset test)
+            throws CheckpointException {
+        if (!checkpoint.spec().equals(spec)) {
+            String stored = checkpoint.spec().name();
+            throw new CheckpointException(checkpointFile + " is from model '" + stored + "', not '" + spec.name()
+                    + "'" + (stored.equals(spec.name()) ? " as given (same name, other layers)" : "")
+                    + ": pass the model it was trained with, or another --out");
+        }
+        List<String> differences = checkpoint.config().differencesFrom(config);
+        if (!differences.isEmpty()) {
+            throw new CheckpointException(checkpointFile + " was trained with other settings (checkpoint vs now: "
+                    + String.join(", ", differences) + "): resume with the options of the first run");
+        }
+        TrainingPosition at = checkpoint.position();
+        TrainingRun run = new TrainingRun(backend, spec, config, train, test,
+                checkpointFile.toAbsolutePath().getParent());
+        try {
+            if (at.trainSamples() != run.train.count()) {
+                throw new CheckpointException(checkpointFile + " was made on " + at.trainSamples()
+                        + " training samples, but the data now has " + run.train.count()
+                        + ": resume with the same data and --limit-train");
+            }
+            if (at.epoch() > config.epochs()) {
+                throw new CheckpointException(checkpointFile + " has already trained " + at.epoch()
+                        + " epochs, more than the " + config.epochs() + " asked for");
+            }
+            checkpoint.restore(run.model, run.optimizer);
+        } catch (CheckpointException | RuntimeException e) {
+            run.close();
+            if (e instanceof CheckpointException ce) {
+                throw new CheckpointException(checkpointFile + ": " + ce.getMessage(), ce);
+            }
+            throw e;
+        }
+        run.position = at;
+        run.history.addAll(checkpoint.history());
+        run.partialEpoch = checkpoint.partialEpoch();
+        run.lastCheckpoint = checkpointFile;
+        run.lastCheckpointPosition = at;
+        return run;
+    }
+
+    /** The file name of the checkpoint written after epoch {@code epoch} (0-based): {@code epoch-001.safetensors}. */
+    public static String epochCheckpointName(int epoch) {
+        return String.format(Locale.ROOT, "epoch-%03d.safetensors", epoch + 1);
+    }
+
+    /**
+     * Trains until every epoch has run or {@code stop} answers true (asked after every step and between
+     * epochs), then writes a checkpoint of where it stopped.
+     *
+     * @param checkpointEvery also write a checkpoint after every this many steps; 0 for epoch ends only
+     * @throws NonFiniteLossException when a loss becomes NaN or infinite; the last checkpoint written stays
+     *     as it was (see {@link #lastCheckpoint()})
+     * @throws IOException when a checkpoint cannot be written
+     */
+    public Result run(Listener listener, BooleanSupplier stop, int checkpointEvery) throws IOException {
+        if (checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 0 steps, got " + checkpointEvery);
+        }
+        if (lastCheckpoint == null) {
+            writeCheckpoint(listener, false);
+        }
+        while (position.epoch() < config.epochs()) {
+            if (stop.getAsBoolean()) {
+                return new Result(false, List.copyOf(history), position);
+            }
+            EpochTracker tracker = new EpochTracker(listener, checkpointEvery);
+            EpochResult part;
+            try {
+                part = trainer.trainEpoch(train, position.epoch(), position.batch(), test, tracker, stop);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            if (!part.complete()) {
+                partialEpoch = tracker.progress();
+                position = tracker.nextPosition();
+                writeCheckpoint(listener, false);
+                return new Result(false, List.copyOf(history), position);
+            }
+            EpochResult done = merge(tracker.basis, part);
+            history.add(done);
+            partialEpoch = null;
+            position = new TrainingPosition(position.epoch() + 1, 0, optimizer.steps(), train.count());
+            listener.onEpoch(done);
+            writeCheckpoint(listener, true);
+        }
+        return new Result(true, List.copyOf(history), position);
+    }
+
+    /** Adds the statistics of the steps run before a resume to those of the part of the epoch run after it. */
+    private static EpochResult merge(EpochResult before, EpochResult after) {
+        if (before == null) {
+            return after;
+        }
+        long samples = before.samples() + after.samples();
+        double lossSum = before.trainLoss() * before.samples() + after.trainLoss() * after.samples();
+        double correct = before.trainAccuracy() * before.samples() + after.trainAccuracy() * after.samples();
+        return new EpochResult(after.epoch(), samples == 0 ? 0 : lossSum / samples,
+                samples == 0 ? 0 : correct / samples, samples, before.seconds() + after.seconds(), after.complete(),
+                after.test());
+    }
+
+    private void writeCheckpoint(Listener listener, boolean epochEnd) throws IOException {
+        Checkpoint checkpoint = Checkpoint.capture(spec, config, position, history, partialEpoch, model, optimizer);
+        Path last = directory.resolve(LAST_CHECKPOINT);
+        if (epochEnd) {
+            Path epochFile = directory.resolve(epochCheckpointName(position.epoch() - 1));
+            checkpoint.write(epochFile);
+            listener.onCheckpoint(epochFile, position);
+        }
+        checkpoint.write(last);
+        lastCheckpoint = last;
+        lastCheckpointPosition = position;
+        listener.onCheckpoint(last, position);
+    }
+
+    /**
+     * Forwards steps to the run's listener, keeps the epoch's statistics since the last resume, and writes the
+     * checkpoints due between two steps.
+     */
+    private final class EpochTracker implements TrainingListener {
+        private final Listener listener;
+        private final int checkpointEvery;
+        private final long start = System.nanoTime();
+        /** The statistics of this epoch from before a resume, or null. */
+        private final EpochResult basis = partialEpoch;
+        private double lossSum;
+        private long correct;
+        private long samples;
+        private int nextBatch = position.batch();
+
+        EpochTracker(Listener listener, int checkpointEvery) {
+            this.listener = listener;
+            this.checkpointEvery = checkpointEvery;
+        }
+
+        @Override
+        public void onStep(int epoch, int batch, int batchesPerEpoch, StepResult result, double imagesPerSecond) {
+            lossSum += (double) result.loss() * result.count();
+            correct += result.correct();
+            samples += result.count();
+            nextBatch = batch + 1;
+            listener.onStep(epoch, batch, batchesPerEpoch, result, imagesPerSecond);
+            boolean due = checkpointEvery > 0 && (result.step() + 1) % checkpointEvery == 0;
+            if (due && nextBatch < batchesPerEpoch) {
+                partialEpoch = progress();
+                position = nextPosition();
+                try {
+                    writeCheckpoint(listener, false);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+
+        /** Completed epochs are reported by the run once merged with the statistics from before a resume. */
+        @Override
+        public void onEpoch(EpochResult result) {
+        }
+
+        /** The epoch's statistics so far, the part before a resume included. */
+        EpochResult progress() {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            EpochResult part = new EpochResult(TrainingRun.this.position.epoch(),
+                    samples == 0 ? 0 : lossSum / samples, samples == 0 ? 0 : (double) correct / samples, samples,
+                    seconds, false, null);
+            return merge(basis, part);
+        }
+
+        /** The position after the last step run. */
+        TrainingPosition nextPosition() {
+            return new TrainingPosition(TrainingRun.this.position.epoch(), nextBatch, optimizer.steps(),
+                    train.count());
+        }
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /** The training data after the configuration's limit. */
+    public Dataset trainData() {
+        return train;
+    }
+
+    /** The test data after the configuration's limit, or null. */
+    public Dataset testData() {
+        return test;
+    }
+
+    /** Steps per epoch. */
+    public int batchesPerEpoch() {
+        return trainer.batchesPerEpoch(train);
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    public TrainingPosition position() {
+        return position;
+    }
+
+    /** The completed epochs so far. */
+    public List<EpochResult> history() {
+        return List.copyOf(history);
+    }
+
+    /** The latest checkpoint file written or resumed from, or null before the first. */
+    public Path lastCheckpoint() {
+        return lastCheckpoint;
+    }
+
+    /** The position the latest checkpoint holds, or null before the first. */
+    public TrainingPosition lastCheckpointPosition() {
+        return lastCheckpointPosition;
+    }
+
+    /** Releases the model, optimizer, loss and trainer tensors (not the backend). */
+    @Override
+    public void close() {
+        trainer.close();
+        optimizer.close();
+        loss.close();
+        model.close();
+    }
+}

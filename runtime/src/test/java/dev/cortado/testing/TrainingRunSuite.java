@@ -1,0 +1,263 @@
+package dev.cortado.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.data.Dataset;
+import dev.cortado.io.HostTensor;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.tensor.Shape;
+import dev.cortado.train.Checkpoint;
+import dev.cortado.train.CheckpointException;
+import dev.cortado.train.EpochResult;
+import dev.cortado.train.NonFiniteLossException;
+import dev.cortado.train.StepResult;
+import dev.cortado.train.Throughput;
+import dev.cortado.train.TrainingConfig;
+import dev.cortado.train.TrainingConfig.OptimizerKind;
+import dev.cortado.train.TrainingConfig.ScheduleKind;
+import dev.cortado.train.TrainingPosition;
+import dev.cortado.train.TrainingRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Checkpoints and resumable training runs on one device: a run stopped or crashed at any step and resumed from
+ * its checkpoint ends with bit-identical weights to an uninterrupted run; checkpoints hold everything (weights,
+ * optimizer state, position, dropout counters, history) and refuse to continue another model, configuration or
+ * dataset; a non-finite loss leaves the last good checkpoint in place.
+ */
+public abstract class TrainingRunSuite extends BackendSuiteSupport {
+    /** A small conv net with dropout, so resuming must restore the dropout counters too. */
+    private static final String SPEC = """
+            {"name": "tiny", "input": [1, 7, 7], "layers": [
+              {"type": "conv2d", "out": 3, "kernel": 3, "padding": 1}, {"type": "relu"},
+              {"type": "maxpool2d", "kernel": 2}, {"type": "flatten"}, {"type": "dropout", "p": 0.3},
+              {"type": "linear", "out": 5}]}""";
+    private static final int TRAIN_SAMPLES = 67;
+    private static final int TEST_SAMPLES = 23;
+
+    @TempDir
+    Path dir;
+
+    private final ModelSpec spec = ModelSpec.parse(SPEC);
+    private final Dataset train = data(TRAIN_SAMPLES, 11);
+    private final Dataset test = data(TEST_SAMPLES, 12);
+
+    private static Dataset data(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] inputs = new float[count * 49];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = (float) random.nextDouble();
+        }
+        float[] labels = new float[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = random.nextInt(5);
+        }
+        return new Dataset(inputs, labels, count, Shape.of(1, 7, 7), 5);
+    }
+
+    static Stream<Arguments> configs() {
+        return Stream.of(
+                Arguments.of(new TrainingConfig(OptimizerKind.SGD, 0.05f, 0.9f, 1e-4f, true, ScheduleKind.STEP, 1, 3,
+                        10, 5, 0, 0)),
+                Arguments.of(new TrainingConfig(OptimizerKind.ADAMW, 0.01f, 0f, 0.01f, false, ScheduleKind.COSINE, 1,
+                        3, 8, 6, 0, 0)),
+                Arguments.of(new TrainingConfig(OptimizerKind.ADAM, 0.01f, 0f, 0f, false, ScheduleKind.CONSTANT, 1, 2,
+                        67, 7, 60, 20)));
+    }
+
+    /** Runs to the end, never stopping, and returns the final checkpoint. */
+    private Checkpoint uninterrupted(TrainingConfig config, Path out, int checkpointEvery,
+                                     TrainingRun.Listener listener) throws Exception {
+        try (TrainingRun run = TrainingRun.start(backend(), spec, config, train, test, out)) {
+            TrainingRun.Result result = run.run(listener, () -> false, checkpointEvery);
+            assertTrue(result.complete());
+            assertEquals(config.epochs(), result.epochs().size());
+        }
+        return Checkpoint.read(out.resolve(TrainingRun.LAST_CHECKPOINT));
+    }
+
+    private static void assertSameWeights(Checkpoint expected, Checkpoint actual) {
+        assertEquals(expected.tensors().keySet(), actual.tensors().keySet());
+        for (Map.Entry<String, HostTensor> e : expected.tensors().entrySet()) {
+            assertArrayEquals(e.getValue().data(), actual.tensors().get(e.getKey()).data(), e.getKey());
+        }
+        assertEquals(expected.position(), actual.position());
+        assertEquals(expected.dropoutCalls(), actual.dropoutCalls());
+        for (int i = 0; i < expected.history().size(); i++) {
+            EpochResult a = expected.history().get(i);
+            EpochResult b = actual.history().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-9 * Math.abs(a.trainLoss()), "train loss of epoch " + i);
+            assertEquals(a.samples(), b.samples());
+            assertEquals(a.test().correct(), b.test().correct());
+            assertEquals(a.test().loss(), b.test().loss(), 0.0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("configs")
+    void stoppingAtEveryKindOfPlaceAndResumingGivesTheSameWeights(TrainingConfig config) throws Exception {
+        Checkpoint reference = uninterrupted(config, dir.resolve("reference"), 0, new TrainingRun.Listener() { });
+        int batches = (Math.min(TRAIN_SAMPLES, config.trainLimit() == 0 ? TRAIN_SAMPLES : config.trainLimit())
+                + config.batchSize() - 1) / config.batchSize();
+        // Stop after the first step, in the middle of the second epoch, and right at the end of the first epoch.
+        for (long stopAfter : new long[] {1, batches + batches / 2, batches}) {
+            Path out = dir.resolve("stopped-" + stopAfter);
+            AtomicLong steps = new AtomicLong();
+            try (TrainingRun run = TrainingRun.start(backend(), spec, config, train, test, out)) {
+                TrainingRun.Listener counter = new TrainingRun.Listener() {
+                    @Override
+                    public void onStep(int epoch, int batch, int perEpoch, StepResult r,
+                                       double imagesPerSecond) {
+                        steps.incrementAndGet();
+                    }
+                };
+                TrainingRun.Result result = run.run(counter, () -> steps.get() >= stopAfter, 0);
+                assertFalse(result.complete());
+                assertEquals(stopAfter, result.position().step());
+            }
+            Path last = out.resolve(TrainingRun.LAST_CHECKPOINT);
+            assertEquals(stopAfter, Checkpoint.read(last).position().step());
+            try (TrainingRun resumed = TrainingRun.resume(backend(), Checkpoint.read(last), last, spec, config,
+                    train, test)) {
+                assertTrue(resumed.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
+            }
+            assertSameWeights(reference, Checkpoint.read(last));
+        }
+    }
+
+    @Test
+    void aCrashAfterAMidEpochCheckpointResumesToTheSameWeights() throws Exception {
+        TrainingConfig config = configs().findFirst().map(a -> (TrainingConfig) a.get()[0]).orElseThrow();
+        Path crashCopy = dir.resolve("crash").resolve("last.safetensors");
+        Files.createDirectories(crashCopy.getParent());
+        List<TrainingPosition> written = new ArrayList<>();
+        Checkpoint reference = uninterrupted(config, dir.resolve("full"), 4, new TrainingRun.Listener() {
+            @Override
+            public void onCheckpoint(Path file, TrainingPosition position) {
+                if (file.getFileName().toString().equals(TrainingRun.LAST_CHECKPOINT)) {
+                    written.add(position);
+                    if (position.step() == 12) {
+                        copy(file, crashCopy);
+                    }
+                }
+            }
+        });
+        // 7 batches per epoch: checkpoints before the first step, every 4 steps inside epochs, and at epoch ends.
+        assertEquals(List.of(0L, 4L, 7L, 8L, 12L, 14L, 16L, 20L, 21L),
+                written.stream().map(TrainingPosition::step).toList());
+        Checkpoint crashed = Checkpoint.read(crashCopy);
+        assertEquals(new TrainingPosition(1, 5, 12, TRAIN_SAMPLES), crashed.position());
+        assertNotNull(crashed.partialEpoch());
+        assertEquals(1, crashed.history().size());
+        try (TrainingRun resumed = TrainingRun.resume(backend(), crashed, crashCopy, spec, config, train, test)) {
+            resumed.run(new TrainingRun.Listener() { }, () -> false, 4);
+        }
+        assertSameWeights(reference, Checkpoint.read(crashCopy));
+        assertTrue(Files.exists(crashCopy.resolveSibling(TrainingRun.epochCheckpointName(2))));
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aCheckpointHoldsWeightsOptimizerStatePositionAndCounters() throws Exception {
+        TrainingConfig config = TrainingConfig.defaults().withEpochs(1);
+        Checkpoint c = uninterrupted(config, dir, 0, new TrainingRun.Listener() { });
+        assertEquals(spec, c.spec());
+        assertEquals(config, c.config());
+        assertEquals(new TrainingPosition(1, 0, 2, TRAIN_SAMPLES), c.position());
+        assertEquals(Map.of(4, 2L), c.dropoutCalls());
+        assertEquals(List.of("0.weight", "0.bias", "5.weight", "5.bias", "optimizer.0.weight.momentum_buffer",
+                "optimizer.0.bias.momentum_buffer", "optimizer.5.weight.momentum_buffer",
+                "optimizer.5.bias.momentum_buffer"), List.copyOf(c.tensors().keySet()));
+        assertEquals(1, c.history().size());
+        assertEquals(TEST_SAMPLES, c.history().get(0).test().count());
+        assertTrue(Files.exists(dir.resolve("epoch-001.safetensors")));
+        Path copy = dir.resolve("copy.safetensors");
+        c.write(copy);
+        Checkpoint back = Checkpoint.read(copy);
+        assertSameWeights(c, back);
+        assertEquals(c.config(), back.config());
+        assertEquals(c.history().get(0).test().confusion()[3][3], back.history().get(0).test().confusion()[3][3]);
+    }
+
+    @Test
+    void resumingRefusesAnotherModelConfigurationOrDataset() throws Exception {
+        TrainingConfig config = TrainingConfig.defaults().withEpochs(1);
+        uninterrupted(config, dir, 0, new TrainingRun.Listener() { });
+        Path last = dir.resolve(TrainingRun.LAST_CHECKPOINT);
+        Checkpoint c = Checkpoint.read(last);
+        ModelSpec other = ModelSpec.parse(SPEC.replace("\"out\": 5", "\"out\": 6").replace("tiny", "wider"));
+        String otherModel = assertThrows(CheckpointException.class,
+                () -> TrainingRun.resume(backend(), c, last, other, config, train, test)).getMessage();
+        assertTrue(otherModel.contains("from model 'tiny', not 'wider'"), otherModel);
+        TrainingConfig otherLr = new TrainingConfig(OptimizerKind.SGD, 0.1f, 0.9f, 0f, false, ScheduleKind.CONSTANT,
+                1, 1, 64, 42L, 0, 0);
+        String otherConfig = assertThrows(CheckpointException.class,
+                () -> TrainingRun.resume(backend(), c, last, spec, otherLr, train, test)).getMessage();
+        assertTrue(otherConfig.contains("lr: 0.01 vs 0.1"), otherConfig);
+        String otherData = assertThrows(CheckpointException.class,
+                () -> TrainingRun.resume(backend(), c, last, spec, config, train.first(50), test)).getMessage();
+        assertTrue(otherData.contains("made on 67 training samples, but the data now has 50"), otherData);
+        // More epochs are allowed with a constant schedule: the run goes on.
+        try (TrainingRun longer = TrainingRun.resume(backend(), c, last, spec, config.withEpochs(2), train, test)) {
+            assertEquals(2, longer.run(new TrainingRun.Listener() { }, () -> false, 0).epochs().size());
+        }
+    }
+
+    @Test
+    void aNonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
+        float[] inputs = train.inputs().clone();
+        // One sample of NaN pixels, met somewhere in the shuffled first epoch, makes that step's loss NaN.
+        Arrays.fill(inputs, 30 * 49, 31 * 49, Float.NaN);
+        Dataset poisoned = new Dataset(inputs, train.labels(), TRAIN_SAMPLES, train.sampleShape(), 5);
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.01f, 0.9f, 0f, false, ScheduleKind.CONSTANT,
+                1, 2, 4, 3, 0, 0);
+        try (TrainingRun run = TrainingRun.start(backend(), spec, config, poisoned, test, dir)) {
+            NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+                    () -> run.run(new TrainingRun.Listener() { }, () -> false, 2));
+            assertTrue(e.getMessage().contains("step " + e.step()), e.getMessage());
+            long kept = run.lastCheckpointPosition().step();
+            assertTrue(kept <= e.step() && kept > e.step() - 2, "kept step " + kept + ", failed at " + e.step());
+            assertEquals(kept, Checkpoint.read(run.lastCheckpoint()).position().step());
+        }
+    }
+
+    @Test
+    void throughputReportsEveryRepetitionAndTheMedian() {
+        Throughput.Measurement m = Throughput.measure(backend(), spec, new Throughput.Settings(16, 3, 1, 3, 1));
+        assertEquals(3, m.training().length);
+        assertEquals(3, m.inference().length);
+        for (int i = 0; i < 3; i++) {
+            assertTrue(m.training()[i] > 0 && m.inference()[i] > 0);
+        }
+        assertEquals(Throughput.median(m.training()), m.trainingMedian());
+        assertEquals(2.5, Throughput.median(new double[] {4, 1, 3, 2}));
+    }
+}
