@@ -18,7 +18,8 @@ __kernel void activation_forward(const int n, const int f, const float alpha,
     const float v = x[xOff + i];
     float r;
     switch (f) {
-        case ACT_RELU: r = v > 0.0f ? v : 0.0f; break;
+        /* NaN passes through, as with Java's Math.max and PyTorch's relu, so a diverged model shows a NaN loss. */
+        case ACT_RELU: r = (v > 0.0f || v != v) ? v : 0.0f; break;
         case ACT_LEAKY_RELU: r = v > 0.0f ? v : alpha * v; break;
         case ACT_SIGMOID: r = 1.0f / (1.0f + exp(-v)); break;
         default: r = tanh(v); break;

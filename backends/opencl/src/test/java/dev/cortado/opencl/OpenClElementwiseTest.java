@@ -177,6 +177,13 @@ class OpenClElementwiseTest extends OpenClFixture {
     }
 
     @Test
+    void reluPassesNanThrough() {
+        Tensor y = poisoned(Shape.of(3));
+        backend.activationForward(Activation.RELU, 0f, tensor(Shape.of(3), new float[] {Float.NaN, -1f, 2f}), y);
+        assertClose(new float[] {Float.NaN, 0f, 2f}, y.toArray(), 0, "relu of NaN, -1, 2");
+    }
+
+    @Test
     void activationBackwardAcceptsNullForTheUnusedTensor() {
         float[] x = randoms(N);
         float[] dy = randoms(N);
