@@ -3,6 +3,7 @@ package dev.cortado.it.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortado.device.DeviceKind;
+import dev.cortado.it.CortadoJar;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;

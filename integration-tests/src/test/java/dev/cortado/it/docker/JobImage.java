@@ -2,6 +2,7 @@ package dev.cortado.it.docker;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cortado.it.CortadoJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.testcontainers.DockerClientFactory;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cortado.device.DeviceKind;
+import dev.cortado.it.CortadoJar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

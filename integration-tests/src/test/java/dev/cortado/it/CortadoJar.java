@@ -1,4 +1,4 @@
-package dev.cortado.it.docker;
+package dev.cortado.it;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The CLI's shaded jar ({@code cli/target/cortado.jar}), also run as a plain process on the host. */
-final class CortadoJar {
-    private static final long TIMEOUT_MINUTES = 5;
+public final class CortadoJar {
+    private static final long TIMEOUT_MINUTES = 15;
 
     private CortadoJar() {
     }
 
     /** The jar the image is built from (system property {@code cortado.jar}). */
-    static Path path() {
+    public static Path path() {
         Path jar = Path.of(System.getProperty("cortado.jar", "../cli/target/cortado.jar"));
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("no CLI jar at " + jar.toAbsolutePath() + ": build it with"
@@ -33,15 +33,15 @@ final class CortadoJar {
      * @param stdout what it printed on stdout
      * @param stderr what it printed on stderr
      */
-    record Result(int exitCode, String stdout, String stderr) {
+    public record Result(int exitCode, String stdout, String stderr) {
         /** Both streams, for assertion messages. */
-        String output() {
+        public String output() {
             return "exit code " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
         }
     }
 
     /** Runs {@code cortado args...} on the host with this JVM's java and waits for it to end. */
-    static Result run(String... args) {
+    public static Result run(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "-jar", path().toString()));
