@@ -1,7 +1,9 @@
 package dev.cortado.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.backend.Activation;
 import dev.cortado.backend.Backend;
+import dev.cortado.backend.PoolSpec;
 import dev.cortado.nn.Initializer;
 import dev.cortado.nn.Layer;
 import dev.cortado.tensor.Shape;
@@ -12,13 +14,14 @@ import java.util.List;
  * the previous layer produces. In JSON an object with a {@code "type"} field naming the record, e.g.
  * {@code {"type": "conv2d", "out": 6, "kernel": 5, "padding": 2}}.
  */
-public sealed interface LayerSpec permits LinearSpec, Conv2dSpec, MaxPool2dSpec, AvgPool2dSpec, ReluSpec,
-        LeakyReluSpec, SigmoidSpec, TanhSpec, FlattenSpec, DropoutSpec, BatchNormSpec {
+public sealed interface LayerSpec permits LinearSpec, Conv2dSpec, Pool2dSpec, ActivationSpec, FlattenSpec,
+        DropoutSpec, BatchNormSpec {
 
     /** Every layer type, as written in JSON. */
-    List<String> TYPES = List.of(LinearSpec.TYPE, Conv2dSpec.TYPE, MaxPool2dSpec.TYPE, AvgPool2dSpec.TYPE,
-            ReluSpec.TYPE, LeakyReluSpec.TYPE, SigmoidSpec.TYPE, TanhSpec.TYPE, FlattenSpec.TYPE, DropoutSpec.TYPE,
-            BatchNormSpec.TYPE);
+    List<String> TYPES = List.of(LinearSpec.TYPE, Conv2dSpec.TYPE, Pool2dSpec.MAX_TYPE, Pool2dSpec.AVG_TYPE,
+            ActivationSpec.type(Activation.RELU), ActivationSpec.type(Activation.LEAKY_RELU),
+            ActivationSpec.type(Activation.SIGMOID), ActivationSpec.type(Activation.TANH), FlattenSpec.TYPE,
+            DropoutSpec.TYPE, BatchNormSpec.TYPE);
 
     /** The JSON {@code "type"} of this layer. */
     String type();
@@ -42,12 +45,12 @@ public sealed interface LayerSpec permits LinearSpec, Conv2dSpec, MaxPool2dSpec,
         LayerSpec spec = switch (type) {
             case LinearSpec.TYPE -> LinearSpec.fromJson(fields);
             case Conv2dSpec.TYPE -> Conv2dSpec.fromJson(fields);
-            case MaxPool2dSpec.TYPE -> MaxPool2dSpec.fromJson(fields);
-            case AvgPool2dSpec.TYPE -> AvgPool2dSpec.fromJson(fields);
-            case ReluSpec.TYPE -> new ReluSpec();
-            case LeakyReluSpec.TYPE -> LeakyReluSpec.fromJson(fields);
-            case SigmoidSpec.TYPE -> new SigmoidSpec();
-            case TanhSpec.TYPE -> new TanhSpec();
+            case Pool2dSpec.MAX_TYPE -> Pool2dSpec.fromJson(PoolSpec.Kind.MAX, fields);
+            case Pool2dSpec.AVG_TYPE -> Pool2dSpec.fromJson(PoolSpec.Kind.AVG, fields);
+            case "relu" -> ActivationSpec.fromJson(Activation.RELU, fields);
+            case "leaky_relu" -> ActivationSpec.fromJson(Activation.LEAKY_RELU, fields);
+            case "sigmoid" -> ActivationSpec.fromJson(Activation.SIGMOID, fields);
+            case "tanh" -> ActivationSpec.fromJson(Activation.TANH, fields);
             case FlattenSpec.TYPE -> new FlattenSpec();
             case DropoutSpec.TYPE -> DropoutSpec.fromJson(fields);
             case BatchNormSpec.TYPE -> new BatchNormSpec();

@@ -38,8 +38,8 @@ class ModelSpecTest {
         ModelSpec mlp = ModelSpec.builtIn("mlp");
         assertEquals("mlp", mlp.name());
         assertEquals(Shape.of(1, 28, 28), mlp.input());
-        assertEquals(List.of(new FlattenSpec(), new LinearSpec(256), new ReluSpec(), new LinearSpec(128),
-                new ReluSpec(), new LinearSpec(10)), mlp.layers());
+        assertEquals(List.of(new FlattenSpec(), new LinearSpec(256), ActivationSpec.relu(), new LinearSpec(128),
+                ActivationSpec.relu(), new LinearSpec(10)), mlp.layers());
         assertEquals(Shape.of(4, 10), mlp.outputShape(4));
     }
 
@@ -47,9 +47,9 @@ class ModelSpecTest {
     void lenet5IsTheClassicConvolutionalNetwork() {
         ModelSpec lenet = ModelSpec.builtIn("lenet5");
         assertEquals(List.of(
-                new Conv2dSpec(6, 5, 1, 2), new ReluSpec(), new MaxPool2dSpec(2, 2, 0),
-                new Conv2dSpec(16, 5, 1, 0), new ReluSpec(), new MaxPool2dSpec(2, 2, 0),
-                new FlattenSpec(), new LinearSpec(120), new ReluSpec(), new LinearSpec(84), new ReluSpec(),
+                new Conv2dSpec(6, 5, 1, 2), ActivationSpec.relu(), Pool2dSpec.max(2, 2, 0),
+                new Conv2dSpec(16, 5, 1, 0), ActivationSpec.relu(), Pool2dSpec.max(2, 2, 0),
+                new FlattenSpec(), new LinearSpec(120), ActivationSpec.relu(), new LinearSpec(84), ActivationSpec.relu(),
                 new LinearSpec(10)), lenet.layers());
         assertEquals(Shape.of(1, 10), lenet.outputShape(1));
     }
@@ -69,9 +69,9 @@ class ModelSpecTest {
     @Test
     void everyLayerTypeRoundTrips() {
         ModelSpec spec = new ModelSpec("all", Shape.of(2, 11, 9), List.of(
-                new Conv2dSpec(4, 3, 2, 2, 1, 2, false), new BatchNormSpec(), new LeakyReluSpec(0.2f),
-                new MaxPool2dSpec(3, 1, 1), new AvgPool2dSpec(2, 2, 0), new SigmoidSpec(), new TanhSpec(),
-                new FlattenSpec(), new DropoutSpec(0.35f), new LinearSpec(7), new BatchNormSpec(), new ReluSpec(),
+                new Conv2dSpec(4, 3, 2, 2, 1, 2, false), new BatchNormSpec(), ActivationSpec.leakyRelu(0.2f),
+                Pool2dSpec.max(3, 1, 1), Pool2dSpec.avg(2, 2, 0), ActivationSpec.sigmoid(), ActivationSpec.tanh(),
+                new FlattenSpec(), new DropoutSpec(0.35f), new LinearSpec(7), new BatchNormSpec(), ActivationSpec.relu(),
                 new LinearSpec(1)));
         String json = spec.toJson();
         assertEquals(spec, ModelSpec.parse(json));
@@ -86,8 +86,8 @@ class ModelSpecTest {
         ModelSpec spec = ModelSpec.parse(model("""
                 {"type": "conv2d", "out": 2, "kernel": [3, 1]}, {"type": "maxpool2d", "kernel": 2},
                 {"type": "leaky_relu"}, {"type": "avgpool2d", "kernel": 3, "padding": 1}"""));
-        assertEquals(List.of(new Conv2dSpec(2, 3, 1, 1, 0, 1, true), new MaxPool2dSpec(2, 2, 0),
-                new LeakyReluSpec(0.01f), new AvgPool2dSpec(3, 3, 1)), spec.layers());
+        assertEquals(List.of(new Conv2dSpec(2, 3, 1, 1, 0, 1, true), Pool2dSpec.max(2, 2, 0),
+                ActivationSpec.leakyRelu(0.01f), Pool2dSpec.avg(3, 3, 1)), spec.layers());
         assertEquals(Shape.of(1, 2, 1, 2), spec.outputShape(1));
     }
 

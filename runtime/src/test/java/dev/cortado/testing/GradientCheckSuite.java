@@ -1,13 +1,13 @@
 package dev.cortado.testing;
 
 import dev.cortado.backend.Activation;
+import dev.cortado.model.ActivationSpec;
 import dev.cortado.model.Conv2dSpec;
 import dev.cortado.model.FlattenSpec;
 import dev.cortado.model.LayerSpec;
 import dev.cortado.model.LinearSpec;
-import dev.cortado.model.MaxPool2dSpec;
 import dev.cortado.model.ModelSpec;
-import dev.cortado.model.ReluSpec;
+import dev.cortado.model.Pool2dSpec;
 import dev.cortado.nn.Initializer;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Sequential;
@@ -202,9 +202,9 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
     @Test
     void lenetLikeModel() {
         List<LayerSpec> layers = List.of(
-                new Conv2dSpec(4, 3, 1, 1), new ReluSpec(), new MaxPool2dSpec(2, 2, 0),
-                new Conv2dSpec(6, 3, 1, 0), new ReluSpec(), new MaxPool2dSpec(2, 2, 0),
-                new FlattenSpec(), new LinearSpec(10), new ReluSpec(), new LinearSpec(3));
+                new Conv2dSpec(4, 3, 1, 1), ActivationSpec.relu(), Pool2dSpec.max(2, 2, 0),
+                new Conv2dSpec(6, 3, 1, 0), ActivationSpec.relu(), Pool2dSpec.max(2, 2, 0),
+                new FlattenSpec(), new LinearSpec(10), ActivationSpec.relu(), new LinearSpec(3));
         ModelSpec spec = new ModelSpec("lenet-like", Shape.of(1, 12, 12), layers);
         GradientChecker check = checker(71).step(1e-3).allowKinks(0.1);
         Shape shape = Shape.of(2, 1, 12, 12);

@@ -25,16 +25,21 @@ public final class ActivationLayer implements Layer {
         this.alpha = alpha;
     }
 
+    /** A layer applying {@code function}; {@code alpha} is LeakyReLU's negative slope, ignored by the others. */
+    public static ActivationLayer of(Activation function, float alpha) {
+        if (!Float.isFinite(alpha)) {
+            throw new IllegalArgumentException("activation parameter must be finite, got " + alpha);
+        }
+        return new ActivationLayer(function, function == Activation.LEAKY_RELU ? alpha : 0f);
+    }
+
     public static ActivationLayer relu() {
-        return new ActivationLayer(Activation.RELU, 0f);
+        return of(Activation.RELU, 0f);
     }
 
     /** {@code x} for positive x, else {@code slope * x}. */
     public static ActivationLayer leakyRelu(float slope) {
-        if (!Float.isFinite(slope)) {
-            throw new IllegalArgumentException("LeakyReLU slope must be finite, got " + slope);
-        }
-        return new ActivationLayer(Activation.LEAKY_RELU, slope);
+        return of(Activation.LEAKY_RELU, slope);
     }
 
     /** LeakyReLU with slope {@value #DEFAULT_SLOPE}. */
@@ -43,11 +48,11 @@ public final class ActivationLayer implements Layer {
     }
 
     public static ActivationLayer sigmoid() {
-        return new ActivationLayer(Activation.SIGMOID, 0f);
+        return of(Activation.SIGMOID, 0f);
     }
 
     public static ActivationLayer tanh() {
-        return new ActivationLayer(Activation.TANH, 0f);
+        return of(Activation.TANH, 0f);
     }
 
     /** The function this layer applies. */
