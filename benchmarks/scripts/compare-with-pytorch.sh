@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Side-by-side training throughput: Cortado's CPU fallback (cortado bench) and PyTorch 1.13's CPU path
+# (pytorch_training_throughput.py), the same models and batch size, one after the other in the same run, on the
+# same machine. Prints both figures and the ratio Cortado / PyTorch per model. Run nothing else meanwhile.
+#
+#   benchmarks/scripts/compare-with-pytorch.sh [--device cpu] [--threads 2]
+#
+# Needs the built CLI jar (./cortado builds it) and Debian's python3-torch with libopenblas0-pthread.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+device=cpu
+threads=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --device) device=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    *) echo "usage: $0 [--device D] [--threads N]" >&2; exit 2 ;;
+  esac
+done
+[ -f cli/target/cortado.jar ] || ./cortado --version >/dev/null
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+ours=$("$java" --add-modules jdk.incubator.vector -jar cli/target/cortado.jar bench --json --device "$device" \
+  --batches 60 --repeats 5 2>/dev/null)
+theirs=$(/usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py --threads "$threads")
+/usr/bin/python3 - "$ours" "$theirs" <<'PY'
+import json, sys
+ours = {r["model"]: r for r in json.loads(sys.argv[1])["results"]}
+theirs = {}
+for line in sys.argv[2].splitlines():
+    row = json.loads(line)
+    theirs[row["model"]] = row
+print("%-8s %22s %22s %8s" % ("model", "cortado train img/s", "pytorch train img/s", "ratio"))
+for model in ("lenet5", "mlp"):
+    a = ours[model]["train_images_per_second"]
+    b = theirs[model]["images_per_s"]
+    print("%-8s %22.0f %22.0f %8.2f" % (model, a, b, a / b))
+PY
