@@ -1,6 +1,7 @@
 package dev.cortado.cpu;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -33,7 +34,7 @@ public final class Parallel {
             return;
         }
         int chunks = Math.min(threads() * 4, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || ForkJoinPool.getPool() == POOL) {
+        if (chunks <= 1 || ForkJoinTask.getPool() == POOL) {
             body.run(0, n);
             return;
         }
