@@ -5,8 +5,9 @@ import dev.cortado.cpu.Parallel;
 
 /**
  * GEMM around a {@link MicroKernel}: checks the arguments, walks the batch and picks for each product how to
- * compute it and how to share it between the threads of {@link Parallel}. Products with a small C and a long k
- * (weight gradients) split k between threads and add the slices up; small products run on the calling thread.
+ * compute it ({@link PackedProduct} or, for {@code A * B^T} with few rows, {@link DotProduct}) and how to share
+ * it between the threads of {@link Parallel}. Small products run on the calling thread; products with a small C
+ * and a long k (weight gradients) split k between threads and add the slices up; the rest split C into blocks.
  */
 final class BlockedGemm {
     /** Below this many flops a product runs on the calling thread: forking would cost more than it saves. */
@@ -17,6 +18,14 @@ final class BlockedGemm {
     private static final int DOT_MAX_ROWS = 256;
     /** Fewest steps of k per slice when k is split between threads. */
     private static final int MIN_SLICE = 512;
+    /** From this many flops, packed products share their packed operands between threads (see below). */
+    private static final double SHARED_PACKING_FLOPS = 1 << 26;
+    /**
+     * A packed product cut into parts along a side packs the other operand once per part: one part per this many
+     * rows (or columns) of that side keeps the repacking under about a tenth of the arithmetic, a packed float
+     * costing about as much time as 30 flops.
+     */
+    private static final int REPACK_SIDE = 150;
 
     private final MicroKernel kernel;
 
@@ -70,20 +79,68 @@ final class BlockedGemm {
             scale(c, co, s.m() * s.n(), s.beta());
             return;
         }
-        Operands ops = new Operands(s.transA(), s.transB(), s.m(), s.n(), s.k(),
+        Operands ops = Operands.packed(s.transA(), s.transB(), s.m(), s.n(), s.k(),
                 a, aOffset + (int) (index * s.strideA()), b, bOffset + (int) (index * s.strideB()));
-        int slices = parallel ? kSlices(ops) : 1;
-        if (slices > 1) {
-            splitK(ops, slices, c, co, s.alpha(), s.beta());
+        Target out = new Target(c, co, s.n(), s.alpha(), s.beta());
+        if (!parallel) {
+            serial(ops).run(0, ops.k(), out.c, out.offset, out.ldc, out.alpha, out.beta);
+        } else if (kSlices(ops) > 1) {
+            splitK(ops, kSlices(ops), out);
+        } else if (usesDots(ops)) {
+            boolean byRows = ceilDiv(ops.m(), kernel.dotRows()) > ceilDiv(ops.n(), kernel.dotCols());
+            int unit = byRows ? kernel.dotRows() : kernel.dotCols();
+            int units = ceilDiv(byRows ? ops.m() : ops.n(), unit);
+            split(ops, byRows, Math.min(units, 4 * Parallel.threads()), unit, out);
         } else {
-            product(ops, parallel).run(0, s.k(), c, co, s.alpha(), s.beta());
+            packedInParallel(ops, out);
         }
     }
 
-    private Product product(Operands ops, boolean parallel) {
-        return ops.transB() && !ops.transA() && ops.m() <= DOT_MAX_ROWS
-                ? new DotProduct(kernel, ops, parallel)
-                : new PackedProduct(kernel, ops, parallel);
+    /** Where a product's result goes and how it is scaled: {@code C = alpha * product + beta * C}. */
+    private record Target(float[] c, int offset, int ldc, float alpha, float beta) {
+    }
+
+    private boolean usesDots(Operands ops) {
+        return ops.transB() && !ops.transA() && ops.m() <= DOT_MAX_ROWS;
+    }
+
+    private Product serial(Operands ops) {
+        return usesDots(ops) ? new DotProduct(kernel, ops) : new PackedProduct(kernel, ops, false);
+    }
+
+    /**
+     * A packed product on every thread. Big products pack A and B once, with all threads, into shared buffers;
+     * smaller ones are cut along their longer side into products of their own, one fork for the lot, as long as
+     * packing the other operand once per part stays cheap next to the arithmetic.
+     */
+    private void packedInParallel(Operands ops, Target out) {
+        boolean byRows = ops.m() >= ops.n();
+        int side = byRows ? ops.m() : ops.n();
+        int unit = byRows ? kernel.mr() : kernel.nr();
+        int parts = Math.min(Math.min(ceilDiv(side, unit), 4 * Parallel.threads()), 1 + side / REPACK_SIDE);
+        double flops = 2.0 * ops.m() * ops.n() * ops.k();
+        if (flops >= SHARED_PACKING_FLOPS || parts < Parallel.threads()) {
+            new PackedProduct(kernel, ops, true).run(0, ops.k(), out.c, out.offset, out.ldc, out.alpha, out.beta);
+        } else {
+            split(ops, byRows, parts, unit, out);
+        }
+    }
+
+    /** Runs {@code parts} serial products over blocks of rows (or columns) of C, whole multiples of unit. */
+    private void split(Operands ops, boolean byRows, int parts, int unit, Target out) {
+        int units = ceilDiv(byRows ? ops.m() : ops.n(), unit);
+        int limit = byRows ? ops.m() : ops.n();
+        Parallel.forRange(parts, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int start = Math.min(limit, (int) ((long) units * t / parts) * unit);
+                int end = Math.min(limit, (int) ((long) units * (t + 1) / parts) * unit);
+                if (end > start) {
+                    Operands part = byRows ? ops.rows(start, end) : ops.columns(start, end);
+                    int offset = out.offset + (byRows ? start * out.ldc : start);
+                    serial(part).run(0, ops.k(), out.c, offset, out.ldc, out.alpha, out.beta);
+                }
+            }
+        });
     }
 
     /** C = beta * C, or 0 when beta is 0 (C not read). */
@@ -105,14 +162,14 @@ final class BlockedGemm {
     }
 
     /** Each thread computes the product over its slice of k into its own partial C; the slices are then summed. */
-    private void splitK(Operands ops, int slices, float[] c, int co, float alpha, float beta) {
+    private void splitK(Operands ops, int slices, Target out) {
         int size = ops.m() * ops.n();
         float[] partials = Workspace.current().partials(slices * size);
         Parallel.forRange(slices, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int k0 = (int) ((long) ops.k() * t / slices);
                 int k1 = (int) ((long) ops.k() * (t + 1) / slices);
-                product(ops, false).run(k0, k1, partials, t * size, 1f, 0f);
+                serial(ops).run(k0, k1, partials, t * size, ops.n(), 1f, 0f);
             }
         });
         for (int i = 0; i < size; i++) {
@@ -120,7 +177,8 @@ final class BlockedGemm {
             for (int t = 0; t < slices; t++) {
                 sum += partials[t * size + i];
             }
-            c[co + i] = beta == 0f ? alpha * sum : alpha * sum + beta * c[co + i];
+            int at = out.offset + i;
+            out.c[at] = out.beta == 0f ? out.alpha * sum : out.alpha * sum + out.beta * out.c[at];
         }
     }
 

@@ -38,6 +38,7 @@ final class PackedProduct implements Product {
 
     private float[] c;
     private int co;
+    private int ldc;
     private float alpha;
     private float beta;
     private float[] packedA;
@@ -63,9 +64,10 @@ final class PackedProduct implements Product {
     }
 
     @Override
-    public void run(int k0, int k1, float[] target, int targetOffset, float alphaValue, float betaValue) {
-        c = target;
-        co = targetOffset;
+    public void run(int k0, int k1, float[] out, int outOffset, int ldo, float alphaValue, float betaValue) {
+        c = out;
+        co = outOffset;
+        ldc = ldo;
         alpha = alphaValue;
         int m = ops.m();
         int n = ops.n();
@@ -119,13 +121,12 @@ final class PackedProduct implements Product {
         for (int t = from; t < to; t++) {
             if (t < slivers) {
                 int row = ic + t * mr;
-                Packing.sliverOfA(ops.a(), ops.ao(), ops.transA(), ops.m(), ops.k(), row,
-                        Math.min(mr, ic + mb - row), pc, kc, packedA, t * kc * mr, mr);
+                Packing.sliverOfA(ops, row, Math.min(mr, ic + mb - row), pc, kc, packedA, t * kc * mr, mr);
             } else {
                 int strip = directB ? nc / nr : t - slivers;
                 int col = jc + strip * nr;
-                Packing.sliverOfB(ops.b(), ops.bo(), ops.transB(), ops.n(), ops.k(), col,
-                        Math.min(nr, jc + nc - col), pc, kc, packedB, directB ? 0 : strip * kc * nr, nr);
+                Packing.sliverOfB(ops, col, Math.min(nr, jc + nc - col), pc, kc, packedB,
+                        directB ? 0 : strip * kc * nr, nr);
             }
         }
     }
@@ -160,7 +161,6 @@ final class PackedProduct implements Product {
 
     /** The tile of A sliver {@code q} by B strip {@code s}. */
     private void tile(int q, int s) {
-        int n = ops.n();
         int col = jc + s * nr;
         int cols = Math.min(nr, jc + nc - col);
         float[] bArray = packedB;
@@ -168,18 +168,18 @@ final class PackedProduct implements Product {
         int ldb = nr;
         if (directB && cols == nr) {
             bArray = ops.b();
-            bi = ops.bo() + pc * n + col;
-            ldb = n;
+            bi = ops.bo() + pc * ops.ldb() + col;
+            ldb = ops.ldb();
         }
         int row = ic + q * mr;
         int rows = Math.min(mr, ic + mb - row);
-        int ci = co + row * n + col;
+        int ci = co + row * ldc + col;
         if (rows == mr && cols == nr) {
-            kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, c, ci, n, alpha, beta);
+            kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, c, ci, ldc, alpha, beta);
         } else {
             float[] tile = Workspace.current().tile(mr * nr);
             kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, tile, 0, nr, alpha, 0f);
-            Edges.merge(tile, nr, rows, cols, c, ci, n, beta);
+            Edges.merge(tile, nr, rows, cols, c, ci, ldc, beta);
         }
     }
 }

@@ -12,14 +12,16 @@ final class Packing {
     }
 
     /**
-     * Packs rows {@code [row0, row0 + rows)} and depths {@code [p0, p0 + kc)} of {@code op(A)} ({@code m x k},
-     * stored from {@code a[ao]}) into {@code dst[d + p * width + r]}; rows from {@code rows} to {@code width} are 0.
+     * Packs rows {@code [row0, row0 + rows)} and depths {@code [p0, p0 + kc)} of {@code op(A)} into
+     * {@code dst[d + p * width + r]}; rows from {@code rows} to {@code width} are 0.
      */
-    static void sliverOfA(float[] a, int ao, boolean transA, int m, int k, int row0, int rows, int p0, int kc,
-                          float[] dst, int d, int width) {
-        if (transA) {
+    static void sliverOfA(Operands ops, int row0, int rows, int p0, int kc, float[] dst, int d, int width) {
+        float[] a = ops.a();
+        int ao = ops.ao();
+        int lda = ops.lda();
+        if (ops.transA()) {
             for (int p = 0; p < kc; p++) {
-                int src = ao + (p0 + p) * m + row0;
+                int src = ao + (p0 + p) * lda + row0;
                 int out = d + p * width;
                 for (int r = 0; r < rows; r++) {
                     dst[out + r] = a[src + r];
@@ -30,7 +32,7 @@ final class Packing {
             }
         } else {
             for (int r = 0; r < rows; r++) {
-                int src = ao + (row0 + r) * k + p0;
+                int src = ao + (row0 + r) * lda + p0;
                 for (int p = 0; p < kc; p++) {
                     dst[d + p * width + r] = a[src + p];
                 }
@@ -44,15 +46,16 @@ final class Packing {
     }
 
     /**
-     * Packs columns {@code [col0, col0 + cols)} and depths {@code [p0, p0 + kc)} of {@code op(B)} ({@code k x n},
-     * stored from {@code b[bo]}) into {@code dst[d + p * width + j]}; columns from {@code cols} to {@code width}
-     * are 0.
+     * Packs columns {@code [col0, col0 + cols)} and depths {@code [p0, p0 + kc)} of {@code op(B)} into
+     * {@code dst[d + p * width + j]}; columns from {@code cols} to {@code width} are 0.
      */
-    static void sliverOfB(float[] b, int bo, boolean transB, int n, int k, int col0, int cols, int p0, int kc,
-                          float[] dst, int d, int width) {
-        if (transB) {
+    static void sliverOfB(Operands ops, int col0, int cols, int p0, int kc, float[] dst, int d, int width) {
+        float[] b = ops.b();
+        int bo = ops.bo();
+        int ldb = ops.ldb();
+        if (ops.transB()) {
             for (int j = 0; j < cols; j++) {
-                int src = bo + (col0 + j) * k + p0;
+                int src = bo + (col0 + j) * ldb + p0;
                 for (int p = 0; p < kc; p++) {
                     dst[d + p * width + j] = b[src + p];
                 }
@@ -65,7 +68,7 @@ final class Packing {
         } else {
             for (int p = 0; p < kc; p++) {
                 int out = d + p * width;
-                System.arraycopy(b, bo + (p0 + p) * n + col0, dst, out, cols);
+                System.arraycopy(b, bo + (p0 + p) * ldb + col0, dst, out, cols);
                 Arrays.fill(dst, out + cols, out + width, 0f);
             }
         }
