@@ -16,14 +16,16 @@ final class BlockedGemm {
     private static final double BATCH_ITEM_FLOPS = 1 << 24;
     /** {@code A * B^T} goes to {@link DotProduct} up to this many rows of A, and is packed beyond. */
     private static final int DOT_MAX_ROWS = 256;
+    /** ... and from this k on (see {@link #usesDots}). */
+    private static final int DOT_MIN_DEPTH = 512;
     /** Fewest steps of k per slice when k is split between threads. */
     private static final int MIN_SLICE = 512;
     /** From this many flops, packed products share their packed operands between threads (see below). */
     private static final double SHARED_PACKING_FLOPS = 1 << 26;
     /**
-     * A packed product cut into parts along a side packs the other operand once per part: one part per this many
-     * rows (or columns) of that side keeps the repacking under about a tenth of the arithmetic, a packed float
-     * costing about as much time as 30 flops.
+     * A packed product cut into parts along a side packs the other operand once per part. Beyond one part per
+     * thread, one part per this many rows (or columns) of that side keeps the repacking under about a tenth of
+     * the arithmetic, a packed float costing about as much time as 30 flops.
      */
     private static final int REPACK_SIDE = 150;
 
@@ -100,27 +102,34 @@ final class BlockedGemm {
     private record Target(float[] c, int offset, int ldc, float alpha, float beta) {
     }
 
+    /**
+     * Whether {@code A * B^T} goes to {@link DotProduct}: with few rows of A, and k long enough to repay the one
+     * horizontal sum each dot product ends with (or C too narrow for a packed tile).
+     */
     private boolean usesDots(Operands ops) {
-        return ops.transB() && !ops.transA() && ops.m() <= DOT_MAX_ROWS;
+        return ops.transB() && !ops.transA() && ops.m() <= DOT_MAX_ROWS
+                && (ops.k() >= DOT_MIN_DEPTH || ops.n() < kernel.nr());
     }
 
     private Product serial(Operands ops) {
-        return usesDots(ops) ? new DotProduct(kernel, ops) : new PackedProduct(kernel, ops, false);
+        return usesDots(ops) ? new DotProduct(kernel, ops) : new PackedProduct(kernel, ops);
     }
 
     /**
-     * A packed product on every thread. Big products pack A and B once, with all threads, into shared buffers;
-     * smaller ones are cut along their longer side into products of their own, one fork for the lot, as long as
-     * packing the other operand once per part stays cheap next to the arithmetic.
+     * A packed product on every thread. Big products that pack B pack it once, with all threads, and share it;
+     * the rest are cut along their longer side into products of their own, each packing the other operand again.
      */
     private void packedInParallel(Operands ops, Target out) {
+        PackedProduct whole = new PackedProduct(kernel, ops);
         boolean byRows = ops.m() >= ops.n();
         int side = byRows ? ops.m() : ops.n();
         int unit = byRows ? kernel.mr() : kernel.nr();
-        int parts = Math.min(Math.min(ceilDiv(side, unit), 4 * Parallel.threads()), 1 + side / REPACK_SIDE);
+        int threads = Parallel.threads();
+        int parts = Math.min(Math.min(ceilDiv(side, unit), 4 * threads),
+                Math.max(threads, 1 + side / REPACK_SIDE));
         double flops = 2.0 * ops.m() * ops.n() * ops.k();
-        if (flops >= SHARED_PACKING_FLOPS || parts < Parallel.threads()) {
-            new PackedProduct(kernel, ops, true).run(0, ops.k(), out.c, out.offset, out.ldc, out.alpha, out.beta);
+        if (!whole.readsBInPlace() && (flops >= SHARED_PACKING_FLOPS || parts < threads)) {
+            whole.runShared(0, ops.k(), out.c, out.offset, out.ldc, out.alpha, out.beta);
         } else {
             split(ops, byRows, parts, unit, out);
         }

@@ -21,7 +21,7 @@ class BlockedGemmTest {
     private static final int[][] SIZES = {
         {1, 1, 1}, {1, 1, 300}, {2, 3, 1}, {1, 37, 5}, {29, 1, 7}, {6, 32, 256}, {12, 64, 512}, {7, 33, 257},
         {13, 17, 19}, {31, 97, 263}, {61, 131, 600}, {97, 131, 263}, {250, 41, 3}, {967, 5, 2}, {250, 4099, 3},
-        {257, 9, 70}, {7, 9, 2100}, {7, 9, 70001}, {5, 6, 100003},
+        {257, 9, 70}, {7, 9, 2100}, {7, 9, 70001}, {5, 6, 100003}, {331, 37, 300}, {200, 40, 700},
     };
 
     static Stream<Arguments> sizesByTransposeByKernel() {
@@ -40,6 +40,27 @@ class BlockedGemmTest {
     @MethodSource("sizesByTransposeByKernel")
     void matchesTheReference(String kernel, boolean transA, boolean transB, int m, int n, int k) {
         GemmCase gemm = new GemmCase(GemmSpec.of(transA, transB, m, n, k), 31L * m + 7L * n + k);
+        gemm.runOn(Kernels.gemm(kernel));
+        gemm.check(kernel);
+    }
+
+    static Stream<Arguments> bigProducts() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String kernel : List.of(Kernels.VECTOR, Kernels.SCALAR)) {
+            for (int t = 0; t < 4; t++) {
+                cases.add(Arguments.of(kernel, (t & 1) != 0, (t & 2) != 0, 401, 397, 430));
+            }
+            // B wider than one shared packing over all of k (4 Mi floats): two blocks of columns
+            cases.add(Arguments.of(kernel, false, true, 257, 2100, 2003));
+        }
+        return cases.stream();
+    }
+
+    /** Products big enough that the threads pack B once and share it. */
+    @ParameterizedTest(name = "{0}: transA={1} transB={2} {3}x{4}x{5}")
+    @MethodSource("bigProducts")
+    void sharesPackedOperandsOfBigProducts(String kernel, boolean transA, boolean transB, int m, int n, int k) {
+        GemmCase gemm = new GemmCase(GemmSpec.of(transA, transB, m, n, k).scaled(0.5f, -1f), m + n + k);
         gemm.runOn(Kernels.gemm(kernel));
         gemm.check(kernel);
     }
