@@ -15,9 +15,9 @@ final class PackedProduct implements Product {
     private static final int KC = 256;
     /** Rows of A packed at once: their slivers ({@code MC x KC} floats) stay in L2 while B's strips pass. */
     private static final int MC = 120;
-    /** Columns of B packed at once on one thread, which bounds the packed B buffer. */
+    /** Columns of B packed at once, which with {@link #KC} bounds the packed B buffer of one thread. */
     private static final int NC = 4096;
-    /** Floats of B packed at once for all threads, over all of k, which bounds the shared buffer (16 MiB). */
+    /** Floats of B packed at once for all threads, over as many blocks of k as fit (16 MiB). */
     private static final int SHARED_B_FLOATS = 1 << 22;
     /**
      * When C has at most this many rows, B (not transposed) is read where it lies instead of being packed: each
@@ -75,51 +75,58 @@ final class PackedProduct implements Product {
     }
 
     /**
-     * {@link #run} on every thread, for products that pack B: B's columns, as many at a time as
-     * {@link #SHARED_B_FLOATS} allows over all of k, are packed by every thread into the caller's workspace; then
-     * the threads take blocks of C's rows, each packing its own slivers of A. Two forks per block of columns.
+     * {@link #run} on every thread, for products that pack B: up to {@link #SHARED_B_FLOATS} of B (all of k
+     * where it fits, else a group of k's blocks) are packed by every thread into the caller's workspace; then the
+     * threads take blocks of C's rows, each packing its own slivers of A. Two forks per group.
      */
     void runShared(int k0, int k1, float[] out, int outOffset, int ldo, float alpha, float beta) {
         if (directB) {
             throw new IllegalStateException("runShared is for products that pack B; this one reads B in place");
         }
-        int m = ops.m();
         int n = ops.n();
-        int depth = k1 - k0;
-        int kBlocks = ceilDiv(depth, KC);
-        int ncMax = Math.min(n, Math.max(nr, SHARED_B_FLOATS / depth / nr * nr));
-        float[] packedB = Workspace.current().packedB(ceilDiv(ncMax, nr) * nr * depth);
+        int ncMax = Math.min(n, NC);
+        int groupDepth = Math.max(KC, SHARED_B_FLOATS / (ceilDiv(ncMax, nr) * nr));
+        float[] packedB = Workspace.current().packedB(ceilDiv(ncMax, nr) * nr * Math.min(k1 - k0, groupDepth));
+        for (int jc = 0; jc < n; jc += ncMax) {
+            for (int g0 = k0; g0 < k1; g0 += groupDepth) {
+                sharedGroup(jc, Math.min(ncMax, n - jc), g0, Math.min(k1, g0 + groupDepth), packedB, out,
+                        outOffset, ldo, alpha, g0 == k0 ? beta : 1f);
+            }
+        }
+    }
+
+    /** Columns {@code [jc, jc + nc)} of the product over depths {@code [g0, g1)}, on every thread. */
+    private void sharedGroup(int jc, int nc, int g0, int g1, float[] packedB, float[] out, int outOffset, int ldo,
+                             float alpha, float beta) {
+        int m = ops.m();
+        int kBlocks = ceilDiv(g1 - g0, KC);
+        int strips = ceilDiv(nc, nr);
+        Parallel.forRange(kBlocks * strips, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int q = t / strips;
+                int s = t % strips;
+                int pc = blockStart(g0, g1, kBlocks, q);
+                int kc = blockStart(g0, g1, kBlocks, q + 1) - pc;
+                packStrip(jc, nc, s, pc, kc, packedB, stripOffset((pc - g0) * strips * nr, s, kc));
+            }
+        });
         // blocks of rows: at least four per thread, so that stealing evens out threads the OS slows down
         int parts = Math.max(4 * Parallel.threads(), ceilDiv(m, MC));
         int partRows = ceilDiv(ceilDiv(m, parts), mr) * mr;
-        for (int jc = 0; jc < n; jc += ncMax) {
-            int col0 = jc;
-            int nc = Math.min(ncMax, n - jc);
-            int strips = ceilDiv(nc, nr);
-            Parallel.forRange(kBlocks * strips, 1, (from, to) -> {
-                for (int t = from; t < to; t++) {
-                    int q = t / strips;
-                    int s = t % strips;
-                    int pc = blockStart(k0, k1, kBlocks, q);
-                    int kc = blockStart(k0, k1, kBlocks, q + 1) - pc;
-                    packStrip(col0, nc, s, pc, kc, packedB, stripOffset((pc - k0) * strips * nr, s, kc));
+        Parallel.forRange(parts, 1, (from, to) -> {
+            float[] packedA = Workspace.current().packedA(partRows * ceilDiv(g1 - g0, kBlocks));
+            for (int part = from; part < to; part++) {
+                int row0 = part * partRows;
+                int rows = Math.min(partRows, m - row0);
+                for (int q = 0; q < kBlocks && rows > 0; q++) {
+                    int pc = blockStart(g0, g1, kBlocks, q);
+                    int kc = blockStart(g0, g1, kBlocks, q + 1) - pc;
+                    packRows(row0, rows, pc, kc, packedA);
+                    sweep(pc, kc, packedA, row0, rows, packedB, (pc - g0) * strips * nr, jc, nc, out, outOffset,
+                            ldo, alpha, q == 0 ? beta : 1f);
                 }
-            });
-            Parallel.forRange(parts, 1, (from, to) -> {
-                float[] packedA = Workspace.current().packedA(partRows * ceilDiv(depth, kBlocks));
-                for (int part = from; part < to; part++) {
-                    int row0 = part * partRows;
-                    int rows = Math.min(partRows, m - row0);
-                    for (int q = 0; q < kBlocks && rows > 0; q++) {
-                        int pc = blockStart(k0, k1, kBlocks, q);
-                        int kc = blockStart(k0, k1, kBlocks, q + 1) - pc;
-                        packRows(row0, rows, pc, kc, packedA);
-                        sweep(pc, kc, packedA, row0, rows, packedB, (pc - k0) * strips * nr, col0, nc, out,
-                                outOffset, ldo, alpha, q == 0 ? beta : 1f);
-                    }
-                }
-            });
-        }
+            }
+        });
     }
 
     /** Start of block q of k's range split into blocks of near-equal length. */

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * each feeding two fused multiply-adds; with 512-bit vectors (AVX-512) a tile is 6 x 32, with 256-bit 6 x 16.
  * Dot products come in blocks of 3 rows of A by 4 rows of B, a vector of k at a time.
  *
- * <p>Only {@link Sgemm} loads this class, and only when the {@code jdk.incubator.vector} module is present.
+ * <p>{@link Sgemm} refers to this class only when the {@code jdk.incubator.vector} module is present, so that a
+ * JVM without it never loads a Vector API class.
  */
 final class VectorKernel implements MicroKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
