@@ -10,8 +10,11 @@ import dev.cortado.cpu.Parallel;
  * and a long k (weight gradients) split k between threads and add the slices up; the rest split C into blocks.
  */
 final class BlockedGemm {
-    /** Below this many flops a product runs on the calling thread: forking would cost more than it saves. */
-    private static final double PARALLEL_FLOPS = 1 << 21;
+    /**
+     * Below this many flops (about 80 us on one core) a product runs on the calling thread: waking the pool's
+     * threads costs tens of microseconds on average, more on a busy machine, and would eat the gain.
+     */
+    private static final double PARALLEL_FLOPS = 1 << 23;
     /** Batch items below this many flops run one per thread rather than each on every thread. */
     private static final double BATCH_ITEM_FLOPS = 1 << 24;
     /** {@code A * B^T} goes to {@link DotProduct} up to this many rows of A, and is packed beyond. */

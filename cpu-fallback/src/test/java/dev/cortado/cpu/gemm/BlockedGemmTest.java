@@ -15,13 +15,13 @@ class BlockedGemmTest {
 
     /**
      * m, n, k: ones, primes, exact tiles and non-multiples of the register and cache blocks (KC = 256 steps of k,
-     * MB = 960 rows packed at once, NC = 4096 columns, dot products in blocks of 3 x 4 over 1024 steps), and
-     * sizes large enough to go parallel and to split k between threads.
+     * MC = 120 rows packed at once, NC = 4096 columns, dot products in blocks of 3 x 4 over 1024 steps), and
+     * sizes large enough (8 Mflop) to go parallel: split by rows, by columns and by slices of k.
      */
     private static final int[][] SIZES = {
         {1, 1, 1}, {1, 1, 300}, {2, 3, 1}, {1, 37, 5}, {29, 1, 7}, {6, 32, 256}, {12, 64, 512}, {7, 33, 257},
-        {13, 17, 19}, {31, 97, 263}, {61, 131, 600}, {97, 131, 263}, {250, 41, 3}, {967, 5, 2}, {250, 4099, 3},
-        {257, 9, 70}, {7, 9, 2100}, {7, 9, 70001}, {5, 6, 100003}, {331, 37, 300}, {200, 40, 700},
+        {13, 17, 19}, {31, 97, 263}, {61, 131, 600}, {97, 131, 263}, {250, 41, 3}, {967, 5, 2}, {250, 4099, 5},
+        {257, 9, 70}, {7, 9, 2100}, {7, 9, 70001}, {5, 6, 150001}, {331, 37, 400}, {200, 40, 700},
     };
 
     static Stream<Arguments> sizesByTransposeByKernel() {
@@ -132,8 +132,8 @@ class BlockedGemmTest {
                 cases.add(Arguments.of(kernel, transA, transB, 4, 31, 7, 45, 31L * 45 + 1, 0L, 31L * 7, 0f));
                 cases.add(Arguments.of(kernel, transA, transB, 2, 9, 40, 11, 9L * 11, 40L * 11 + 2, 9L * 40 + 5,
                         -1f));
-                cases.add(Arguments.of(kernel, transA, transB, 8, 64, 64, 64, 0L, 64L * 64, 64L * 64 + 1, 0f));
-                cases.add(Arguments.of(kernel, transA, transB, 2, 5, 6, 70001, 5L * 70001, 0L, 31L, 1f));
+                cases.add(Arguments.of(kernel, transA, transB, 8, 64, 64, 160, 0L, 64L * 160, 64L * 64 + 1, 0f));
+                cases.add(Arguments.of(kernel, transA, transB, 2, 5, 6, 80001, 5L * 80001, 0L, 31L, 1f));
             }
         }
         return cases.stream();
