@@ -3,37 +3,45 @@ package dev.cortado.cpu.gemm;
 import dev.cortado.backend.GemmSpec;
 
 /**
- * Single-precision GEMM on Java arrays, as {@link GemmSpec} defines it.
- * PLACEHOLDER: a correct, slow triple loop until the cache-blocked, vectorized kernel lands.
+ * Single-precision GEMM on Java arrays, as {@link GemmSpec} defines it: cache-blocked, packed and spread over
+ * the {@link dev.cortado.cpu.Parallel} pool. The micro-kernel uses the Vector API when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, and a scalar kernel otherwise.
  */
 public final class Sgemm {
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final BlockedGemm GEMM = new BlockedGemm(fastestKernel());
+
     private Sgemm() {
     }
 
     /** Which kernel serves GEMM on this JVM, for {@code cortado devices}. */
     public static String describe() {
-        return "scalar triple loop";
+        MicroKernel kernel = GEMM.kernel();
+        if (kernel instanceof ScalarKernel) {
+            return kernel.describe() + " (" + (vectorModulePresent()
+                    ? "the Vector API has no hardware vectors of 4 floats or more here"
+                    : "start java with --add-modules " + VECTOR_MODULE + " for the Vector API kernel") + ")";
+        }
+        return kernel.describe();
     }
 
-    /** Computes the product; matrices start at the given offsets of their arrays. */
+    /**
+     * Computes the product; matrices start at the given offsets of their arrays.
+     *
+     * @throws IllegalArgumentException if a matrix of the batch reaches past its array, or a stride is negative
+     */
     public static void compute(GemmSpec s, float[] a, int aOffset, float[] b, int bOffset, float[] c,
                                int cOffset) {
-        for (int batch = 0; batch < s.batch(); batch++) {
-            int ao = aOffset + (int) (batch * s.strideA());
-            int bo = bOffset + (int) (batch * s.strideB());
-            int co = cOffset + (int) (batch * s.strideC());
-            for (int i = 0; i < s.m(); i++) {
-                for (int j = 0; j < s.n(); j++) {
-                    float acc = 0;
-                    for (int p = 0; p < s.k(); p++) {
-                        float x = s.transA() ? a[ao + p * s.m() + i] : a[ao + i * s.k() + p];
-                        float y = s.transB() ? b[bo + j * s.k() + p] : b[bo + p * s.n() + j];
-                        acc += x * y;
-                    }
-                    int ci = co + i * s.n() + j;
-                    c[ci] = s.beta() == 0f ? s.alpha() * acc : s.alpha() * acc + s.beta() * c[ci];
-                }
-            }
-        }
+        GEMM.compute(s, a, aOffset, b, bOffset, c, cOffset);
+    }
+
+    private static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+    }
+
+    /** The Vector API kernel where its module is present (only then is its class loaded), else the scalar one. */
+    private static MicroKernel fastestKernel() {
+        MicroKernel vector = vectorModulePresent() ? VectorKernel.createIfUseful() : null;
+        return vector != null ? vector : new ScalarKernel();
     }
 }

@@ -1,0 +1,60 @@
+package dev.cortado.cpu.gemm;
+
+/**
+ * A product whose A and B both run along k ({@code A * B^T}, A not transposed) as blocks of dot products of rows,
+ * read where they lie. Packing would transpose B, which costs more than the product itself when A has few rows
+ * (a layer's forward pass on a batch, a weight gradient over a long k). Runs on the calling thread; callers share
+ * the work out by blocks of rows or columns, or slices of k.
+ */
+final class DotProduct implements Product {
+    /** Floats of k per pass: the rows of a block stay in L1. */
+    private static final int KD = 1024;
+    /** Rows of B per band: a band ({@code BAND x KD} floats) stays in L2 while every group of A rows meets it. */
+    private static final int BAND = 64;
+
+    private final MicroKernel kernel;
+    private final Operands ops;
+
+    DotProduct(MicroKernel kernel, Operands ops) {
+        this.kernel = kernel;
+        this.ops = ops;
+    }
+
+    @Override
+    public void run(int k0, int k1, float[] out, int outOffset, int ldo, float alpha, float beta) {
+        int m = ops.m();
+        int n = ops.n();
+        int lda = ops.lda();
+        int ldb = ops.ldb();
+        int blockRows = kernel.dotRows();
+        int blockCols = kernel.dotCols();
+        float[] scratch = null;
+        for (int pc = k0; pc < k1; pc += KD) {
+            int len = Math.min(KD, k1 - pc);
+            float betaNow = pc == k0 ? beta : 1f;
+            for (int band = 0; band < n; band += BAND) {
+                int bandEnd = Math.min(n, band + BAND);
+                for (int i = 0; i < m; i += blockRows) {
+                    int rows = Math.min(blockRows, m - i);
+                    int ai = ops.ao() + i * lda + pc;
+                    for (int j = band; j < bandEnd; j += blockCols) {
+                        int cols = Math.min(blockCols, bandEnd - j);
+                        int bi = ops.bo() + j * ldb + pc;
+                        int oi = outOffset + i * ldo + j;
+                        if (rows == blockRows && cols == blockCols) {
+                            kernel.dots(len, ops.a(), ai, lda, rows, ops.b(), bi, ldb, cols, out, oi, ldo, alpha,
+                                    betaNow);
+                        } else {
+                            if (scratch == null) {
+                                scratch = Workspace.current().tile(blockRows * blockCols);
+                            }
+                            kernel.dots(len, ops.a(), ai, lda, rows, ops.b(), bi, ldb, cols, scratch, 0, blockCols,
+                                    alpha, 0f);
+                            Edges.merge(scratch, blockCols, rows, cols, out, oi, ldo, betaNow);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

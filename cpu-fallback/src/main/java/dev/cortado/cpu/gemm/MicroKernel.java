@@ -1,0 +1,44 @@
+package dev.cortado.cpu.gemm;
+
+/**
+ * The two innermost loops of GEMM. {@link #tile} computes one {@code mr() x nr()} tile of C from a packed
+ * sliver of A and a sliver of B; {@link #dots} computes a {@code dotRows() x dotCols()} block of dot products of
+ * rows, for products whose A and B both run along k. Implementations differ only in how they use the hardware;
+ * {@link PackedProduct} and {@link DotProduct} do the blocking, packing, edges and threading around them.
+ */
+interface MicroKernel {
+
+    /** Rows of C per tile. */
+    int mr();
+
+    /** Columns of C per tile. */
+    int nr();
+
+    /** Rows of A per block of dot products. */
+    int dotRows();
+
+    /** Rows of B per block of dot products. */
+    int dotCols();
+
+    /** A line for device listings: which kernel this is and how wide it computes. */
+    String describe();
+
+    /**
+     * {@code C = alpha * A * B + beta * C} for one full tile, where A is {@code mr() x kc} packed column by column
+     * ({@code a[ai + p * mr() + r]}) and B is {@code kc x nr()} with rows {@code ldb} apart
+     * ({@code b[bi + p * ldb + j]}). C's rows are {@code ldc} apart from {@code c[ci]}; when {@code beta} is 0, C
+     * is only written.
+     */
+    void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float alpha,
+              float beta);
+
+    /**
+     * {@code out[oi + r * ldo + s] = alpha * dot(A row r, B row s) + beta * out[...]} for every {@code r <
+     * dotRows()}, {@code s < dotCols()}, each dot product over {@code len} floats. A row r starts at
+     * {@code a[ai + min(r, rows - 1) * lda]} and B row s at {@code b[bi + min(s, cols - 1) * ldb]}: rows past
+     * {@code rows} and {@code cols} repeat the last real one, so only the {@code rows x cols} corner of the block
+     * means anything. When {@code beta} is 0, out is only written.
+     */
+    void dots(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb, int cols, float[] out,
+              int oi, int ldo, float alpha, float beta);
+}

@@ -1,0 +1,230 @@
+package dev.cortado.cpu.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Register-blocked kernels on the Vector API, each with twelve accumulators, which with their operands fit the
+ * 16 vector registers of AVX2. Tiles are 6 x (2 vectors): two loads of B and six broadcasts of A per step of k,
+ * each feeding two fused multiply-adds; with 512-bit vectors (AVX-512) a tile is 6 x 32, with 256-bit 6 x 16.
+ * Dot products come in blocks of 3 rows of A by 4 rows of B, a vector of k at a time.
+ *
+ * <p>{@link Sgemm} refers to this class only when the {@code jdk.incubator.vector} module is present, so that a
+ * JVM without it never loads a Vector API class.
+ */
+final class VectorKernel implements MicroKernel {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    private static final int MR = 6;
+    private static final int DOT_ROWS = 3;
+    private static final int DOT_COLS = 4;
+
+    private VectorKernel() {
+    }
+
+    /**
+     * The kernel, or null where the preferred vector shape is narrower than four floats (the Vector API would
+     * then run in software, slower than the scalar kernel).
+     */
+    static MicroKernel createIfUseful() {
+        return LANES >= 4 ? new VectorKernel() : null;
+    }
+
+    @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
+    public int nr() {
+        return 2 * LANES;
+    }
+
+    @Override
+    public int dotRows() {
+        return DOT_ROWS;
+    }
+
+    @Override
+    public int dotCols() {
+        return DOT_COLS;
+    }
+
+    @Override
+    public String describe() {
+        return "Vector API " + MR + "x" + 2 * LANES + " (" + SPECIES.vectorBitSize() + "-bit FloatVector, fma)";
+    }
+
+    @Override
+    public void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
+                     float alpha, float beta) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            ai += MR;
+            bi += ldb;
+        }
+        // Written out rather than through a helper: C2 declines to inline a helper that C1 has already compiled
+        // large, and a vector passed to a call that is not inlined is boxed on the heap, four times slower.
+        FloatVector scale = FloatVector.broadcast(SPECIES, alpha);
+        int r0 = ci;
+        int r1 = r0 + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        int r4 = r3 + ldc;
+        int r5 = r4 + ldc;
+        if (beta != 0f) {
+            FloatVector keep = FloatVector.broadcast(SPECIES, beta);
+            c00 = c00.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0).mul(keep));
+            c01 = c01.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0 + LANES).mul(keep));
+            c10 = c10.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1).mul(keep));
+            c11 = c11.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1 + LANES).mul(keep));
+            c20 = c20.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2).mul(keep));
+            c21 = c21.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2 + LANES).mul(keep));
+            c30 = c30.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3).mul(keep));
+            c31 = c31.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3 + LANES).mul(keep));
+            c40 = c40.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4).mul(keep));
+            c41 = c41.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4 + LANES).mul(keep));
+            c50 = c50.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5).mul(keep));
+            c51 = c51.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5 + LANES).mul(keep));
+        } else {
+            c00 = c00.mul(scale);
+            c01 = c01.mul(scale);
+            c10 = c10.mul(scale);
+            c11 = c11.mul(scale);
+            c20 = c20.mul(scale);
+            c21 = c21.mul(scale);
+            c30 = c30.mul(scale);
+            c31 = c31.mul(scale);
+            c40 = c40.mul(scale);
+            c41 = c41.mul(scale);
+            c50 = c50.mul(scale);
+            c51 = c51.mul(scale);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + LANES);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + LANES);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + LANES);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + LANES);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + LANES);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + LANES);
+    }
+
+    @Override
+    public void dots(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb, int cols,
+                     float[] out, int oi, int ldo, float alpha, float beta) {
+        int a0 = ai;
+        int a1 = ai + Math.min(1, rows - 1) * lda;
+        int a2 = ai + Math.min(2, rows - 1) * lda;
+        int b0 = bi;
+        int b1 = bi + Math.min(1, cols - 1) * ldb;
+        int b2 = bi + Math.min(2, cols - 1) * ldb;
+        int b3 = bi + Math.min(3, cols - 1) * ldb;
+        FloatVector s00 = FloatVector.zero(SPECIES);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s22 = s00;
+        FloatVector s23 = s00;
+        int vectorLen = SPECIES.loopBound(len);
+        for (int p = 0; p < vectorLen; p += LANES) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, a, a1 + p);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, a, a2 + p);
+            FloatVector y = FloatVector.fromArray(SPECIES, b, b0 + p);
+            s00 = x0.fma(y, s00);
+            s10 = x1.fma(y, s10);
+            s20 = x2.fma(y, s20);
+            y = FloatVector.fromArray(SPECIES, b, b1 + p);
+            s01 = x0.fma(y, s01);
+            s11 = x1.fma(y, s11);
+            s21 = x2.fma(y, s21);
+            y = FloatVector.fromArray(SPECIES, b, b2 + p);
+            s02 = x0.fma(y, s02);
+            s12 = x1.fma(y, s12);
+            s22 = x2.fma(y, s22);
+            y = FloatVector.fromArray(SPECIES, b, b3 + p);
+            s03 = x0.fma(y, s03);
+            s13 = x1.fma(y, s13);
+            s23 = x2.fma(y, s23);
+        }
+        float d00 = s00.reduceLanes(VectorOperators.ADD);
+        float d01 = s01.reduceLanes(VectorOperators.ADD);
+        float d02 = s02.reduceLanes(VectorOperators.ADD);
+        float d03 = s03.reduceLanes(VectorOperators.ADD);
+        float d10 = s10.reduceLanes(VectorOperators.ADD);
+        float d11 = s11.reduceLanes(VectorOperators.ADD);
+        float d12 = s12.reduceLanes(VectorOperators.ADD);
+        float d13 = s13.reduceLanes(VectorOperators.ADD);
+        float d20 = s20.reduceLanes(VectorOperators.ADD);
+        float d21 = s21.reduceLanes(VectorOperators.ADD);
+        float d22 = s22.reduceLanes(VectorOperators.ADD);
+        float d23 = s23.reduceLanes(VectorOperators.ADD);
+        for (int p = vectorLen; p < len; p++) {
+            float x0 = a[a0 + p];
+            float x1 = a[a1 + p];
+            float x2 = a[a2 + p];
+            float y0 = b[b0 + p];
+            float y1 = b[b1 + p];
+            float y2 = b[b2 + p];
+            float y3 = b[b3 + p];
+            d00 += x0 * y0;
+            d01 += x0 * y1;
+            d02 += x0 * y2;
+            d03 += x0 * y3;
+            d10 += x1 * y0;
+            d11 += x1 * y1;
+            d12 += x1 * y2;
+            d13 += x1 * y3;
+            d20 += x2 * y0;
+            d21 += x2 * y1;
+            d22 += x2 * y2;
+            d23 += x2 * y3;
+        }
+        RowOfFour.write(d00, d01, d02, d03, out, oi, alpha, beta);
+        RowOfFour.write(d10, d11, d12, d13, out, oi + ldo, alpha, beta);
+        RowOfFour.write(d20, d21, d22, d23, out, oi + 2 * ldo, alpha, beta);
+    }
+}
