@@ -5,7 +5,8 @@ TrainingThroughput benchmark, on the CPU with 2 threads. Prints one JSON line pe
     /usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py [--data DIR] [--threads 2]
 
 Use Debian's python3-torch with libopenblas0-pthread installed: with the reference BLAS PyTorch is an unfair,
-much slower peer.
+much slower peer. OpenBLAS starts threads of its own beside PyTorch's (OPENBLAS_NUM_THREADS sets how many);
+compare-with-pytorch.sh tries several settings and takes PyTorch's best.
 """
 import argparse
 import gzip
@@ -81,7 +82,9 @@ def main():
             continue
         median, rates = measure(model, x, y, steps[name], args.repeats)
         print(json.dumps({"framework": "pytorch " + torch.__version__, "model": name, "batch": BATCH,
-                          "threads": args.threads, "images_per_s": round(median),
+                          "threads": args.threads,
+                          "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+                          "images_per_s": round(median),
                           "runs": [round(r) for r in rates]}), flush=True)
 
 
