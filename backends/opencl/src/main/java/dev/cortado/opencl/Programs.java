@@ -15,6 +15,9 @@ import static org.jocl.CL.clGetProgramInfo;
 import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clReleaseProgram;
 
+import dev.cortado.kernel.KernelBuildException;
+import dev.cortado.kernel.KernelSources;
+import dev.cortado.kernel.ProgramCache;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +38,7 @@ import org.jocl.cl_program;
 final class Programs implements AutoCloseable {
 
     /** A built kernel and the largest work-group it can run with on this device. */
-    record Kernel(cl_kernel handle, String name, long maxWorkGroupSize) {
+    record Kernel(cl_kernel handle, String name, long maxWorkGroupSize) implements dev.cortado.kernel.Kernel {
     }
 
     private record ProgramKey(String file, String options) {

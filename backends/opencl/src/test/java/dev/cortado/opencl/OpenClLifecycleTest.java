@@ -16,6 +16,7 @@ import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.device.Devices;
+import dev.cortado.kernel.GemmChoice;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cortado.opencl;
+package dev.cortado.kernel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,14 +20,15 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Compiled OpenCL program binaries on disk, one file per key. The key is a SHA-256 of the kernel source, the
- * build options, the device name and the driver version, so a new driver or an edited kernel never gets a stale
- * binary. Entries are written to a temporary file in the same directory and renamed into place atomically, so
+ * Compiled kernels on disk (OpenCL program binaries, CUDA modules), one file per key. The key is a SHA-256 of
+ * everything the result depends on (the kernel source, the build options, the device and the driver version), so a
+ * new driver or an edited kernel never gets a stale binary. Entries are written to a temporary file in the same directory and renamed into place atomically, so
  * two processes starting at once never see half a file; each entry carries a checksum, and an entry that fails it
  * is deleted and reported as a miss (the caller rebuilds it). A directory that cannot be written disables the
  * cache with one warning; it is never fatal.
  */
-final class ProgramCache {
+public final class ProgramCache {
+    /** Named when only OpenCL used the cache; kept so that existing entries stay valid. */
     private static final byte[] MAGIC = "CORTADO-CL-BINARY-1".getBytes(StandardCharsets.US_ASCII);
 
     private final Path directory;
@@ -36,29 +37,32 @@ final class ProgramCache {
     private final AtomicLong corrupt = new AtomicLong();
     private volatile boolean warned;
 
-    ProgramCache(Path directory) {
+    /** A cache in {@code directory}, created on the first store. */
+    public ProgramCache(Path directory) {
         this.directory = directory;
     }
 
-    /** $XDG_CACHE_HOME/cortado/opencl, else ~/.cache/cortado/opencl. */
-    static Path defaultDirectory(Map<String, String> environment, String userHome) {
+    /** {@code $XDG_CACHE_HOME/cortado/<api>}, else {@code ~/.cache/cortado/<api>}. */
+    public static Path defaultDirectory(String api, Map<String, String> environment, String userHome) {
         String xdg = environment.get("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(userHome, ".cache");
-        return base.resolve("cortado").resolve("opencl");
+        return base.resolve("cortado").resolve(api);
     }
 
-    static Path defaultDirectory() {
-        return defaultDirectory(System.getenv(), System.getProperty("user.home"));
+    /** The default directory of this process for {@code api} (e.g. {@code opencl}, {@code cuda}). */
+    public static Path defaultDirectory(String api) {
+        return defaultDirectory(api, System.getenv(), System.getProperty("user.home"));
     }
 
-    Path directory() {
+    /** Where the entries are. */
+    public Path directory() {
         return directory;
     }
 
     /** The cache key of a build: hex SHA-256 over its inputs, each length-prefixed so no two inputs collide. */
-    static String key(String source, String options, String deviceName, String driverVersion) {
+    public static String key(String... inputs) {
         MessageDigest sha = sha256();
-        for (String part : new String[] {source, options, deviceName, driverVersion}) {
+        for (String part : inputs) {
             byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
             sha.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
             sha.update((byte) ':');
@@ -68,7 +72,7 @@ final class ProgramCache {
     }
 
     /** The binary stored under {@code key}; empty when absent or corrupt (a corrupt entry is deleted). */
-    Optional<byte[]> load(String key) {
+    public Optional<byte[]> load(String key) {
         Path file = entry(key);
         byte[] payload;
         try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(raw)) {
@@ -103,7 +107,7 @@ final class ProgramCache {
     }
 
     /** Stores a binary under {@code key}: temporary file, then atomic rename. Failures only warn. */
-    void store(String key, byte[] binary) {
+    public void store(String key, byte[] binary) {
         Path tmp = null;
         try {
             Files.createDirectories(directory);
@@ -119,8 +123,8 @@ final class ProgramCache {
             moveIntoPlace(tmp, entry(key));
             tmp = null;
         } catch (IOException | RuntimeException e) {
-            warnOnce("cannot write the OpenCL program cache in " + directory + " (" + e
-                    + "); programs will be rebuilt next time");
+            warnOnce("cannot write the kernel cache in " + directory + " (" + e
+                    + "); kernels will be rebuilt next time");
         } finally {
             if (tmp != null) {
                 try {
@@ -140,19 +144,23 @@ final class ProgramCache {
         }
     }
 
-    Path entry(String key) {
+    /** The file of an entry. */
+    public Path entry(String key) {
         return directory.resolve(key + ".bin");
     }
 
-    long hits() {
+    /** Loads that found a valid entry. */
+    public long hits() {
         return hits.get();
     }
 
-    long misses() {
+    /** Loads that found no entry or a corrupt one. */
+    public long misses() {
         return misses.get();
     }
 
-    long corruptEntries() {
+    /** Entries found corrupt (and deleted). */
+    public long corruptEntries() {
         return corrupt.get();
     }
 

@@ -1,4 +1,4 @@
-package dev.cortado.opencl;
+package dev.cortado.kernel;
 
 import dev.cortado.tensor.Tensor;
 
@@ -37,8 +37,8 @@ final class Checks {
     /** A count the kernels can index with a 32-bit int. */
     static int fitsInt(String op, String what, long value) {
         if (value > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(op + ": " + what + " = " + value + " is too large for the OpenCL "
-                    + "kernels, which index with 32-bit ints");
+            throw new IllegalArgumentException(op + ": " + what + " = " + value + " is too large for the "
+                    + "device kernels, which index with 32-bit ints");
         }
         return (int) value;
     }

@@ -1,4 +1,4 @@
-package dev.cortado.opencl;
+package dev.cortado.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -139,7 +139,8 @@ class ProgramCacheTest {
     @Test
     void theDefaultDirectoryFollowsXdg() {
         assertEquals(Path.of("/x/cache/cortado/opencl"),
-                ProgramCache.defaultDirectory(Map.of("XDG_CACHE_HOME", "/x/cache"), "/home/u"));
-        assertEquals(Path.of("/home/u/.cache/cortado/opencl"), ProgramCache.defaultDirectory(Map.of(), "/home/u"));
+                ProgramCache.defaultDirectory("opencl", Map.of("XDG_CACHE_HOME", "/x/cache"), "/home/u"));
+        assertEquals(Path.of("/home/u/.cache/cortado/cuda"),
+                ProgramCache.defaultDirectory("cuda", Map.of(), "/home/u"));
     }
 }

@@ -1,4 +1,4 @@
-package dev.cortado.opencl;
+package dev.cortado.kernel;
 
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.tensor.Tensor;
@@ -8,16 +8,13 @@ import dev.cortado.tensor.Tensor;
  * If the driver cannot run a table entry's work-group (too many registers, say), the engine falls back to
  * {@link GemmTiles#SAFE} for good.
  */
-final class TiledGemm implements GemmEngine {
-    private final Programs programs;
+public final class TiledGemm implements GemmEngine {
     private final Launcher launcher;
-    private final ClDevice device;
     private GemmTiles tiles;
 
-    TiledGemm(Programs programs, Launcher launcher, ClDevice device, GemmTiles tiles) {
-        this.programs = programs;
+    /** The engine over {@code launcher}'s device with {@code tiles} (tests pass any table entry). */
+    public TiledGemm(Launcher launcher, GemmTiles tiles) {
         this.launcher = launcher;
-        this.device = device;
         this.tiles = tiles;
     }
 
@@ -26,7 +23,7 @@ final class TiledGemm implements GemmEngine {
         if (spec.m() == 0 || spec.n() == 0) {
             return;
         }
-        Programs.Kernel kernel = kernel(spec.transA(), spec.transB());
+        Kernel kernel = kernel(spec.transA(), spec.transB());
         boolean batched = spec.batch() > 1;
         long groupsN = (spec.n() + tiles.tileN() - 1) / tiles.tileN();
         long groupsM = (spec.m() + tiles.tileM() - 1) / tiles.tileM();
@@ -40,14 +37,14 @@ final class TiledGemm implements GemmEngine {
                         new long[] {tiles.threadsN(), tiles.threadsM(), 1});
     }
 
-    private Programs.Kernel kernel(boolean transA, boolean transB) {
-        Programs.Kernel kernel = programs.kernel("gemm.cl", tiles.buildOptions(transA, transB), "gemm_tiled");
+    private Kernel kernel(boolean transA, boolean transB) {
+        Kernel kernel = launcher.kernel("gemm.cl", tiles.buildOptions(transA, transB), "gemm_tiled");
         if (kernel.maxWorkGroupSize() >= tiles.threads()) {
             return kernel;
         }
         if (tiles == GemmTiles.SAFE) {
             throw new IllegalStateException("gemm_tiled cannot run even " + GemmTiles.SAFE.threads()
-                    + " work-items per group on " + device.name() + " (the driver allows "
+                    + " work-items per group on " + launcher.device().name() + " (the driver allows "
                     + kernel.maxWorkGroupSize() + ")");
         }
         tiles = GemmTiles.SAFE;
@@ -61,6 +58,6 @@ final class TiledGemm implements GemmEngine {
 
     @Override
     public void close() {
-        // The kernels belong to Programs, which the backend closes.
+        // The kernels belong to the device, which the backend closes.
     }
 }
