@@ -14,6 +14,10 @@ import dev.cortado.backend.SgdStep;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -71,6 +75,32 @@ public abstract class KernelBackend implements Backend {
     /** The build options of reduce.cl for a group size. */
     static String reduceOptions(int group) {
         return "-DREDUCE_GROUP=" + group;
+    }
+
+    /**
+     * Every build of a kernel file that a backend on a device with these facts can ask for: each file once with
+     * no options, except {@code gemm.cl} (the device's tiles and the safe tiles, each with every transpose) and
+     * {@code reduce.cl} (the device's group size). A device API that loads prebuilt kernels builds exactly these.
+     */
+    public static List<KernelVariant> variants(KernelDeviceFacts facts) {
+        List<KernelVariant> all = new ArrayList<>();
+        Set<GemmTiles> tiles = new LinkedHashSet<>(List.of(GemmTiles.forDevice(facts), GemmTiles.SAFE));
+        for (String file : KernelSources.files()) {
+            switch (file) {
+                case "gemm.cl" -> {
+                    for (GemmTiles t : tiles) {
+                        for (boolean transA : new boolean[] {false, true}) {
+                            for (boolean transB : new boolean[] {false, true}) {
+                                all.add(new KernelVariant(file, t.buildOptions(transA, transB)));
+                            }
+                        }
+                    }
+                }
+                case "reduce.cl" -> all.add(new KernelVariant(file, reduceOptions(reduceGroup(facts))));
+                default -> all.add(new KernelVariant(file, ""));
+            }
+        }
+        return List.copyOf(all);
     }
 
     @Override
@@ -289,7 +319,9 @@ public abstract class KernelBackend implements Backend {
         Checks.size("argmax", "x", x, (long) rows * cols);
         Checks.size("argmax", "out", out, rows);
         n("argmax", x);
-        call("reduce.cl", "argmax_rows").ints(rows, cols).tensor(x).tensor(out).run1d(rows);
+        // Built with the sum's options, so that reduce.cl is built once.
+        launcher.call("reduce.cl", reduceOptions(reduceGroup), "argmax_rows").ints(rows, cols).tensor(x).tensor(out)
+                .run1d(rows);
     }
 
     // ---- fused softmax cross-entropy -------------------------------------------------------------------------
