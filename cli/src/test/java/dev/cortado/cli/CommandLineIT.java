@@ -62,7 +62,7 @@ class CommandLineIT {
     void devicesListsTheCpuAsAvailableAndExitsZero() throws Exception {
         CortadoProcess.Result table = CortadoProcess.run("devices");
         assertEquals(0, table.exitCode(), table.errors().toString());
-        assertTrue(table.stdout().get(0).matches("DEVICE +NAME +KIND.*"), table.out());
+        assertTrue(table.stdout().get(0).matches("DEVICE +NAME +KIND +MEMORY +UNITS +STATUS"), table.out());
         assertTrue(table.stdout().stream().anyMatch(l -> l.startsWith("cpu ") && l.endsWith("available")),
                 table.out());
         CortadoProcess.Result json = CortadoProcess.run("devices", "--json");
@@ -132,8 +132,8 @@ class CommandLineIT {
                         List.of("train", "--model", "mlp", "--out", "@mlp-run")),
                 Arguments.of(ExitCode.OUTPUT, "a-file exists and is not a directory",
                         List.of("train", "--out", "@a-file/sub")),
-                Arguments.of(ExitCode.DEVICE, "no device cuda:0; devices here: cpu (available)",
-                        List.of("train", "--device", "cuda")),
+                Arguments.of(ExitCode.DEVICE, "no device cuda:5; devices here: cpu (available), opencl:0 (",
+                        List.of("train", "--device", "cuda:5")),
                 Arguments.of(ExitCode.DEVICE, "not a device: 'tpu'", List.of("selftest", "--device", "tpu")),
                 Arguments.of(ExitCode.CHECKPOINT, "no such checkpoint file",
                         List.of("eval", "--checkpoint", "@missing.safetensors")),
@@ -202,7 +202,8 @@ class CommandLineIT {
         CortadoProcess.Result r = CortadoProcess.start(Map.of("CORTADO_DEVICE", "opencl:3"), "selftest").waitFor();
         assertEquals(ExitCode.DEVICE.code(), r.exitCode());
         assertEquals(1, r.errors().size(), r.errors().toString());
-        assertTrue(r.errors().get(0).startsWith("cortado selftest: no device opencl:3; devices here: cpu (available)"),
-                r.errors().toString());
+        assertTrue(r.errors().get(0).startsWith("cortado selftest: no device opencl:3; devices here: cpu (available), "
+                + "opencl:0 ("), r.errors().toString());
+        assertTrue(r.errors().get(0).contains(", cuda:0 ("), r.errors().toString());
     }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,34 +28,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CudaPreludeCompileTest {
     private static final String PACKAGE = "dev/cortado/kernels/";
-    private static Optional<Path> nvcc;
+    private static Optional<Nvcc> nvcc;
 
     @TempDir
     Path work;
 
     @BeforeAll
     static void findNvcc() {
-        nvcc = locateNvcc();
+        nvcc = Nvcc.locate();
         if (nvcc.isEmpty()) {
-            System.out.println("CudaPreludeCompileTest: skipped: nvcc is not on the PATH nor in $CUDA_HOME/bin");
+            System.out.println("CudaPreludeCompileTest: skipped: " + Nvcc.notFoundReason());
         }
-    }
-
-    private static Optional<Path> locateNvcc() {
-        List<Path> candidates = new ArrayList<>();
-        String cudaHome = System.getenv("CUDA_HOME");
-        if (cudaHome != null) {
-            candidates.add(Path.of(cudaHome, "bin", "nvcc"));
-        }
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(java.io.File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    candidates.add(Path.of(dir, "nvcc"));
-                }
-            }
-        }
-        return candidates.stream().filter(Files::isExecutable).findFirst();
     }
 
     static Path kernelDirectory() throws URISyntaxException {
@@ -110,19 +92,11 @@ class CudaPreludeCompileTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("compilations")
     void compilesAsCudaBehindThePrelude(String file, List<String> defines) throws Exception {
-        Assumptions.assumeTrue(nvcc.isPresent(), "nvcc not found (PATH, $CUDA_HOME/bin)");
+        Assumptions.assumeTrue(nvcc.isPresent(), Nvcc.notFoundReason());
         Path dir = kernelDirectory();
         String source = Files.readString(dir.resolve("cuda_prelude.h"), StandardCharsets.UTF_8) + "\n"
                 + Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
-        Path cu = work.resolve(file.replace(".cl", ".cu"));
-        Files.writeString(cu, source, StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>(List.of(nvcc.get().toString(), "-ptx", "-Werror", "all-warnings"));
-        command.addAll(defines);
-        command.addAll(List.of("-o", work.resolve("out.ptx").toString(), cu.toString()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "nvcc did not finish within 120 s on " + file);
-        assertEquals(0, process.exitValue(), "nvcc failed on " + file + " " + defines + ":\n" + output);
-        assertTrue(Files.size(work.resolve("out.ptx")) > 0, "nvcc wrote no PTX for " + file);
+        String ptx = nvcc.get().ptx(file, source, defines, work);
+        assertTrue(ptx.contains(".entry"), "nvcc wrote PTX without kernels for " + file + " " + defines);
     }
 }

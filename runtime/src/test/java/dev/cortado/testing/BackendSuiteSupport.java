@@ -74,10 +74,20 @@ public abstract class BackendSuiteSupport implements BackendTestContext {
     /** The device this suite tests. */
     protected abstract Device device();
 
+    /**
+     * Opens the backend under test. By default the device as {@link Devices#system()} opens it; a backend module
+     * overrides this to test one of its configurations (another GEMM engine, say).
+     *
+     * @throws DeviceUnavailableException when the device is not present, which skips the suite with the reason
+     */
+    protected Backend open(Device device) {
+        return Devices.system().open(device);
+    }
+
     @BeforeAll
     final void openBackend() {
         try {
-            backend = Devices.system().open(device());
+            backend = open(device());
         } catch (DeviceUnavailableException e) {
             unavailableReason = e.getMessage();
             System.out.println("SKIPPED " + getClass().getSimpleName() + " on " + device() + ": "

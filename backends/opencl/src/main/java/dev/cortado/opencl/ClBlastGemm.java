@@ -5,6 +5,8 @@ import static org.jocl.blast.CLBlastTranspose.CLBlastTransposeNo;
 import static org.jocl.blast.CLBlastTranspose.CLBlastTransposeYes;
 
 import dev.cortado.backend.GemmSpec;
+import dev.cortado.kernel.GemmEngine;
+import dev.cortado.kernel.TiledGemm;
 import dev.cortado.tensor.Tensor;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_mem;
@@ -17,12 +19,10 @@ import org.jocl.blast.CLBlast;
  */
 final class ClBlastGemm implements GemmEngine {
     private final cl_command_queue queue;
-    private final Launcher launcher;
     private final TiledGemm tiled;
 
-    private ClBlastGemm(cl_command_queue queue, Launcher launcher, TiledGemm tiled) {
+    private ClBlastGemm(cl_command_queue queue, TiledGemm tiled) {
         this.queue = queue;
-        this.launcher = launcher;
         this.tiled = tiled;
     }
 
@@ -30,13 +30,13 @@ final class ClBlastGemm implements GemmEngine {
      * CLBlast on this queue, or the reason it cannot load (its native library is missing for this platform, for
      * instance) as the exception's message.
      */
-    static ClBlastGemm open(cl_command_queue queue, Launcher launcher, TiledGemm tiled) {
+    static ClBlastGemm open(cl_command_queue queue, TiledGemm tiled) {
         try {
             CLBlast.setExceptionsEnabled(true);
         } catch (LinkageError e) {
             throw new IllegalStateException("CLBlast could not be loaded: " + e, e);
         }
-        return new ClBlastGemm(queue, launcher, tiled);
+        return new ClBlastGemm(queue, tiled);
     }
 
     @Override
@@ -52,9 +52,9 @@ final class ClBlastGemm implements GemmEngine {
         int transB = spec.transB() ? CLBlastTransposeYes : CLBlastTransposeNo;
         long lda = spec.transA() ? spec.m() : spec.k();
         long ldb = spec.transB() ? spec.k() : spec.n();
-        cl_mem memA = launcher.bufferOf(a).mem();
-        cl_mem memB = launcher.bufferOf(b).mem();
-        cl_mem memC = launcher.bufferOf(c).mem();
+        cl_mem memA = ((ClBuffer) a.buffer()).mem();
+        cl_mem memB = ((ClBuffer) b.buffer()).mem();
+        cl_mem memC = ((ClBuffer) c.buffer()).mem();
         // The strided call rejects the zero strides of a single product, so that goes to plain SGEMM.
         if (spec.batch() == 1) {
             CLBlast.CLBlastSgemm(CLBlastLayoutRowMajor, transA, transB, spec.m(), spec.n(), spec.k(), spec.alpha(),

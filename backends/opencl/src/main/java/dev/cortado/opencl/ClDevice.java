@@ -20,6 +20,7 @@ import static org.jocl.CL.CL_PLATFORM_NAME;
 import static org.jocl.CL.clGetDeviceInfo;
 import static org.jocl.CL.clGetPlatformInfo;
 
+import dev.cortado.kernel.KernelDeviceFacts;
 import java.nio.charset.StandardCharsets;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -43,6 +44,14 @@ record ClDevice(cl_platform_id platform, cl_device_id id, String name, String ve
 
     boolean isGpu() {
         return (type & CL_DEVICE_TYPE_GPU) != 0;
+    }
+
+    /** The limits tiles are chosen by; the vendor includes the platform's name, which some drivers name better. */
+    KernelDeviceFacts facts() {
+        KernelDeviceFacts.Type kind = isGpu() ? KernelDeviceFacts.Type.GPU
+                : isAccelerator() ? KernelDeviceFacts.Type.ACCELERATOR : KernelDeviceFacts.Type.CPU;
+        return new KernelDeviceFacts(kind, vendor + " " + platformName, maxWorkGroupSize, maxWorkItemSizes,
+                localMemBytes);
     }
 
     /** Reads every field through JOCL; throws whatever the driver throws. */

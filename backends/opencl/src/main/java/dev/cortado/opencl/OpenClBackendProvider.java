@@ -6,6 +6,9 @@ import dev.cortado.device.Device;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.device.DeviceKind;
 import dev.cortado.device.DeviceUnavailableException;
+import dev.cortado.kernel.GemmChoice;
+import dev.cortado.kernel.GemmSetting;
+import dev.cortado.kernel.ProgramCache;
 import java.util.List;
 
 /**
@@ -14,6 +17,12 @@ import java.util.List;
  * {@code $XDG_CACHE_HOME/cortado/opencl} (else {@code ~/.cache/cortado/opencl}).
  */
 public final class OpenClBackendProvider implements BackendProvider {
+    /**
+     * {@code -Dcortado.opencl.gemm} or {@code CORTADO_OPENCL_GEMM}: {@code tiled} or {@code clblast}. The tiled
+     * kernel is the default: it was the faster of the two in the same-run benchmark (see {@code GemmBenchmark}).
+     */
+    static final GemmSetting GEMM = new GemmSetting("clblast", "cortado.opencl.gemm", "CORTADO_OPENCL_GEMM",
+            GemmChoice.TILED);
     private static List<ProbedDevice> probed;
 
     @Override
@@ -30,7 +39,7 @@ public final class OpenClBackendProvider implements BackendProvider {
         if (probed == null) {
             GemmChoice gemm;
             try {
-                gemm = GemmChoice.configured();
+                gemm = GEMM.configured();
             } catch (IllegalArgumentException e) {
                 return probed = List.of(new ProbedDevice(DeviceInfo.unavailable(new Device(DeviceKind.OPENCL, 0),
                         "OpenCL", e.getMessage()), null));
@@ -51,8 +60,8 @@ public final class OpenClBackendProvider implements BackendProvider {
             throw new DeviceUnavailableException("device " + device + " is unavailable: " + found.info().reason());
         }
         try {
-            return new OpenClBackend(found.device(), found.info(), GemmChoice.configured(),
-                    new ProgramCache(ProgramCache.defaultDirectory()));
+            return new OpenClBackend(found.device(), found.info(), GEMM.configured(),
+                    new ProgramCache(ProgramCache.defaultDirectory("opencl")));
         } catch (RuntimeException | LinkageError e) {
             throw new DeviceUnavailableException("cannot open " + device + " (" + found.info().name() + "): " + e, e);
         }

@@ -6,6 +6,8 @@ import static org.jocl.CL.CL_PLATFORM_NOT_FOUND_KHR;
 import dev.cortado.device.Device;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.device.DeviceKind;
+import dev.cortado.kernel.GemmChoice;
+import dev.cortado.kernel.GemmTiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,8 +110,8 @@ final class OpenClProbe {
         details.put("vendor", d.vendor());
         details.put("driver", d.driverVersion());
         details.put("OpenCL C", d.openClCVersion());
-        details.put("gemm", gemmNote != null ? gemmNote : gemm == GemmChoice.CLBLAST ? "CLBlast"
-                : "tiled kernel, " + GemmTiles.forDevice(d).describe());
+        details.put("gemm", gemmNote != null ? gemmNote : gemm == GemmChoice.LIBRARY ? "CLBlast"
+                : "tiled kernel, " + GemmTiles.forDevice(d.facts()).describe());
         return details;
     }
 

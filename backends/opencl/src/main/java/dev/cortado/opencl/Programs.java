@@ -15,8 +15,13 @@ import static org.jocl.CL.clGetProgramInfo;
 import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clReleaseProgram;
 
+import dev.cortado.kernel.KernelBuildException;
+import dev.cortado.kernel.KernelSources;
+import dev.cortado.kernel.KernelVariant;
+import dev.cortado.kernel.ProgramCache;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jocl.CLException;
@@ -35,7 +40,7 @@ import org.jocl.cl_program;
 final class Programs implements AutoCloseable {
 
     /** A built kernel and the largest work-group it can run with on this device. */
-    record Kernel(cl_kernel handle, String name, long maxWorkGroupSize) {
+    record Kernel(cl_kernel handle, String name, long maxWorkGroupSize) implements dev.cortado.kernel.Kernel {
     }
 
     private record ProgramKey(String file, String options) {
@@ -72,6 +77,11 @@ final class Programs implements AutoCloseable {
             kernels.put(key, kernel);
         }
         return kernel;
+    }
+
+    /** The builds made so far, in order, for tests. */
+    List<KernelVariant> built() {
+        return programs.keySet().stream().map(k -> new KernelVariant(k.file(), k.options())).toList();
     }
 
     /** The program of {@code file} built with {@code options}, built now if it was not yet. */

@@ -1,6 +1,8 @@
 package dev.cortado.opencl;
 
 import dev.cortado.backend.GemmSpec;
+import dev.cortado.kernel.GemmChoice;
+import dev.cortado.kernel.ProgramCache;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.Arrays;
@@ -38,9 +40,9 @@ public final class GemmBenchmark {
             return;
         }
         System.out.println("device: " + device.info().name() + " (" + device.info().details() + ")");
-        ProgramCache cache = new ProgramCache(ProgramCache.defaultDirectory());
+        ProgramCache cache = new ProgramCache(ProgramCache.defaultDirectory("opencl"));
         try (OpenClBackend tiled = new OpenClBackend(device.device(), device.info(), GemmChoice.TILED, cache);
-             OpenClBackend clblast = new OpenClBackend(device.device(), device.info(), GemmChoice.CLBLAST, cache)) {
+             OpenClBackend clblast = new OpenClBackend(device.device(), device.info(), GemmChoice.LIBRARY, cache)) {
             System.out.println("tiled: " + tiled.info().details().get("gemm"));
             System.out.println("clblast: " + clblast.info().details().get("gemm"));
             System.out.println("     n   tiled GFLOP/s   CLBlast GFLOP/s   (best of " + ROUNDS + " alternating rounds)");

@@ -3,6 +3,8 @@ package dev.cortado.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cortado.backend.GemmSpec;
+import dev.cortado.kernel.GemmTiles;
+import dev.cortado.kernel.TiledGemm;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.stream.Stream;
@@ -20,7 +22,7 @@ class GemmTableEntriesTest extends OpenClFixture {
     @ParameterizedTest
     @MethodSource("tableEntries")
     void everyTableEntryIsCorrect(GemmTiles tiles) {
-        TiledGemm engine = new TiledGemm(backend.programs(), backend.launcher(), backend.device(), tiles);
+        TiledGemm engine = backend.tiledGemm(tiles);
         // Two transpose combinations only: each one is a separate build, and a CPU driver takes seconds for the
         // larger entries. The other two combinations are covered by OpenClGemmTest with this device's entry.
         GemmSpec[] specs = {

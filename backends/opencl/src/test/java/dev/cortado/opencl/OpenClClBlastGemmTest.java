@@ -2,6 +2,7 @@ package dev.cortado.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cortado.kernel.GemmChoice;
 import org.junit.jupiter.api.Test;
 
 /** Every GEMM case of {@link OpenClGemmTest}, run on CLBlast instead of the tiled kernel. */
@@ -9,7 +10,7 @@ class OpenClClBlastGemmTest extends OpenClGemmTest {
 
     @Override
     protected GemmChoice gemmChoice() {
-        return GemmChoice.CLBLAST;
+        return GemmChoice.LIBRARY;
     }
 
     @Test

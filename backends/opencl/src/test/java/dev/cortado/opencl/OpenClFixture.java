@@ -3,6 +3,7 @@ package dev.cortado.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cortado.kernel.GemmChoice;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.io.IOException;

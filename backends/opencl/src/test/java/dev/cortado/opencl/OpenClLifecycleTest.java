@@ -16,6 +16,7 @@ import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.device.Devices;
+import dev.cortado.kernel.GemmChoice;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class OpenClLifecycleTest {
     }
 
     /** Every op once; some tensors are closed, others are left for close() to reclaim. */
-    private static void runEveryOp(OpenClBackend b) {
+    static void runEveryOp(OpenClBackend b) {
         Tensor x = b.upload(Shape.of(2, 3, 4, 4), new float[96]);
         b.fill(x, 0.5f);
         Tensor y = b.allocate(Shape.of(96));

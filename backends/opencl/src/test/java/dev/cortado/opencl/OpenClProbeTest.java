@@ -14,6 +14,7 @@ import dev.cortado.device.Device;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.device.DeviceKind;
 import dev.cortado.device.Devices;
+import dev.cortado.kernel.GemmChoice;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,8 @@ package dev.cortado.opencl;
 
 import dev.cortado.device.Device;
 import dev.cortado.device.DeviceKind;
+import dev.cortado.kernel.GemmChoice;
+import dev.cortado.kernel.ProgramCache;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;

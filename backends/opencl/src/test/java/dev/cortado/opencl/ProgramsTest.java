@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.kernel.GemmChoice;
+import dev.cortado.kernel.KernelBuildException;
+import dev.cortado.kernel.KernelSources;
+import dev.cortado.kernel.ProgramCache;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.io.IOException;

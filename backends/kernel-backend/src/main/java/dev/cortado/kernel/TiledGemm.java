@@ -1,0 +1,63 @@
+package dev.cortado.kernel;
+
+import dev.cortado.backend.GemmSpec;
+import dev.cortado.tensor.Tensor;
+
+/**
+ * GEMM on the project's kernel, {@code gemm.cl}, built once per transpose combination with the device's tiles.
+ * If the driver cannot run a table entry's work-group (too many registers, say), the engine falls back to
+ * {@link GemmTiles#SAFE} for good.
+ */
+public final class TiledGemm implements GemmEngine {
+    private final Launcher launcher;
+    private GemmTiles tiles;
+
+    /** The engine over {@code launcher}'s device with {@code tiles} (tests pass any table entry). */
+    public TiledGemm(Launcher launcher, GemmTiles tiles) {
+        this.launcher = launcher;
+        this.tiles = tiles;
+    }
+
+    @Override
+    public void run(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
+        if (spec.m() == 0 || spec.n() == 0) {
+            return;
+        }
+        Kernel kernel = kernel(spec.transA(), spec.transB());
+        boolean batched = spec.batch() > 1;
+        long groupsN = (spec.n() + tiles.tileN() - 1) / tiles.tileN();
+        long groupsM = (spec.m() + tiles.tileM() - 1) / tiles.tileM();
+        launcher.call(kernel)
+                .ints(spec.m(), spec.n(), spec.k())
+                .floats(spec.alpha(), spec.beta())
+                .tensor(a).ints(batched ? Math.toIntExact(spec.strideA()) : 0)
+                .tensor(b).ints(batched ? Math.toIntExact(spec.strideB()) : 0)
+                .tensor(c).ints(batched ? Math.toIntExact(spec.strideC()) : 0)
+                .run(new long[] {groupsN * tiles.threadsN(), groupsM * tiles.threadsM(), spec.batch()},
+                        new long[] {tiles.threadsN(), tiles.threadsM(), 1});
+    }
+
+    private Kernel kernel(boolean transA, boolean transB) {
+        Kernel kernel = launcher.kernel("gemm.cl", tiles.buildOptions(transA, transB), "gemm_tiled");
+        if (kernel.maxWorkGroupSize() >= tiles.threads()) {
+            return kernel;
+        }
+        if (tiles == GemmTiles.SAFE) {
+            throw new IllegalStateException("gemm_tiled cannot run even " + GemmTiles.SAFE.threads()
+                    + " work-items per group on " + launcher.device().name() + " (the driver allows "
+                    + kernel.maxWorkGroupSize() + ")");
+        }
+        tiles = GemmTiles.SAFE;
+        return kernel(transA, transB);
+    }
+
+    @Override
+    public String describe() {
+        return "tiled kernel, " + tiles.describe();
+    }
+
+    @Override
+    public void close() {
+        // The kernels belong to the device, which the backend closes.
+    }
+}
