@@ -1,15 +1,24 @@
 package dev.cortado.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Runs index ranges on every core. One pool per process, sized to the machine; work below a grain size runs on
- * the calling thread, so small tensors pay no scheduling cost.
+ * Runs index ranges on every core: the calling thread and one worker per further core share each range, taking
+ * its chunks in turn. Work below a grain size runs on the calling thread alone.
+ *
+ * <p>A training step hands dozens of short ops to the workers, each taking tens of microseconds, so the hand-off
+ * must cost far less: workers spin for a while after each range before they park, and the caller works on the
+ * range itself instead of waiting for a worker to wake. Chunk boundaries depend only on the range and the thread
+ * count, never on which thread takes a chunk, so results are the same on every run. One range runs at a time:
+ * a range started while another runs (from inside a chunk, or from a second thread) runs on its caller alone.
  */
 public final class Parallel {
-    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
+    /** How long an idle worker spins before it parks: longer than the gaps between the ops of a training step. */
+    private static final long SPIN_NANOS = 500_000;
+    private static final int THREADS = Runtime.getRuntime().availableProcessors();
+    private static final Team TEAM = THREADS > 1 ? new Team(THREADS - 1) : null;
 
     /** A body that handles indices {@code [from, to)}. */
     @FunctionalInterface
@@ -20,51 +29,152 @@ public final class Parallel {
     private Parallel() {
     }
 
-    /** Number of worker threads. */
+    /** Number of threads that share a range, the caller included. */
     public static int threads() {
-        return POOL.getParallelism();
+        return THREADS;
     }
 
     /**
      * Calls {@code body} over disjoint ranges covering {@code [0, n)}, in parallel when {@code n} is at least
-     * twice {@code grain}. Ranges are at least {@code grain} long (but the last); returns when all are done.
+     * twice {@code grain}. Ranges are at least {@code grain} long (but the last); returns when all are done and
+     * rethrows the first exception a range threw.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
             return;
         }
-        int chunks = Math.min(threads() * 4, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || ForkJoinTask.getPool() == POOL) {
+        int chunks = Math.min(THREADS * 4, Math.max(1, n / Math.max(1, grain)));
+        if (chunks <= 1 || !TEAM.tryRun(new Job(body, n, chunks))) {
             body.run(0, n);
-            return;
         }
-        POOL.invoke(new Chunk(body, n, chunks, 0, chunks));
     }
 
-    private static final class Chunk extends RecursiveAction {
-        private static final long serialVersionUID = 1L;
-        private final transient RangeBody body;
+    /** One range cut into chunks, which threads claim in turn. */
+    private static final class Job {
+        private final RangeBody body;
         private final int n;
         private final int chunks;
-        private final int first;
-        private final int last;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger unfinished;
+        private volatile Throwable failure;
 
-        Chunk(RangeBody body, int n, int chunks, int first, int last) {
+        Job(RangeBody body, int n, int chunks) {
             this.body = body;
             this.n = n;
             this.chunks = chunks;
-            this.first = first;
-            this.last = last;
+            this.unfinished = new AtomicInteger(chunks);
+        }
+
+        /** Runs chunks until none is left to claim. */
+        void work() {
+            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+                try {
+                    if (failure == null) {
+                        body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    unfinished.decrementAndGet();
+                }
+            }
+        }
+
+        boolean done() {
+            return unfinished.get() == 0;
+        }
+    }
+
+    /** The worker threads and the range they are working on. */
+    private static final class Team {
+        private final AtomicBoolean busy = new AtomicBoolean();
+        private final Worker[] workers;
+        private volatile Job current;
+
+        Team(int size) {
+            workers = new Worker[size];
+            for (int i = 0; i < size; i++) {
+                workers[i] = new Worker(this, i + 1);
+                workers[i].start();
+            }
+        }
+
+        /** Runs the job on the caller and the workers; false, without running it, while another job runs. */
+        boolean tryRun(Job job) {
+            if (!busy.compareAndSet(false, true)) {
+                return false;
+            }
+            try {
+                current = job;
+                for (Worker w : workers) {
+                    if (w.parked) {
+                        LockSupport.unpark(w);
+                    }
+                }
+                job.work();
+                for (int spins = 0; !job.done(); spins++) {
+                    if (spins < 1 << 16) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield(); // a worker holding a chunk was descheduled
+                    }
+                }
+            } finally {
+                current = null;
+                busy.set(false);
+            }
+            Throwable failure = job.failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            return true;
+        }
+    }
+
+    /** Takes chunks of each new job; spins for {@link #SPIN_NANOS} after the last one, then parks. */
+    private static final class Worker extends Thread {
+        private final Team team;
+        volatile boolean parked;
+
+        Worker(Team team, int index) {
+            super("cortado-cpu-" + index);
+            this.team = team;
+            setDaemon(true);
         }
 
         @Override
-        protected void compute() {
-            if (last - first == 1) {
-                body.run((int) ((long) n * first / chunks), (int) ((long) n * last / chunks));
-                return;
+        public void run() {
+            Job last = null;
+            while (true) {
+                Job job = await(last);
+                job.work();
+                last = job;
             }
-            int mid = (first + last) >>> 1;
-            invokeAll(new Chunk(body, n, chunks, first, mid), new Chunk(body, n, chunks, mid, last));
+        }
+
+        /** The next job other than {@code last}. */
+        private Job await(Job last) {
+            long idleSince = System.nanoTime();
+            for (int spins = 0; ; spins++) {
+                Job job = team.current;
+                if (job != null && job != last) {
+                    return job;
+                }
+                if ((spins & 0xff) != 0 || System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                job = team.current; // a job published before parked was set would find no one to wake it
+                if (job == null || job == last) {
+                    LockSupport.park(this);
+                }
+                parked = false;
+                idleSince = System.nanoTime();
+            }
         }
     }
 }
