@@ -30,7 +30,7 @@ final class ActivationOps {
             case LEAKY_RELU -> {
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i];
-                    y[yo + i] = v > 0f ? v : alpha * v;
+                    y[yo + i] = select(positive(v), v, alpha * v);
                 }
             }
             case SIGMOID -> {
@@ -58,12 +58,13 @@ final class ActivationOps {
         switch (f) {
             case RELU -> {
                 for (int i = 0; i < n; i++) {
-                    dx[dxo + i] = v[vo + i] > 0f ? dy[dyo + i] : 0f;
+                    dx[dxo + i] = Float.intBitsToFloat(positive(v[vo + i]) & Float.floatToRawIntBits(dy[dyo + i]));
                 }
             }
             case LEAKY_RELU -> {
                 for (int i = 0; i < n; i++) {
-                    dx[dxo + i] = v[vo + i] > 0f ? dy[dyo + i] : alpha * dy[dyo + i];
+                    float g = dy[dyo + i];
+                    dx[dxo + i] = select(positive(v[vo + i]), g, alpha * g);
                 }
             }
             case SIGMOID -> {
@@ -79,5 +80,20 @@ final class ActivationOps {
                 }
             }
         }
+    }
+
+    /**
+     * All bits set where {@code v > 0} (not for NaN), else 0, without a branch: on data of mixed signs a branch
+     * per element goes the wrong way about every other time, and C2 has no conditional move for floats. As an
+     * int, v is above 0 exactly when its bits lie in [1, 0x7f800000] (the smallest subnormal up to +infinity).
+     */
+    static int positive(float v) {
+        int t = Float.floatToRawIntBits(v) - 1;
+        return (~t & (t - 0x7f800000)) >> 31;
+    }
+
+    /** {@code a} where {@code mask} is all ones, {@code b} where it is 0, bit for bit. */
+    private static float select(int mask, float a, float b) {
+        return Float.intBitsToFloat(Float.floatToRawIntBits(a) & mask | Float.floatToRawIntBits(b) & ~mask);
     }
 }

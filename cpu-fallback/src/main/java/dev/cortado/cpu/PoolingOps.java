@@ -17,9 +17,12 @@ final class PoolingOps {
         int inPlane = s.height() * s.width();
         int outPlane = s.outHeight() * s.outWidth();
         boolean max = s.kind() == PoolSpec.Kind.MAX;
+        boolean pairs = isTwoByTwo(s);
         Parallel.forRange(s.batch() * s.channels(), grain(s), (from, to) -> {
             for (int p = from; p < to; p++) {
-                if (max) {
+                if (pairs) {
+                    maxForwardTwoByTwo(s, x, xo + p * inPlane, y, yo + p * outPlane);
+                } else if (max) {
                     maxForward(s, x, xo + p * inPlane, y, yo + p * outPlane);
                 } else {
                     avgForward(s, x, xo + p * inPlane, y, yo + p * outPlane);
@@ -32,9 +35,14 @@ final class PoolingOps {
         int inPlane = s.height() * s.width();
         int outPlane = s.outHeight() * s.outWidth();
         boolean max = s.kind() == PoolSpec.Kind.MAX;
+        boolean pairs = isTwoByTwo(s);
         Parallel.forRange(s.batch() * s.channels(), grain(s), (from, to) -> {
             for (int p = from; p < to; p++) {
                 int plane = dxo + p * inPlane;
+                if (pairs) {
+                    maxBackwardTwoByTwo(s, x, xo + p * inPlane, dy, dyo + p * outPlane, dx, plane);
+                    continue;
+                }
                 Arrays.fill(dx, plane, plane + inPlane, 0f);
                 if (max) {
                     maxBackward(s, x, xo + p * inPlane, dy, dyo + p * outPlane, dx, plane);
@@ -76,20 +84,81 @@ final class PoolingOps {
         }
     }
 
-    /** The plane offset of the first maximum in rows [y0, y1), columns [x0, x1), in row-major order. */
+    /**
+     * The plane offset of the first maximum in rows [y0, y1), columns [x0, x1), in row-major order. Only the
+     * offset is carried from step to step, and the best value is read back through it, so that C2 compiles each
+     * step to a conditional move of an int: on random data a branch would go the wrong way about every other
+     * time, and C2 has no conditional move for floats.
+     */
     private static int firstMax(float[] x, int in, int w, int y0, int y1, int x0, int x1) {
         int best = y0 * w + x0;
-        float bestValue = x[in + best];
         for (int iy = y0; iy < y1; iy++) {
             for (int ix = x0; ix < x1; ix++) {
-                float v = x[in + iy * w + ix];
-                if (v > bestValue) {
-                    bestValue = v;
-                    best = iy * w + ix;
-                }
+                int at = iy * w + ix;
+                best = x[in + at] > x[in + best] ? at : best;
             }
         }
         return best;
+    }
+
+    /** Max pooling with 2x2 windows at stride 2 and no padding: windows tile the plane (but an odd last row or column). */
+    private static boolean isTwoByTwo(PoolSpec s) {
+        return s.kind() == PoolSpec.Kind.MAX && s.kernel() == 2 && s.stride() == 2 && s.padding() == 0;
+    }
+
+    /** The plane offset of the first maximum of the 2x2 window whose top left is at plane offset a (see firstMax). */
+    private static int firstMaxOfTwoByTwo(float[] x, int in, int w, int a) {
+        int best = a;
+        best = x[in + a + 1] > x[in + best] ? a + 1 : best;
+        best = x[in + a + w] > x[in + best] ? a + w : best;
+        return x[in + a + w + 1] > x[in + best] ? a + w + 1 : best;
+    }
+
+    /** {@link #maxForward} for {@link #isTwoByTwo} windows. */
+    private static void maxForwardTwoByTwo(PoolSpec s, float[] x, int in, float[] y, int out) {
+        int w = s.width();
+        int outH = s.outHeight();
+        int outW = s.outWidth();
+        for (int oy = 0; oy < outH; oy++) {
+            int top = 2 * oy * w;
+            int o = out + oy * outW;
+            for (int ox = 0; ox < outW; ox++) {
+                y[o + ox] = x[in + firstMaxOfTwoByTwo(x, in, w, top + 2 * ox)];
+            }
+        }
+    }
+
+    /**
+     * {@link #maxBackward} for {@link #isTwoByTwo} windows: each window's four inputs are zeroed and its first
+     * maximum then set, so dx is written once instead of zeroed and added to. The gradient goes through
+     * {@code + 0f} as it does when added to a zeroed dx, which turns -0 into +0.
+     */
+    private static void maxBackwardTwoByTwo(PoolSpec s, float[] x, int in, float[] dy, int out, float[] dx,
+                                            int din) {
+        int h = s.height();
+        int w = s.width();
+        int outH = s.outHeight();
+        int outW = s.outWidth();
+        for (int oy = 0; oy < outH; oy++) {
+            int top = 2 * oy * w;
+            int o = out + oy * outW;
+            for (int ox = 0; ox < outW; ox++) {
+                int a = top + 2 * ox;
+                int best = firstMaxOfTwoByTwo(x, in, w, a);
+                dx[din + a] = 0f;
+                dx[din + a + 1] = 0f;
+                dx[din + a + w] = 0f;
+                dx[din + a + w + 1] = 0f;
+                dx[din + best] = dy[o + ox] + 0f;
+            }
+            if (w % 2 != 0) {
+                dx[din + top + w - 1] = 0f;
+                dx[din + top + 2 * w - 1] = 0f;
+            }
+        }
+        if (h % 2 != 0) {
+            Arrays.fill(dx, din + (h - 1) * w, din + h * w, 0f);
+        }
     }
 
     private static void avgForward(PoolSpec s, float[] x, int in, float[] y, int out) {
