@@ -14,9 +14,16 @@ import java.util.stream.Collectors;
  */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
+    /** The index of the first layer with parameters (the size when none has): no gradient is needed below it. */
+    private final int firstTrainable;
 
     public Sequential(List<Layer> layers) {
         this.layers = List.copyOf(layers);
+        int first = 0;
+        while (first < this.layers.size() && this.layers.get(first).parameters().isEmpty()) {
+            first++;
+        }
+        this.firstTrainable = first;
     }
 
     public List<Layer> layers() {
@@ -46,13 +53,20 @@ public final class Sequential implements Layer {
         return out;
     }
 
+    /**
+     * Back-propagates through the layers, last to first. Without an input gradient, the layers before the first
+     * one with parameters are skipped and that one computes no input gradient: nothing would use them (as in an
+     * MLP whose first layer is a Flatten, where the first Linear would otherwise compute a gradient for the
+     * images).
+     */
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
+        int first = inputGradient ? 0 : firstTrainable;
         Tensor grad = dy;
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            grad = layers.get(i).backward(grad, inputGradient || i > 0);
+        for (int i = layers.size() - 1; i >= first; i--) {
+            grad = layers.get(i).backward(grad, inputGradient || i > first);
         }
-        return grad;
+        return inputGradient ? grad : null;
     }
 
     @Override

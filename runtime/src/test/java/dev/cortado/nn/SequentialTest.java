@@ -1,0 +1,102 @@
+package dev.cortado.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.cortado.device.Device;
+import dev.cortado.device.DeviceInfo;
+import dev.cortado.tensor.MemoryOnlyBackend;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Which layers the backward pass of a Sequential calls, and whether it asks them for input gradients. */
+class SequentialTest {
+    private final MemoryOnlyBackend backend = new MemoryOnlyBackend(
+            DeviceInfo.available(Device.CPU, "test host", false, 0, 1, Map.of()));
+    private final List<String> calls = new ArrayList<>();
+
+    @AfterEach
+    void closeBackend() {
+        backend.close();
+    }
+
+    /** A layer that records its backward calls and returns its own tensor as the input gradient. */
+    private final class Recording implements Layer {
+        private final String name;
+        private final List<Parameter> parameters;
+        private final Tensor gradient = backend.allocate(Shape.of(1));
+
+        Recording(String name, boolean trainable) {
+            this.name = name;
+            this.parameters = trainable ? List.of(Parameter.of("weight", backend.allocate(Shape.of(1)))) : List.of();
+        }
+
+        @Override
+        public String describe() {
+            return name;
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return input;
+        }
+
+        @Override
+        public Tensor forward(Tensor x, Mode mode) {
+            return x;
+        }
+
+        @Override
+        public Tensor backward(Tensor dy, boolean inputGradient) {
+            calls.add(name + (inputGradient ? " with input gradient" : " without"));
+            return inputGradient ? gradient : null;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return parameters;
+        }
+
+        @Override
+        public void close() {
+            gradient.close();
+            parameters.forEach(Parameter::close);
+        }
+    }
+
+    @Test
+    void skipsTheLayersBeforeTheFirstOneWithParameters() {
+        Tensor dy = backend.allocate(Shape.of(1));
+        try (Sequential model = new Sequential(List.of(new Recording("flatten", false),
+                new Recording("linear 1", true), new Recording("relu", false), new Recording("linear 2", true)))) {
+            assertNull(model.backward(dy, false));
+            assertEquals(List.of("linear 2 with input gradient", "relu with input gradient", "linear 1 without"),
+                    calls);
+        }
+    }
+
+    @Test
+    void callsEveryLayerWhenTheInputGradientIsWanted() {
+        Tensor dy = backend.allocate(Shape.of(1));
+        Recording flatten = new Recording("flatten", false);
+        try (Sequential model = new Sequential(List.of(flatten, new Recording("linear", true)))) {
+            assertSame(flatten.gradient, model.backward(dy, true));
+            assertEquals(List.of("linear with input gradient", "flatten with input gradient"), calls);
+        }
+    }
+
+    @Test
+    void callsNoLayerOfAModelWithoutParameters() {
+        Tensor dy = backend.allocate(Shape.of(1));
+        try (Sequential model = new Sequential(List.of(new Recording("relu", false)))) {
+            assertNull(model.backward(dy, false));
+            assertEquals(List.of(), calls);
+        }
+    }
+}
