@@ -3,6 +3,7 @@ package dev.cortado.device;
 import dev.cortado.backend.Backend;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -23,7 +24,8 @@ public final class Devices {
     private static final Devices SYSTEM = new Devices(loadProviders());
 
     private final List<BackendProvider> providers;
-    private List<DeviceInfo> probed;
+    /** What each kind's providers reported, probed on first need. */
+    private final Map<DeviceKind, List<DeviceInfo>> probed = new EnumMap<>(DeviceKind.class);
 
     /** Devices as seen by the given providers; tests pass fakes, applications use {@link #system()}. */
     public Devices(List<BackendProvider> providers) {
@@ -49,15 +51,22 @@ public final class Devices {
     }
 
     /** Every device every provider knows of, available or not, in kind order (CPU, OpenCL, CUDA). */
-    public synchronized List<DeviceInfo> list() {
-        if (probed == null) {
-            List<DeviceInfo> all = new ArrayList<>();
-            for (BackendProvider provider : providers) {
-                all.addAll(safeProbe(provider));
-            }
-            probed = List.copyOf(all);
+    public List<DeviceInfo> list() {
+        List<DeviceInfo> all = new ArrayList<>();
+        for (DeviceKind kind : DeviceKind.values()) {
+            all.addAll(probe(kind));
         }
-        return probed;
+        return List.copyOf(all);
+    }
+
+    /**
+     * The devices of one kind. A device asked for by name probes only its own kind's providers: probing loads
+     * native libraries, and one of them (PoCL, through LLVM) replaces the JVM's SIGSEGV handler, which the JVM
+     * needs for safepoints, so that a later safepoint can kill the process.
+     */
+    private synchronized List<DeviceInfo> probe(DeviceKind kind) {
+        return probed.computeIfAbsent(kind, k -> providers.stream().filter(p -> p.kind() == k)
+                .flatMap(p -> safeProbe(p).stream()).toList());
     }
 
     private static List<DeviceInfo> safeProbe(BackendProvider provider) {
@@ -139,7 +148,7 @@ public final class Devices {
     }
 
     private java.util.Optional<DeviceInfo> find(Device device) {
-        return list().stream().filter(i -> i.device().equals(device)).findFirst();
+        return probe(device.kind()).stream().filter(i -> i.device().equals(device)).findFirst();
     }
 
     /**

@@ -188,6 +188,20 @@ class DevicesTest {
     }
 
     @Test
+    void aDeviceAskedForByNameProbesOnlyItsOwnKind() {
+        FakeProvider opencl = new FakeProvider(DeviceKind.OPENCL, gpu(OPENCL_0));
+        FakeProvider cuda = new FakeProvider(DeviceKind.CUDA, gpu(CUDA_0));
+        Devices d = devices(cpu(), opencl, cuda);
+        assertEquals(Device.CPU, d.select("cpu", Map.of()).device());
+        d.open(Device.CPU).close();
+        assertEquals(0, opencl.probes, "OpenCL probed for a CPU request");
+        assertEquals(0, cuda.probes, "CUDA probed for a CPU request");
+        d.select("opencl:0", Map.of());
+        assertEquals(1, opencl.probes);
+        assertEquals(0, cuda.probes, "CUDA probed for an OpenCL request");
+    }
+
+    @Test
     void probesEachProviderOnce() {
         FakeProvider cuda = new FakeProvider(DeviceKind.CUDA, gpu(CUDA_0));
         Devices d = devices(cpu(), cuda);
