@@ -44,7 +44,7 @@ public final class Parallel {
             return;
         }
         int chunks = Math.min(THREADS * 4, Math.max(1, n / Math.max(1, grain)));
-        if (chunks <= 1 || !TEAM.tryRun(new Job(body, n, chunks))) {
+        if (chunks <= 1 || TEAM == null || !TEAM.tryRun(new Job(body, n, chunks))) {
             body.run(0, n);
         }
     }
