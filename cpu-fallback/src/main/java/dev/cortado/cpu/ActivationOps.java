@@ -22,11 +22,7 @@ final class ActivationOps {
 
     private static void forwardRun(Activation f, float alpha, float[] x, int xo, float[] y, int yo, int n) {
         switch (f) {
-            case RELU -> {
-                for (int i = 0; i < n; i++) {
-                    y[yo + i] = Math.max(x[xo + i], 0f);
-                }
-            }
+            case RELU -> FloatLoops.IN_USE.reluForward(x, xo, y, yo, n);
             case LEAKY_RELU -> {
                 for (int i = 0; i < n; i++) {
                     float v = x[xo + i];
@@ -56,11 +52,7 @@ final class ActivationOps {
     private static void backwardRun(Activation f, float alpha, float[] v, int vo, float[] dy, int dyo, float[] dx,
                                  int dxo, int n) {
         switch (f) {
-            case RELU -> {
-                for (int i = 0; i < n; i++) {
-                    dx[dxo + i] = Float.intBitsToFloat(positive(v[vo + i]) & Float.floatToRawIntBits(dy[dyo + i]));
-                }
-            }
+            case RELU -> FloatLoops.IN_USE.reluBackward(v, vo, dy, dyo, dx, dxo, n);
             case LEAKY_RELU -> {
                 for (int i = 0; i < n; i++) {
                     float g = dy[dyo + i];

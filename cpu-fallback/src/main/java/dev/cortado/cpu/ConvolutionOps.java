@@ -107,9 +107,7 @@ final class ConvolutionOps {
                     int s = src + oy * outW + oxLo;
                     int d = dst + iy * g.width() + oxLo * stride + xShift;
                     if (stride == 1) {
-                        for (int t = 0; t < run; t++) {
-                            image[d + t] += columns[s + t];
-                        }
+                        FloatLoops.IN_USE.add(image, d, columns, s, image, d, run);
                     } else {
                         for (int t = 0; t < run; t++) {
                             image[d + t * stride] += columns[s + t];
@@ -139,11 +137,7 @@ final class ConvolutionOps {
             for (int t = from; t < to; t++) {
                 int j = t / a;
                 int i = t - j * a;
-                int s = so + (i * b + j) * c;
-                int d = dOff + t * c;
-                for (int k = 0; k < c; k++) {
-                    dst[d + k] = src[s + k];
-                }
+                System.arraycopy(src, so + (i * b + j) * c, dst, dOff + t * c, c);
             }
         });
     }

@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** What {@code cortado devices} shows for the CPU: the processor model, heap, threads and GEMM kernel. */
+/**
+ * What {@code cortado devices} shows for the CPU: the processor model, heap, threads, GEMM kernel and element-wise
+ * loops.
+ */
 final class CpuDescription {
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
 
@@ -22,6 +25,7 @@ final class CpuDescription {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("threads", Integer.toString(Parallel.threads()));
         details.put("gemm", Sgemm.describe());
+        details.put("element-wise loops", FloatLoops.IN_USE.describe());
         return DeviceInfo.available(Device.CPU, processorName(), false, Runtime.getRuntime().maxMemory(),
                 Parallel.threads(), details);
     }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * Element-wise loops: fill, copy, map, affine, zip and axpby. Every op picks its loop once per range (never per
- * element) and runs a plain counted loop over contiguous floats, which C2 turns into SIMD code.
+ * element) and runs a counted loop over contiguous floats; additions, the hot case, go through {@link FloatLoops}.
  */
 final class ElementwiseOps {
     /** Floats per task for loops of a few cycles per element: below this, scheduling costs more than it saves. */
@@ -135,11 +135,7 @@ final class ElementwiseOps {
 
     private static void zipVector(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         switch (op) {
-            case ADD -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] + b[bo + i];
-                }
-            }
+            case ADD -> FloatLoops.IN_USE.add(a, ao, b, bo, out, oo, n);
             case SUB -> {
                 for (int i = 0; i < n; i++) {
                     out[oo + i] = a[ao + i] - b[bo + i];
@@ -165,11 +161,7 @@ final class ElementwiseOps {
 
     private static void zipScalar(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int n) {
         switch (op) {
-            case ADD -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] + b;
-                }
-            }
+            case ADD -> FloatLoops.IN_USE.addScalar(a, ao, b, out, oo, n);
             case SUB -> {
                 for (int i = 0; i < n; i++) {
                     out[oo + i] = a[ao + i] - b;

@@ -22,20 +22,9 @@ final class OptimizerOps {
                     float grad = g[go + i] + wd * p[po + i];
                     p[po + i] -= lr * grad;
                 }
-            } else if (s.nesterov()) {
-                for (int i = from; i < to; i++) {
-                    float grad = g[go + i] + wd * p[po + i];
-                    float vel = mu * v[vo + i] + grad;
-                    v[vo + i] = vel;
-                    p[po + i] -= lr * (grad + mu * vel);
-                }
             } else {
-                for (int i = from; i < to; i++) {
-                    float grad = g[go + i] + wd * p[po + i];
-                    float vel = mu * v[vo + i] + grad;
-                    v[vo + i] = vel;
-                    p[po + i] -= lr * vel;
-                }
+                FloatLoops.IN_USE.sgdMomentum(p, po + from, g, go + from, v, vo + from, to - from, lr, mu, wd,
+                        s.nesterov());
             }
         });
     }

@@ -152,10 +152,7 @@ final class ReductionOps {
             int l1 = Math.min(l0 + ROWS_PER_FOLD, length);
             System.arraycopy(x, start + l0 * inner, block, 0, width);
             for (int l = l0 + 1; l < l1; l++) {
-                int row = start + l * inner;
-                for (int c = 0; c < width; c++) {
-                    block[c] += x[row + c];
-                }
+                FloatLoops.IN_USE.add(block, 0, x, start + l * inner, block, 0, width);
             }
             for (int c = 0; c < width; c++) {
                 total[c] += block[c];

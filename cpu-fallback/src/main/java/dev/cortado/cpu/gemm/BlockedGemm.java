@@ -11,10 +11,10 @@ import dev.cortado.cpu.Parallel;
  */
 final class BlockedGemm {
     /**
-     * Below this many flops (about 80 us on one core) a product runs on the calling thread: waking the pool's
-     * threads costs tens of microseconds on average, more on a busy machine, and would eat the gain.
+     * Below this many flops (about 10 us on one core) a product runs on the calling thread: handing a range to
+     * the workers costs about a microsecond, and splitting a smaller product packs too much twice.
      */
-    private static final double PARALLEL_FLOPS = 1 << 23;
+    private static final double PARALLEL_FLOPS = 1 << 20;
     /** Batch items below this many flops run one per thread rather than each on every thread. */
     private static final double BATCH_ITEM_FLOPS = 1 << 24;
     /** {@code A * B^T} goes to {@link DotProduct} up to this many rows of A, and is packed beyond. */

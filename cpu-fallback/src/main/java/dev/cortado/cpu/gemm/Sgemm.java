@@ -1,6 +1,7 @@
 package dev.cortado.cpu.gemm;
 
 import dev.cortado.backend.GemmSpec;
+import dev.cortado.cpu.VectorModule;
 
 /**
  * Single-precision GEMM on Java arrays, as {@link GemmSpec} defines it: cache-blocked, packed and spread over
@@ -8,7 +9,6 @@ import dev.cortado.backend.GemmSpec;
  * {@code --add-modules jdk.incubator.vector}, and a scalar kernel otherwise.
  */
 public final class Sgemm {
-    private static final String VECTOR_MODULE = "jdk.incubator.vector";
     private static final BlockedGemm GEMM = new BlockedGemm(fastestKernel());
 
     private Sgemm() {
@@ -18,9 +18,9 @@ public final class Sgemm {
     public static String describe() {
         MicroKernel kernel = GEMM.kernel();
         if (kernel instanceof ScalarKernel) {
-            return kernel.describe() + " (" + (vectorModulePresent()
+            return kernel.describe() + " (" + (VectorModule.present()
                     ? "the Vector API has no hardware vectors of 4 floats or more here"
-                    : "start java with --add-modules " + VECTOR_MODULE + " for the Vector API kernel") + ")";
+                    : "start java with --add-modules " + VectorModule.NAME + " for the Vector API kernel") + ")";
         }
         return kernel.describe();
     }
@@ -35,13 +35,9 @@ public final class Sgemm {
         GEMM.compute(s, a, aOffset, b, bOffset, c, cOffset);
     }
 
-    private static boolean vectorModulePresent() {
-        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
-    }
-
     /** The Vector API kernel where its module is present (only then is its class loaded), else the scalar one. */
     private static MicroKernel fastestKernel() {
-        MicroKernel vector = vectorModulePresent() ? VectorKernel.createIfUseful() : null;
+        MicroKernel vector = VectorModule.present() ? VectorKernel.createIfUseful() : null;
         return vector != null ? vector : new ScalarKernel();
     }
 }

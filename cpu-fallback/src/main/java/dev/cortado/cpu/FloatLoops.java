@@ -1,0 +1,41 @@
+package dev.cortado.cpu;
+
+/**
+ * The element-wise loops of the training step's hot ops, over float arrays at any offsets. C2 (JDK 17) vectorizes
+ * a loop over several arrays only when they share one offset variable, which tensors at offsets of their own do
+ * not, so these loops come in a Vector API version and a plain one; both give the same bits. Each method handles
+ * indices {@code [0, n)} relative to the offsets; arrays named as inputs are only read.
+ */
+interface FloatLoops {
+    /** The version the backend runs. */
+    FloatLoops IN_USE = fastest();
+
+    /** The Vector API's version where its module is present and useful here, else the plain one. */
+    static FloatLoops fastest() {
+        FloatLoops vector = VectorModule.present() ? VectorLoops.createIfUseful() : null;
+        return vector != null ? vector : new ScalarLoops();
+    }
+
+    /** Names the version, for {@code cortado devices}. */
+    String describe();
+
+    /** {@code y = Math.max(x, 0)}: NaN stays NaN. */
+    void reluForward(float[] x, int xo, float[] y, int yo, int n);
+
+    /** {@code dx = x > 0 ? dy : 0}, bit for bit (0 where x is NaN). */
+    void reluBackward(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n);
+
+    /** {@code out = a + b} for a scalar b; out may be a at the same offset. */
+    void addScalar(float[] a, int ao, float b, float[] out, int oo, int n);
+
+    /** {@code out = a + b}; out may be a at the same offset, which makes it an accumulation into a. */
+    void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /**
+     * SGD with momentum, as {@link dev.cortado.backend.SgdStep} defines it: {@code grad = g + wd * p},
+     * {@code v = mu * v + grad}, then {@code p -= lr * (grad + mu * v)} with Nesterov momentum, else
+     * {@code p -= lr * v}.
+     */
+    void sgdMomentum(float[] p, int po, float[] g, int go, float[] v, int vo, int n, float lr, float mu, float wd,
+                     boolean nesterov);
+}

@@ -1,0 +1,169 @@
+package dev.cortado.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Both versions of {@link FloatLoops}, bit for bit against plain loops written from the definitions: lengths
+ * around the vector width, inputs and outputs at offsets of their own, outputs poisoned outside the range so a
+ * stray write shows, special values (NaN, signed zeros, infinities) among the inputs.
+ */
+class FloatLoopsTest {
+    private static final String VECTOR = "vector";
+    private static final String SCALAR = "scalar";
+    private static final int[] LENGTHS = {0, 1, 3, 7, 8, 15, 16, 17, 31, 32, 33, 100, 1021};
+    private static final float[] SPECIAL = {Float.NaN, -0f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+        Float.MIN_VALUE, -Float.MIN_VALUE};
+
+    private final SplittableRandom random = new SplittableRandom(11);
+
+    static Stream<Arguments> cases() {
+        return Stream.of(VECTOR, SCALAR).flatMap(name -> Arrays.stream(LENGTHS)
+                .mapToObj(n -> Arguments.of(name, n)));
+    }
+
+    private static FloatLoops loops(String name) {
+        if (name.equals(SCALAR)) {
+            return new ScalarLoops();
+        }
+        FloatLoops vector = VectorLoops.createIfUseful();
+        assumeTrue(vector != null, "the Vector API has no hardware vectors of 8 floats or more on this machine");
+        return vector;
+    }
+
+    /** n values at a random offset inside a longer array: about one in eight special, the rest in [-2, 2). */
+    private float[] values(int offset, int n) {
+        float[] a = new float[offset + n + 5];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextInt(8) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)]
+                    : (float) (random.nextDouble() * 4 - 2);
+        }
+        return a;
+    }
+
+    /** An output array whose every element is a signalling pattern, so unwritten and stray elements show. */
+    private static float[] poisoned(int length) {
+        float[] a = new float[length];
+        Arrays.fill(a, Float.intBitsToFloat(0x7fa00bad));
+        return a;
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+                    what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void relu(String name, int n) {
+        FloatLoops loops = loops(name);
+        int xo = 3;
+        int yo = 6;
+        int dyo = 1;
+        float[] x = values(xo, n);
+        float[] dy = values(dyo, n);
+        float[] y = poisoned(yo + n + 2);
+        float[] dx = poisoned(yo + n + 2);
+        float[] expectedY = poisoned(y.length);
+        float[] expectedDx = poisoned(dx.length);
+        for (int i = 0; i < n; i++) {
+            expectedY[yo + i] = Math.max(x[xo + i], 0f);
+            expectedDx[yo + i] = x[xo + i] > 0f ? dy[dyo + i] : 0f;
+        }
+        loops.reluForward(x, xo, y, yo, n);
+        loops.reluBackward(x, xo, dy, dyo, dx, yo, n);
+        assertSameBits(expectedY, y, name + " relu forward");
+        assertSameBits(expectedDx, dx, name + " relu backward");
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void add(String name, int n) {
+        FloatLoops loops = loops(name);
+        float[] a = values(2, n);
+        float[] b = values(5, n);
+        float[] out = poisoned(n + 9);
+        float[] expected = poisoned(out.length);
+        float[] expectedScalar = poisoned(out.length);
+        float[] outScalar = poisoned(out.length);
+        float shift = 0.375f;
+        for (int i = 0; i < n; i++) {
+            expected[4 + i] = a[2 + i] + b[5 + i];
+            expectedScalar[4 + i] = a[2 + i] + shift;
+        }
+        loops.add(a, 2, b, 5, out, 4, n);
+        loops.addScalar(a, 2, shift, outScalar, 4, n);
+        assertSameBits(expected, out, name + " add");
+        assertSameBits(expectedScalar, outScalar, name + " add scalar");
+
+        float[] accumulated = a.clone();
+        float[] expectedSum = a.clone();
+        for (int i = 0; i < n; i++) {
+            expectedSum[2 + i] = a[2 + i] + b[5 + i];
+        }
+        loops.add(accumulated, 2, b, 5, accumulated, 2, n);
+        assertSameBits(expectedSum, accumulated, name + " add in place");
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void sgdMomentum(String name, int n) {
+        FloatLoops loops = loops(name);
+        float lr = 0.05f;
+        float mu = 0.9f;
+        float wd = 0.001f;
+        for (boolean nesterov : new boolean[] {false, true}) {
+            float[] p = values(1, n);
+            float[] g = values(4, n);
+            float[] v = values(2, n);
+            float[] expectedP = p.clone();
+            float[] expectedV = v.clone();
+            for (int i = 0; i < n; i++) {
+                float grad = g[4 + i] + wd * p[1 + i];
+                float vel = mu * v[2 + i] + grad;
+                expectedV[2 + i] = vel;
+                expectedP[1 + i] = p[1 + i] - lr * (nesterov ? grad + mu * vel : vel);
+            }
+            loops.sgdMomentum(p, 1, g, 4, v, 2, n, lr, mu, wd, nesterov);
+            assertSameBits(expectedP, p, name + " sgd parameter, Nesterov " + nesterov);
+            assertSameBits(expectedV, v, name + " sgd velocity, Nesterov " + nesterov);
+        }
+    }
+
+    @Test
+    void theBackendUsesTheVectorLoopsWhereTheModuleIsPresent() {
+        assertTrue(VectorModule.present(),
+                "the tests run with --add-modules jdk.incubator.vector (see the parent pom)");
+        assertTrue(FloatLoops.IN_USE.describe().startsWith("Vector API"), FloatLoops.IN_USE.describe());
+    }
+
+    @Test
+    void usesThePlainLoopsAndRunsInlineOnOneCoreWithoutTheModule() throws IOException, InterruptedException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "-XX:ActiveProcessorCount=1", "-cp",
+                System.getProperty("java.class.path"), PlainJvm.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish within 60 s");
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(output.contains("element-wise loops: scalar"), output);
+        assertTrue(output.contains("threads: 1"), output);
+        assertTrue(output.contains(PlainJvm.CORRECT), output);
+    }
+}
