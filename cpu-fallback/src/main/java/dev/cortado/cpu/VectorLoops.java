@@ -6,15 +6,17 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FloatLoops} on the Vector API: whole vectors of the preferred shape, then single floats. Lane-wise
- * operations round as the scalar ones do, so both versions give the same bits. Each method is one vector loop and
- * a scalar tail: a vector operation on a path that C2 compiles before it has run (a second shape for short runs,
- * say) may be left as a call that boxes every vector, twenty times slower than the scalar loop.
+ * {@link FloatLoops} on the Vector API: whole vectors, then single floats. Lane-wise operations round as the scalar
+ * ones do, so both versions give the same bits.
  *
  * <p>{@link FloatLoops#fastest} refers to this class only when the {@code jdk.incubator.vector} module is present,
  * so that a JVM without it never loads a Vector API class.
  */
 final class VectorLoops implements FloatLoops {
+    /**
+     * The preferred shape, as the GEMM kernel uses: a second shape in the same JVM leaves the receiver type of
+     * FloatVector's shared methods (intoArray) open, and C2 then declines the intrinsic and boxes every vector.
+     */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
