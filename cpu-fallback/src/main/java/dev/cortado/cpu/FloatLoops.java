@@ -38,4 +38,13 @@ interface FloatLoops {
      */
     void sgdMomentum(float[] p, int po, float[] g, int go, float[] v, int vo, int n, float lr, float mu, float wd,
                      boolean nesterov);
+
+    /**
+     * Max pooling of one {@code h x w} plane with 2x2 windows at stride 2, no padding: {@code y} gets the
+     * {@code (h/2) x (w/2)} first maxima in row-major order, as {@link PoolingOps} defines them.
+     */
+    void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out);
+
+    /** The gradient of {@link #maxPoolForward}: overwrites the plane of dx from x and the plane of dy. */
+    void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din);
 }

@@ -21,7 +21,8 @@ final class PoolingOps {
         Parallel.forRange(s.batch() * s.channels(), grain(s), (from, to) -> {
             for (int p = from; p < to; p++) {
                 if (pairs) {
-                    maxForwardTwoByTwo(s, x, xo + p * inPlane, y, yo + p * outPlane);
+                    FloatLoops.IN_USE.maxPoolForward(x, xo + p * inPlane, s.height(), s.width(), y,
+                            yo + p * outPlane);
                 } else if (max) {
                     maxForward(s, x, xo + p * inPlane, y, yo + p * outPlane);
                 } else {
@@ -40,7 +41,8 @@ final class PoolingOps {
             for (int p = from; p < to; p++) {
                 int plane = dxo + p * inPlane;
                 if (pairs) {
-                    maxBackwardTwoByTwo(s, x, xo + p * inPlane, dy, dyo + p * outPlane, dx, plane);
+                    FloatLoops.IN_USE.maxPoolBackward(x, xo + p * inPlane, s.height(), s.width(), dy,
+                            dyo + p * outPlane, dx, plane);
                     continue;
                 }
                 Arrays.fill(dx, plane, plane + inPlane, 0f);
@@ -101,25 +103,26 @@ final class PoolingOps {
         return best;
     }
 
-    /** Max pooling with 2x2 windows at stride 2 and no padding: windows tile the plane (but an odd last row or column). */
+    /**
+     * Max pooling with 2x2 windows at stride 2 and no padding: windows tile the plane (but an odd last row or
+     * column), and {@link FloatLoops} has loops for them.
+     */
     private static boolean isTwoByTwo(PoolSpec s) {
         return s.kind() == PoolSpec.Kind.MAX && s.kernel() == 2 && s.stride() == 2 && s.padding() == 0;
     }
 
     /** The plane offset of the first maximum of the 2x2 window whose top left is at plane offset a (see firstMax). */
-    private static int firstMaxOfTwoByTwo(float[] x, int in, int w, int a) {
+    static int firstMaxOfTwoByTwo(float[] x, int in, int w, int a) {
         int best = a;
         best = x[in + a + 1] > x[in + best] ? a + 1 : best;
         best = x[in + a + w] > x[in + best] ? a + w : best;
         return x[in + a + w + 1] > x[in + best] ? a + w + 1 : best;
     }
 
-    /** {@link #maxForward} for {@link #isTwoByTwo} windows. */
-    private static void maxForwardTwoByTwo(PoolSpec s, float[] x, int in, float[] y, int out) {
-        int w = s.width();
-        int outH = s.outHeight();
-        int outW = s.outWidth();
-        for (int oy = 0; oy < outH; oy++) {
+    /** {@link #maxForward} of one {@code h x w} plane for {@link #isTwoByTwo} windows. */
+    static void maxForwardTwoByTwo(float[] x, int in, int h, int w, float[] y, int out) {
+        int outW = w / 2;
+        for (int oy = 0; oy < h / 2; oy++) {
             int top = 2 * oy * w;
             int o = out + oy * outW;
             for (int ox = 0; ox < outW; ox++) {
@@ -129,17 +132,13 @@ final class PoolingOps {
     }
 
     /**
-     * {@link #maxBackward} for {@link #isTwoByTwo} windows: each window's four inputs are zeroed and its first
-     * maximum then set, so dx is written once instead of zeroed and added to. The gradient goes through
-     * {@code + 0f} as it does when added to a zeroed dx, which turns -0 into +0.
+     * {@link #maxBackward} of one {@code h x w} plane for {@link #isTwoByTwo} windows: each window's four inputs
+     * are zeroed and its first maximum then set, so dx is written once instead of zeroed and added to. The
+     * gradient goes through {@code + 0f} as it does when added to a zeroed dx, which turns -0 into +0.
      */
-    private static void maxBackwardTwoByTwo(PoolSpec s, float[] x, int in, float[] dy, int out, float[] dx,
-                                            int din) {
-        int h = s.height();
-        int w = s.width();
-        int outH = s.outHeight();
-        int outW = s.outWidth();
-        for (int oy = 0; oy < outH; oy++) {
+    static void maxBackwardTwoByTwo(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
+        int outW = w / 2;
+        for (int oy = 0; oy < h / 2; oy++) {
             int top = 2 * oy * w;
             int o = out + oy * outW;
             for (int ox = 0; ox < outW; ox++) {
@@ -151,9 +150,15 @@ final class PoolingOps {
                 dx[din + a + w + 1] = 0f;
                 dx[din + best] = dy[o + ox] + 0f;
             }
-            if (w % 2 != 0) {
-                dx[din + top + w - 1] = 0f;
-                dx[din + top + 2 * w - 1] = 0f;
+        }
+        zeroUncovered(h, w, dx, din);
+    }
+
+    /** Zeroes the gradient of an odd last column and row of a plane, which no 2x2 window covers. */
+    static void zeroUncovered(int h, int w, float[] dx, int din) {
+        if (w % 2 != 0) {
+            for (int row = 0; row < h; row++) {
+                dx[din + row * w + w - 1] = 0f;
             }
         }
         if (h % 2 != 0) {

@@ -47,4 +47,14 @@ final class ScalarLoops implements FloatLoops {
             p[po + i] -= lr * (nesterov ? grad + mu * vel : vel);
         }
     }
+
+    @Override
+    public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out) {
+        PoolingOps.maxForwardTwoByTwo(x, in, h, w, y, out);
+    }
+
+    @Override
+    public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
+        PoolingOps.maxBackwardTwoByTwo(x, in, h, w, dy, out, dx, din);
+    }
 }

@@ -3,6 +3,7 @@ package dev.cortado.cpu;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,6 +20,16 @@ final class VectorLoops implements FloatLoops {
      */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+
+    /** Swaps the lanes of each pair: the other column of a 2x2 window. */
+    private static final VectorShuffle<Float> PAIR_SWAP = VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+    /** Gathers the even lanes into the first half: one value per window. */
+    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SPECIES, i -> 2 * i % LANES);
+    /** Spreads the first half over pairs of lanes: a window's gradient to both of its columns. */
+    private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromOp(SPECIES, i -> i / 2);
+    private static final VectorMask<Float> EVEN = VectorMask.fromLong(SPECIES, 0x5555_5555_5555_5555L);
+    /** Per-thread room for a plane of pooled values or gradients, with a vector to spare. */
+    private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
 
     private VectorLoops() {
     }
@@ -107,5 +118,109 @@ final class VectorLoops implements FloatLoops {
             v[vo + i] = vel;
             p[po + i] -= lr * (nesterov ? grad + mu * vel : vel);
         }
+    }
+
+    /**
+     * Vectors of LANES columns of a pair of rows, that is LANES/2 windows, the last vector of a row overlapping the
+     * one before. In each pair of lanes the window's maximum is the maximum of the lane, its pair-swapped lane and
+     * the same two of the row below; where an input is NaN or -0 (whose order Math.max and the first-maximum
+     * rule see differently) the vector's windows are done one by one. Each vector's values go to a plane in
+     * scratch, LANES/2 values and LANES/2 that the next vector overwrites, and the plane to y at the end.
+     */
+    @Override
+    public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out) {
+        int outH = h / 2;
+        int outW = w / 2;
+        int span = 2 * outW;
+        if (span < LANES) {
+            PoolingOps.maxForwardTwoByTwo(x, in, h, w, y, out);
+            return;
+        }
+        float[] plane = plane(outH * outW + LANES);
+        for (int oy = 0; oy < outH; oy++) {
+            int top = 2 * oy * w;
+            int o = oy * outW;
+            for (int c = 0; c < span; c += LANES) {
+                int c0 = Math.min(c, span - LANES);
+                FloatVector t = FloatVector.fromArray(SPECIES, x, in + top + c0);
+                FloatVector b = FloatVector.fromArray(SPECIES, x, in + top + w + c0);
+                if (unordered(t).or(unordered(b)).anyTrue()) {
+                    for (int k = c0 / 2; k < c0 / 2 + LANES / 2; k++) {
+                        plane[o + k] = x[in + PoolingOps.firstMaxOfTwoByTwo(x, in, w, top + 2 * k)];
+                    }
+                } else {
+                    FloatVector m = t.max(t.rearrange(PAIR_SWAP)).max(b.max(b.rearrange(PAIR_SWAP)));
+                    m.rearrange(EVENS).intoArray(plane, o + c0 / 2);
+                }
+            }
+        }
+        System.arraycopy(plane, 0, y, out, outH * outW);
+    }
+
+    /**
+     * The vectors of {@link #maxPoolForward}; in each, a lane is its window's first maximum when it equals the
+     * maximum and no lane before it in the window does: a top-left lane always, a top-right lane when its
+     * pair-swapped lane does not, a bottom lane when neither top lane does (and, bottom right, bottom left does
+     * not). The gradients are copied to scratch first, so that a vector of them may reach past the plane.
+     */
+    @Override
+    public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
+        int outH = h / 2;
+        int outW = w / 2;
+        int span = 2 * outW;
+        if (span < LANES) {
+            PoolingOps.maxBackwardTwoByTwo(x, in, h, w, dy, out, dx, din);
+            return;
+        }
+        float[] grads = plane(outH * outW + LANES);
+        System.arraycopy(dy, out, grads, 0, outH * outW);
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int oy = 0; oy < outH; oy++) {
+            int top = 2 * oy * w;
+            int o = oy * outW;
+            for (int c = 0; c < span; c += LANES) {
+                int c0 = Math.min(c, span - LANES);
+                FloatVector t = FloatVector.fromArray(SPECIES, x, in + top + c0);
+                FloatVector b = FloatVector.fromArray(SPECIES, x, in + top + w + c0);
+                if (unordered(t).or(unordered(b)).anyTrue()) {
+                    for (int k = c0 / 2; k < c0 / 2 + LANES / 2; k++) {
+                        int a = top + 2 * k;
+                        int best = PoolingOps.firstMaxOfTwoByTwo(x, in, w, a);
+                        dx[din + a] = 0f;
+                        dx[din + a + 1] = 0f;
+                        dx[din + a + w] = 0f;
+                        dx[din + a + w + 1] = 0f;
+                        dx[din + best] = grads[o + k] + 0f;
+                    }
+                    continue;
+                }
+                FloatVector ts = t.rearrange(PAIR_SWAP);
+                FloatVector bs = b.rearrange(PAIR_SWAP);
+                FloatVector m = t.max(ts).max(b.max(bs));
+                FloatVector g = FloatVector.fromArray(SPECIES, grads, o + c0 / 2).rearrange(PAIRS).add(0f);
+                VectorMask<Float> topEq = t.eq(m);
+                VectorMask<Float> topSwapEq = ts.eq(m);
+                VectorMask<Float> topWins = topEq.and(EVEN.or(topSwapEq.not()));
+                VectorMask<Float> bottomWins = b.eq(m).andNot(topEq.or(topSwapEq)).and(EVEN.or(bs.eq(m).not()));
+                zero.blend(g, topWins).intoArray(dx, din + top + c0);
+                zero.blend(g, bottomWins).intoArray(dx, din + top + w + c0);
+            }
+        }
+        PoolingOps.zeroUncovered(h, w, dx, din);
+    }
+
+    /** Lanes holding NaN or -0. */
+    private static VectorMask<Float> unordered(FloatVector v) {
+        return v.test(VectorOperators.IS_NAN).or(v.eq(0f).and(v.test(VectorOperators.IS_NEGATIVE)));
+    }
+
+    /** This thread's scratch plane, grown to at least {@code size} floats. */
+    private static float[] plane(int size) {
+        float[] plane = PLANE.get();
+        if (plane.length < size) {
+            plane = new float[size];
+            PLANE.set(plane);
+        }
+        return plane;
     }
 }

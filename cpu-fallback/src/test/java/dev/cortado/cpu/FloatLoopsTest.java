@@ -145,6 +145,54 @@ class FloatLoopsTest {
         }
     }
 
+    static Stream<Arguments> planes() {
+        int[][] sizes = {{2, 2}, {28, 28}, {11, 9}, {10, 10}, {14, 34}, {3, 33}, {6, 40}, {5, 17}};
+        return Stream.of(VECTOR, SCALAR).flatMap(name -> Arrays.stream(sizes)
+                .flatMap(hw -> Stream.of(false, true).map(special -> Arguments.of(name, hw[0], hw[1], special))));
+    }
+
+    /**
+     * One plane, at an offset, of 2x2 max pooling at stride 2: widths below and above a vector, odd ones, ties
+     * (values from a few levels) and, optionally, NaN and signed zeros, against the first-maximum rule.
+     */
+    @ParameterizedTest(name = "{0} {1}x{2} special values {3}")
+    @MethodSource("planes")
+    void maxPoolTwoByTwo(String name, int h, int w, boolean special) {
+        FloatLoops loops = loops(name);
+        int in = 5;
+        int out = 3;
+        float[] x = new float[in + h * w + 7];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = special && random.nextInt(6) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)]
+                    : random.nextInt(4) * 0.5f;
+        }
+        int outH = h / 2;
+        int outW = w / 2;
+        float[] dy = values(out, outH * outW);
+        float[] expectedY = poisoned(out + outH * outW + 4);
+        float[] expectedDx = poisoned(in + h * w + 4);
+        Arrays.fill(expectedDx, in, in + h * w, 0f);
+        for (int oy = 0; oy < outH; oy++) {
+            for (int ox = 0; ox < outW; ox++) {
+                int best = -1;
+                for (int at : new int[] {0, 1, w, w + 1}) {
+                    int i = in + 2 * oy * w + 2 * ox + at;
+                    if (best < 0 || x[i] > x[best]) {
+                        best = i;
+                    }
+                }
+                expectedY[out + oy * outW + ox] = x[best];
+                expectedDx[best] = dy[out + oy * outW + ox] + 0f;
+            }
+        }
+        float[] y = poisoned(expectedY.length);
+        loops.maxPoolForward(x, in, h, w, y, out);
+        assertSameBits(expectedY, y, name + " max pool forward");
+        float[] dx = poisoned(expectedDx.length);
+        loops.maxPoolBackward(x, in, h, w, dy, out, dx, in);
+        assertSameBits(expectedDx, dx, name + " max pool backward");
+    }
+
     @Test
     void theBackendUsesTheVectorLoopsWhereTheModuleIsPresent() {
         assertTrue(VectorModule.present(),
