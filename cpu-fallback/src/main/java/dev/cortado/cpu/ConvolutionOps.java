@@ -55,7 +55,9 @@ final class ConvolutionOps {
             int s = planeStart + iy * g.width() + oxLo * stride + xShift;
             if (stride == 1) {
                 if (oxHi > oxLo) { // when the row is all padding, s may lie outside the array
-                    System.arraycopy(image, s, columns, d + oxLo, oxHi - oxLo);
+                    // the rest of this item's block is written after the run, so the copy may overshoot into it
+                    FloatLoops.IN_USE.copyRun(image, s, columns, d + oxLo, oxHi - oxLo,
+                            dst + outH * outW - (d + oxLo));
                 }
             } else {
                 for (int ox = oxLo; ox < oxHi; ox++) {
@@ -83,7 +85,10 @@ final class ConvolutionOps {
         });
     }
 
-    /** Adds into one image plane {@code (n, c)} every column-matrix entry taken from it. */
+    /**
+     * Adds into one image plane {@code (n, c)} every column-matrix entry taken from it, kernel row by kernel row
+     * and column by column, so each element adds its entries in the same order whichever loop runs.
+     */
     private static void fold(ConvGeometry g, int n, int c, float[] columns, int co, float[] image, int dst) {
         int kh = g.kernelH();
         int kw = g.kernelW();
@@ -92,6 +97,22 @@ final class ConvolutionOps {
         int stride = g.stride();
         int plane = outH * outW;
         long cols = g.columnCols();
+        if (stride == 1 && g.dilation() == 1) {
+            // all of a kernel row's columns at once, an image row at a time
+            int planeEnd = dst + g.height() * g.width();
+            for (int i = 0; i < kh; i++) {
+                int first = co + (int) ((c * kh + i) * kw * cols) + n * plane;
+                for (int oy = 0; oy < outH; oy++) {
+                    int iy = oy - g.padding() + i;
+                    if (iy >= 0 && iy < g.height()) {
+                        int row = dst + iy * g.width();
+                        FloatLoops.IN_USE.foldRow(columns, first + oy * outW, (int) cols, kw, outW, g.padding(), image,
+                                row, g.width(), planeEnd - row);
+                    }
+                }
+            }
+            return;
+        }
         for (int i = 0; i < kh; i++) {
             for (int j = 0; j < kw; j++) {
                 int src = co + (int) (((c * kh + i) * kw + j) * cols) + n * plane;
@@ -106,15 +127,20 @@ final class ConvolutionOps {
                     }
                     int s = src + oy * outW + oxLo;
                     int d = dst + iy * g.width() + oxLo * stride + xShift;
-                    if (stride == 1) {
-                        FloatLoops.IN_USE.add(image, d, columns, s, image, d, run);
-                    } else {
-                        for (int t = 0; t < run; t++) {
-                            image[d + t * stride] += columns[s + t];
-                        }
+                    for (int t = 0; t < run; t++) {
+                        image[d + t * stride] += columns[s + t];
                     }
                 }
             }
+        }
+    }
+
+    /** {@code image[row + ox + shift] += columns[src + ox]} for {@code ox < outW} where that lies in [0, w). */
+    static void addShifted(float[] columns, int src, int outW, int shift, float[] image, int row, int w) {
+        int lo = Math.max(0, -shift);
+        int hi = Math.min(outW, w - shift);
+        for (int ox = lo; ox < hi; ox++) {
+            image[row + ox + shift] += columns[src + ox];
         }
     }
 

@@ -47,4 +47,20 @@ interface FloatLoops {
 
     /** The gradient of {@link #maxPoolForward}: overwrites the plane of dx from x and the plane of dy. */
     void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din);
+
+    /**
+     * One image row's share of col2im at stride 1 without dilation: for each kernel column {@code j < kw}, the
+     * column-matrix run {@code columns[first + j*jStride + ox]}, {@code ox < outW}, is added to
+     * {@code image[row + ox + j - padding]} where that lies in {@code [0, w)}, j by j. Elements of image up to
+     * {@code room} floats from {@code row} may be read and written back unchanged.
+     */
+    void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image, int row,
+                 int w, int room);
+
+    /**
+     * {@code dst[dOff, dOff+n) = src[so, so+n)} for a run that may be short (a row of an image); the ranges must not
+     * overlap. Elements of dst up to {@code room} floats from dOff (room is at least n) may be overwritten with
+     * other values: the caller writes them afterwards.
+     */
+    void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room);
 }

@@ -57,4 +57,17 @@ final class ScalarLoops implements FloatLoops {
     public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
         PoolingOps.maxBackwardTwoByTwo(x, in, h, w, dy, out, dx, din);
     }
+
+    @Override
+    public void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image,
+                        int row, int w, int room) {
+        for (int j = 0; j < kw; j++) {
+            ConvolutionOps.addShifted(columns, first + j * jStride, outW, j - padding, image, row, w);
+        }
+    }
+
+    @Override
+    public void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room) {
+        System.arraycopy(src, so, dst, dOff, n);
+    }
 }

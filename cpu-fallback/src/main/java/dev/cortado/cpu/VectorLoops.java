@@ -28,6 +28,8 @@ final class VectorLoops implements FloatLoops {
     /** Spreads the first half over pairs of lanes: a window's gradient to both of its columns. */
     private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromOp(SPECIES, i -> i / 2);
     private static final VectorMask<Float> EVEN = VectorMask.fromLong(SPECIES, 0x5555_5555_5555_5555L);
+    /** Lane indices 0, 1, 2, ... as floats, to build masks of lane ranges by comparison. */
+    private static final FloatVector IOTA = FloatVector.zero(SPECIES).addIndex(1);
     /** Per-thread room for a plane of pooled values or gradients, with a vector to spare. */
     private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -207,6 +209,48 @@ final class VectorLoops implements FloatLoops {
             }
         }
         PoolingOps.zeroUncovered(h, w, dx, din);
+    }
+
+    /**
+     * An image row no wider than a vector is loaded once; for each kernel column j, lane x adds the run's entry
+     * {@code x - j + padding} where the lane lies in the run and the row (a mask from comparing {@link #IOTA}:
+     * masks from {@code indexInRange} with varying bounds are built without intrinsics here, slower than the
+     * scalar loop), and the row is stored once, the lanes past it unchanged, as room allows. Rows whose vectors
+     * would reach outside the column matrix go one float at a time.
+     */
+    @Override
+    public void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image,
+                        int row, int w, int room) {
+        int lowest = first + padding - (kw - 1);
+        int highest = first + (kw - 1) * jStride + padding;
+        if (w > LANES || room < LANES || lowest < 0 || highest > columns.length - LANES) {
+            for (int j = 0; j < kw; j++) {
+                ConvolutionOps.addShifted(columns, first + j * jStride, outW, j - padding, image, row, w);
+            }
+            return;
+        }
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector acc = FloatVector.fromArray(SPECIES, image, row);
+        for (int j = 0; j < kw; j++) {
+            int lo = Math.max(0, j - padding);
+            int hi = Math.min(w, j - padding + outW);
+            // lanes x with lo <= x < hi, that is |x - (lo + hi - 1) / 2| < (hi - lo) / 2 (exact for small ints)
+            VectorMask<Float> lanes = IOTA.sub((lo + hi - 1) * 0.5f).abs().compare(VectorOperators.LT,
+                    (hi - lo) * 0.5f);
+            FloatVector run = FloatVector.fromArray(SPECIES, columns, first + j * jStride + padding - j);
+            acc = acc.add(zero.blend(run, lanes));
+        }
+        acc.intoArray(image, row);
+    }
+
+    /** A run no longer than a vector, with room for one, is one vector copy; others go to System.arraycopy. */
+    @Override
+    public void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room) {
+        if (n <= LANES && room >= LANES && so <= src.length - LANES && dOff <= dst.length - LANES) {
+            FloatVector.fromArray(SPECIES, src, so).intoArray(dst, dOff);
+        } else {
+            System.arraycopy(src, so, dst, dOff, n);
+        }
     }
 
     /** Lanes holding NaN or -0. */

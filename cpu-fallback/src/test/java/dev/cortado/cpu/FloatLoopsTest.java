@@ -193,6 +193,63 @@ class FloatLoopsTest {
         assertSameBits(expectedDx, dx, name + " max pool backward");
     }
 
+    static Stream<Arguments> foldRows() {
+        // kw, outW, padding, w: LeNet's second convolution, padded rows, rows wider than a vector, one column
+        int[][] shapes = {{5, 10, 0, 14}, {5, 28, 2, 28}, {3, 7, 1, 7}, {3, 15, 1, 15}, {2, 16, 0, 17}, {1, 1, 0, 1},
+            {7, 4, 3, 4}};
+        return Stream.of(VECTOR, SCALAR).flatMap(name -> Arrays.stream(shapes)
+                .flatMap(k -> Stream.of(0, 3, 40).map(room -> Arguments.of(name, k[0], k[1], k[2], k[3], room))));
+    }
+
+    /**
+     * One image row of col2im, against adding the runs one kernel column after another; the row sits inside a
+     * longer array (room floats of it past the row may be rewritten, unchanged) and the column runs start near
+     * the ends of theirs, so that vectors would reach outside.
+     */
+    @ParameterizedTest(name = "{0} kw={1} outW={2} padding={3} w={4} room={5}")
+    @MethodSource("foldRows")
+    void foldRow(String name, int kw, int outW, int padding, int w, int extra) {
+        FloatLoops loops = loops(name);
+        int jStride = outW + 3;
+        for (int first : new int[] {0, 2, 4 * jStride}) {
+            float[] columns = values(0, first + kw * jStride);
+            int row = 7;
+            float[] image = values(row, w + 40);
+            float[] expected = image.clone();
+            for (int j = 0; j < kw; j++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    int x = ox + j - padding;
+                    if (x >= 0 && x < w) {
+                        expected[row + x] += columns[first + j * jStride + ox];
+                    }
+                }
+            }
+            loops.foldRow(columns, first, jStride, kw, outW, padding, image, row, w, w + extra);
+            assertSameBits(expected, image, name + " fold row from " + first);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void copyRun(String name, int n) {
+        FloatLoops loops = loops(name);
+        float[] src = values(3, n);
+        for (int room : new int[] {n, n + 1, n + 16, n + 40}) {
+            float[] dst = poisoned(room + 9);
+            loops.copyRun(src, 3, dst, 2, n, room);
+            for (int i = 0; i < dst.length; i++) {
+                int at = i;
+                if (i >= 2 && i < 2 + n) {
+                    assertEquals(Float.floatToRawIntBits(src[3 + i - 2]), Float.floatToRawIntBits(dst[i]),
+                            () -> name + " copy: element " + at);
+                } else if (i < 2 || i >= 2 + room) {
+                    assertEquals(0x7fa00bad, Float.floatToRawIntBits(dst[i]),
+                            () -> name + " copy wrote element " + at + " outside its room");
+                }
+            }
+        }
+    }
+
     @Test
     void theBackendUsesTheVectorLoopsWhereTheModuleIsPresent() {
         assertTrue(VectorModule.present(),
