@@ -23,8 +23,11 @@ final class BlockedGemm {
     private static final int DOT_MIN_DEPTH = 512;
     /** Fewest steps of k per slice when k is split between threads. */
     private static final int MIN_SLICE = 512;
-    /** From this many flops, packed products share their packed operands between threads (see below). */
-    private static final double SHARED_PACKING_FLOPS = 1 << 26;
+    /**
+     * From this many flops, packed products share their packed operands between threads (see below): the two
+     * hand-offs this takes cost about a microsecond each, less than packing A once per part.
+     */
+    private static final double SHARED_PACKING_FLOPS = 1 << 23;
     /**
      * A packed product cut into parts along a side packs the other operand once per part. Beyond one part per
      * thread, one part per this many rows (or columns) of that side keeps the repacking under about a tenth of
