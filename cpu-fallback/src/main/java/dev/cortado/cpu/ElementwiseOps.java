@@ -14,7 +14,7 @@ final class ElementwiseOps {
     /** Floats per task for loops that call exp, log or tanh per element. */
     static final int TRANSCENDENTAL_GRAIN = 1 << 12;
     /** Floats per task for pure memory traffic (fill, copy). */
-    private static final int MEMORY_GRAIN = 1 << 17;
+    private static final int MEMORY_GRAIN = 1 << 15;
 
     private ElementwiseOps() {
     }
