@@ -104,46 +104,37 @@ final class VectorKernel implements MicroKernel {
         int r3 = r2 + ldc;
         int r4 = r3 + ldc;
         int r5 = r4 + ldc;
+        // Each branch stores its own vectors: storing after the branches joined would make C2 merge two vectors
+        // into one of inexact class, and it then boxes them instead of using the store intrinsic (C2 did so once
+        // other Vector API code ran in the same JVM: the whole product took 1.8x as long).
         if (beta != 0f) {
             FloatVector keep = FloatVector.broadcast(SPECIES, beta);
-            c00 = c00.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0).mul(keep));
-            c01 = c01.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0 + LANES).mul(keep));
-            c10 = c10.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1).mul(keep));
-            c11 = c11.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1 + LANES).mul(keep));
-            c20 = c20.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2).mul(keep));
-            c21 = c21.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2 + LANES).mul(keep));
-            c30 = c30.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3).mul(keep));
-            c31 = c31.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3 + LANES).mul(keep));
-            c40 = c40.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4).mul(keep));
-            c41 = c41.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4 + LANES).mul(keep));
-            c50 = c50.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5).mul(keep));
-            c51 = c51.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5 + LANES).mul(keep));
+            c00.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0).mul(keep)).intoArray(c, r0);
+            c01.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0 + LANES).mul(keep)).intoArray(c, r0 + LANES);
+            c10.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1).mul(keep)).intoArray(c, r1);
+            c11.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1 + LANES).mul(keep)).intoArray(c, r1 + LANES);
+            c20.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2).mul(keep)).intoArray(c, r2);
+            c21.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2 + LANES).mul(keep)).intoArray(c, r2 + LANES);
+            c30.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3).mul(keep)).intoArray(c, r3);
+            c31.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3 + LANES).mul(keep)).intoArray(c, r3 + LANES);
+            c40.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4).mul(keep)).intoArray(c, r4);
+            c41.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4 + LANES).mul(keep)).intoArray(c, r4 + LANES);
+            c50.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5).mul(keep)).intoArray(c, r5);
+            c51.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5 + LANES).mul(keep)).intoArray(c, r5 + LANES);
         } else {
-            c00 = c00.mul(scale);
-            c01 = c01.mul(scale);
-            c10 = c10.mul(scale);
-            c11 = c11.mul(scale);
-            c20 = c20.mul(scale);
-            c21 = c21.mul(scale);
-            c30 = c30.mul(scale);
-            c31 = c31.mul(scale);
-            c40 = c40.mul(scale);
-            c41 = c41.mul(scale);
-            c50 = c50.mul(scale);
-            c51 = c51.mul(scale);
+            c00.mul(scale).intoArray(c, r0);
+            c01.mul(scale).intoArray(c, r0 + LANES);
+            c10.mul(scale).intoArray(c, r1);
+            c11.mul(scale).intoArray(c, r1 + LANES);
+            c20.mul(scale).intoArray(c, r2);
+            c21.mul(scale).intoArray(c, r2 + LANES);
+            c30.mul(scale).intoArray(c, r3);
+            c31.mul(scale).intoArray(c, r3 + LANES);
+            c40.mul(scale).intoArray(c, r4);
+            c41.mul(scale).intoArray(c, r4 + LANES);
+            c50.mul(scale).intoArray(c, r5);
+            c51.mul(scale).intoArray(c, r5 + LANES);
         }
-        c00.intoArray(c, r0);
-        c01.intoArray(c, r0 + LANES);
-        c10.intoArray(c, r1);
-        c11.intoArray(c, r1 + LANES);
-        c20.intoArray(c, r2);
-        c21.intoArray(c, r2 + LANES);
-        c30.intoArray(c, r3);
-        c31.intoArray(c, r3 + LANES);
-        c40.intoArray(c, r4);
-        c41.intoArray(c, r4 + LANES);
-        c50.intoArray(c, r5);
-        c51.intoArray(c, r5 + LANES);
     }
 
     @Override
