@@ -2,7 +2,8 @@ package dev.cortado.backend;
 
 /**
  * Activation functions for {@link Backend#activationForward} and {@link Backend#activationBackward}. The
- * parameter {@code alpha} is the negative slope of {@link #LEAKY_RELU} and ignored by the others.
+ * parameter {@code alpha} is the negative slope of {@link #LEAKY_RELU} and ignored by the others. Every function
+ * maps NaN to NaN, as PyTorch's do, so that a diverging run shows a NaN loss.
  */
 public enum Activation {
     /** max(x, 0); gradient 1 where x > 0, else 0. */

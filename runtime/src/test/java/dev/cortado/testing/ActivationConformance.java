@@ -1,6 +1,7 @@
 package dev.cortado.testing;
 
 import static dev.cortado.testing.Tolerance.ELEMENTWISE;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Activation;
 import dev.cortado.tensor.Tensor;
@@ -67,6 +68,19 @@ public interface ActivationConformance extends BackendTestContext {
         backend().activationBackward(f, ALPHA, tensor(x), tensor(y), gradient, gradient);
         assertClose(f + " backward into dy", ReferenceOps.activationBackward(f, ALPHA, x, y, dy), gradient,
                 ELEMENTWISE);
+    }
+
+    /** A diverging run must show a NaN loss: every activation passes NaN through, as PyTorch's do. */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    default void activationForwardPassesNanThrough(Activation f) {
+        float[] x = {Float.NaN, -1.5f, 2f};
+        Tensor y = poisoned(x.length);
+        backend().activationForward(f, ALPHA, tensor(x), y);
+        float[] actual = y.toArray();
+        assertTrue(Float.isNaN(actual[0]), () -> f + " of NaN gave " + actual[0]);
+        assertClose(f + " forward next to a NaN", new float[] {ReferenceOps.activationForward(f, ALPHA, x)[1],
+                ReferenceOps.activationForward(f, ALPHA, x)[2]}, new float[] {actual[1], actual[2]}, ELEMENTWISE);
     }
 
     @Test

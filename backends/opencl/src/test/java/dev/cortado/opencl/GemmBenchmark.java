@@ -1,6 +1,9 @@
 package dev.cortado.opencl;
 
+import dev.cortado.backend.Backend;
 import dev.cortado.backend.GemmSpec;
+import dev.cortado.device.Device;
+import dev.cortado.device.Devices;
 import dev.cortado.kernel.GemmChoice;
 import dev.cortado.kernel.ProgramCache;
 import dev.cortado.tensor.Shape;
@@ -11,8 +14,8 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * GFLOP/s of square SGEMM on opencl:0 with the tiled kernel and with CLBlast, in the same run, so the default
- * {@link GemmChoice} can be checked on a device. A benchmark, not a test: surefire does not run it. Run with
+ * GFLOP/s of square SGEMM on opencl:0 with the tiled kernel and with CLBlast, and on the CPU fallback, in the same
+ * run, so the default {@link GemmChoice} can be checked on a device and compared with the CPU. A benchmark, not a test: surefire does not run it. Run with
  * <pre>
  * mvn -B -q -pl backends/opencl -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
  *     -Dmdep.includeScope=test
@@ -42,24 +45,29 @@ public final class GemmBenchmark {
         System.out.println("device: " + device.info().name() + " (" + device.info().details() + ")");
         ProgramCache cache = new ProgramCache(ProgramCache.defaultDirectory("opencl"));
         try (OpenClBackend tiled = new OpenClBackend(device.device(), device.info(), GemmChoice.TILED, cache);
-             OpenClBackend clblast = new OpenClBackend(device.device(), device.info(), GemmChoice.LIBRARY, cache)) {
+             OpenClBackend clblast = new OpenClBackend(device.device(), device.info(), GemmChoice.LIBRARY, cache);
+             Backend cpu = Devices.system().open(Device.CPU)) {
             System.out.println("tiled: " + tiled.info().details().get("gemm"));
             System.out.println("clblast: " + clblast.info().details().get("gemm"));
-            System.out.println("     n   tiled GFLOP/s   CLBlast GFLOP/s   (best of " + ROUNDS + " alternating rounds)");
+            System.out.println("cpu: " + cpu.info().details().get("gemm"));
+            System.out.println("     n   tiled GFLOP/s   CLBlast GFLOP/s   cpu GFLOP/s   (best of " + ROUNDS
+                    + " alternating rounds)");
             for (int n : sizes) {
                 double bestTiled = 0;
                 double bestClBlast = 0;
+                double bestCpu = 0;
                 for (int round = 0; round < ROUNDS; round++) {
                     bestTiled = Math.max(bestTiled, measure(tiled, n));
                     bestClBlast = Math.max(bestClBlast, measure(clblast, n));
+                    bestCpu = Math.max(bestCpu, measure(cpu, n));
                 }
-                System.out.printf(Locale.ROOT, "%6d   %13.1f   %15.1f%n", n, bestTiled, bestClBlast);
+                System.out.printf(Locale.ROOT, "%6d   %13.1f   %15.1f   %11.1f%n", n, bestTiled, bestClBlast, bestCpu);
             }
         }
     }
 
     /** GFLOP/s of C = A * B for n x n matrices. */
-    private static double measure(OpenClBackend backend, int n) {
+    private static double measure(Backend backend, int n) {
         Random random = new Random(n);
         float[] host = new float[n * n];
         for (int i = 0; i < host.length; i++) {
