@@ -31,11 +31,16 @@ RUN set -eu; \
     mkdir -p /etc/OpenCL/vendors; \
     [ -e /etc/OpenCL/vendors/nvidia.icd ] || echo libnvidia-opencl.so.1 > /etc/OpenCL/vendors/nvidia.icd; \
     useradd --uid 10001 --user-group --create-home --home-dir /home/cortado --shell /usr/sbin/nologin cortado; \
-    mkdir -p /var/tmp/cortado /out; \
+    mkdir -p /var/tmp/cortado /out /opt/cortado; \
+    ln -s "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so" /opt/cortado/libjsig.so; \
+    [ -f /opt/cortado/libjsig.so ]; \
     chmod 1777 /var/tmp/cortado; \
     chown cortado:cortado /out
 
+# LD_PRELOAD: the JVM's signal-chaining library, so an OpenCL driver (PoCL, through LLVM) cannot replace the JVM's
+# SIGSEGV handler, which it needs for safepoints (see the README, "OpenCL drivers and the JVM's signals").
 ENV NVIDIA_VISIBLE_DEVICES=all \
+    LD_PRELOAD=/opt/cortado/libjsig.so \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility \
     LANG=C.UTF-8
 

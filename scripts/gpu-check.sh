@@ -52,6 +52,8 @@ fi
 logs="${GPU_CHECK_LOGS:-$PWD/gpu-check-logs-$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$logs" || die "cannot create the log folder $logs"
 jvm=(--add-modules jdk.incubator.vector -Xmx4g)
+# As ./cortado does: keep the JVM's signal handlers when an OpenCL driver installs its own.
+[ ! -f "$JAVA_HOME/lib/libjsig.so" ] || export LD_PRELOAD="$JAVA_HOME/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 cortado=("$java" "${jvm[@]}" -jar "$lib/cortado.jar")
 classpath="$lib/cortado.jar:$lib/cortado-runtime-tests.jar:$lib/cortado-backend-cuda-tests.jar"
 
