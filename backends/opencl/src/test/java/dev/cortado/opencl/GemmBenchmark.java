@@ -15,11 +15,12 @@ import java.util.Random;
 
 /**
  * GFLOP/s of square SGEMM on opencl:0 with the tiled kernel and with CLBlast, and on the CPU fallback, in the same
- * run, so the default {@link GemmChoice} can be checked on a device and compared with the CPU. A benchmark, not a test: surefire does not run it. Run with
+ * run, so the default {@link GemmChoice} can be checked on a device and compared with the CPU. A benchmark, not a
+ * test: surefire does not run it. Run with
  * <pre>
  * mvn -B -q -pl backends/opencl -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
  *     -Dmdep.includeScope=test
- * java -cp "$(cat backends/opencl/target/bench.classpath):backends/opencl/target/classes:backends/opencl/target/test-classes" \
+ * java --add-modules jdk.incubator.vector -cp "$(cat backends/opencl/target/bench.classpath):backends/opencl/target/classes:backends/opencl/target/test-classes" \
  *     dev.cortado.opencl.GemmBenchmark 256 512 1024 2048
  * </pre>
  * (the first command builds the reactor and writes the test class path). Each size is timed over at least
