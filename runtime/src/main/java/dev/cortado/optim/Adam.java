@@ -4,16 +4,13 @@ import dev.cortado.backend.AdamStep;
 import dev.cortado.nn.Parameter;
 import dev.cortado.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Adam, or AdamW when the weight decay is decoupled, with PyTorch's semantics and defaults
  * (betas 0.9/0.999, eps 1e-8).
  */
-public final class Adam implements Optimizer {
-    private final List<Parameter> parameters;
+public final class Adam extends ParameterOptimizer {
     private final List<Tensor> firstMoments = new ArrayList<>();
     private final List<Tensor> secondMoments = new ArrayList<>();
     private final float beta1;
@@ -21,10 +18,10 @@ public final class Adam implements Optimizer {
     private final float eps;
     private final float weightDecay;
     private final boolean decoupled;
-    private long steps;
 
     public Adam(List<Parameter> parameters, float beta1, float beta2, float eps, float weightDecay,
                 boolean decoupled) {
+        super(parameters);
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
         }
@@ -32,15 +29,14 @@ public final class Adam implements Optimizer {
             throw new IllegalArgumentException("Adam needs eps > 0 and weight decay >= 0, got eps " + eps
                     + ", weight decay " + weightDecay);
         }
-        this.parameters = List.copyOf(parameters);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
         this.decoupled = decoupled;
-        for (Parameter p : parameters) {
-            firstMoments.add(zeros(p));
-            secondMoments.add(zeros(p));
+        for (Parameter p : parameters()) {
+            firstMoments.add(zeroState(p, "exp_avg"));
+            secondMoments.add(zeroState(p, "exp_avg_sq"));
         }
     }
 
@@ -54,12 +50,6 @@ public final class Adam implements Optimizer {
         return new Adam(parameters, 0.9f, 0.999f, 1e-8f, weightDecay, true);
     }
 
-    private static Tensor zeros(Parameter p) {
-        Tensor t = p.value().backend().allocate(p.value().shape());
-        t.backend().fill(t, 0f);
-        return t;
-    }
-
     @Override
     public String describe() {
         return (decoupled ? "AdamW" : "Adam") + "(betas " + beta1 + "/" + beta2
@@ -67,39 +57,8 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step(float lr) {
-        AdamStep step = new AdamStep(lr, beta1, beta2, eps, weightDecay, decoupled, steps + 1);
-        for (int i = 0; i < parameters.size(); i++) {
-            Parameter p = parameters.get(i);
-            p.value().backend().adamUpdate(step, p.value(), p.grad(), firstMoments.get(i), secondMoments.get(i));
-            p.grad().backend().fill(p.grad(), 0f);
-        }
-        steps++;
-    }
-
-    @Override
-    public long steps() {
-        return steps;
-    }
-
-    @Override
-    public void restoreSteps(long restored) {
-        steps = restored;
-    }
-
-    @Override
-    public Map<String, Tensor> state() {
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        for (int i = 0; i < parameters.size(); i++) {
-            state.put(parameters.get(i).name() + ".exp_avg", firstMoments.get(i));
-            state.put(parameters.get(i).name() + ".exp_avg_sq", secondMoments.get(i));
-        }
-        return state;
-    }
-
-    @Override
-    public void close() {
-        firstMoments.forEach(Tensor::close);
-        secondMoments.forEach(Tensor::close);
+    void update(int index, Parameter p, float lr, long step) {
+        p.value().backend().adamUpdate(new AdamStep(lr, beta1, beta2, eps, weightDecay, decoupled, step), p.value(),
+                p.grad(), firstMoments.get(index), secondMoments.get(index));
     }
 }

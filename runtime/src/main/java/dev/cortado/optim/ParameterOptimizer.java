@@ -1,0 +1,71 @@
+package dev.cortado.optim;
+
+import dev.cortado.nn.Parameter;
+import dev.cortado.tensor.Tensor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the optimizers share: the parameters, their named state tensors, the update count, and a step that
+ * updates each parameter with one fused backend op and then zeroes its gradient. A new optimizer supplies the
+ * update of one parameter and registers its state with {@link #zeroState}.
+ */
+abstract sealed class ParameterOptimizer implements Optimizer permits Sgd, Adam {
+    private final List<Parameter> parameters;
+    private final Map<String, Tensor> state = new LinkedHashMap<>();
+    private long steps;
+
+    ParameterOptimizer(List<Parameter> parameters) {
+        this.parameters = List.copyOf(parameters);
+    }
+
+    final List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** A zero-filled tensor shaped like the parameter, checkpointed as {@code <parameter>.<suffix>}. */
+    final Tensor zeroState(Parameter parameter, String suffix) {
+        Tensor t = parameter.value().backend().allocate(parameter.value().shape());
+        t.backend().fill(t, 0f);
+        state.put(parameter.name() + "." + suffix, t);
+        return t;
+    }
+
+    /**
+     * Updates parameter {@code index} of {@link #parameters()} from its gradient, as the {@code step}-th update
+     * (1 for the first).
+     */
+    abstract void update(int index, Parameter parameter, float lr, long step);
+
+    @Override
+    public final void step(float lr) {
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            update(i, p, lr, steps + 1);
+            p.grad().backend().fill(p.grad(), 0f);
+        }
+        steps++;
+    }
+
+    @Override
+    public final long steps() {
+        return steps;
+    }
+
+    @Override
+    public final void restoreSteps(long restored) {
+        steps = restored;
+    }
+
+    @Override
+    public final Map<String, Tensor> state() {
+        return Collections.unmodifiableMap(state);
+    }
+
+    @Override
+    public final void close() {
+        state.values().forEach(Tensor::close);
+    }
+}
