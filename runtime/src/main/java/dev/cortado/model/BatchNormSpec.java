@@ -8,8 +8,8 @@ import dev.cortado.nn.layers.BatchNorm;
 import dev.cortado.tensor.Shape;
 
 /**
- * {@code {"type": "batchnorm"}}: batch normalization over the features of {@code (N, F)} input (BatchNorm1d) or
- * the channels of {@code (N, C, H, W)} input (BatchNorm2d), chosen from the input's rank.
+ * {@code {"type": "batchnorm"}}: batch normalization over the features of {@code (N, F)} or {@code (N, C, L)}
+ * input (BatchNorm1d) or the channels of {@code (N, C, H, W)} input (BatchNorm2d), chosen from the input's rank.
  */
 public record BatchNormSpec() implements LayerSpec {
     static final String TYPE = "batchnorm";
@@ -21,8 +21,8 @@ public record BatchNormSpec() implements LayerSpec {
 
     @Override
     public Shape outputShape(Shape input) {
-        if (input.rank() != 2 && input.rank() != 4) {
-            throw new IllegalArgumentException("needs input [N, F] or [N, C, H, W], got " + input);
+        if (input.rank() < 2 || input.rank() > 4) {
+            throw new IllegalArgumentException("needs input [N, F], [N, C, L] or [N, C, H, W], got " + input);
         }
         return input;
     }
@@ -30,7 +30,7 @@ public record BatchNormSpec() implements LayerSpec {
     @Override
     public Layer build(Backend backend, Initializer init, Shape input) {
         outputShape(input);
-        return input.rank() == 2 ? BatchNorm.of1d(backend, init, input.dim(1))
+        return input.rank() < 4 ? BatchNorm.of1d(backend, init, input.dim(1))
                 : BatchNorm.of2d(backend, init, input.dim(1));
     }
 

@@ -64,7 +64,7 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"batchnorm1d_train", "batchnorm2d_train"})
+    @ValueSource(strings = {"batchnorm1d_train", "batchnorm1d_ncl_train", "batchnorm2d_train"})
     void batchNormTrain(String name) {
         GoldenCase c = GoldenCase.load(name);
         try (BatchNorm bn = batchNorm(c, name)) {
@@ -77,7 +77,7 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"batchnorm1d_eval", "batchnorm2d_eval"})
+    @ValueSource(strings = {"batchnorm1d_eval", "batchnorm1d_ncl_eval", "batchnorm2d_eval"})
     void batchNormEval(String name) {
         GoldenCase c = GoldenCase.load(name);
         try (BatchNorm bn = batchNorm(c, name)) {

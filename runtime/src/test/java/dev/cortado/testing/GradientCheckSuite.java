@@ -148,6 +148,16 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
     }
 
     @Test
+    void batchNorm1dOverSequences() {
+        GradientChecker check = checker(57);
+        Shape shape = Shape.of(3, 4, 5);
+        try (BatchNorm layer = BatchNorm.of1d(backend(), new Initializer(10), 4)) {
+            randomizeAffine(layer, check);
+            check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
+        }
+    }
+
+    @Test
     void batchNorm2d() {
         GradientChecker check = checker(59);
         Shape shape = Shape.of(3, 2, 3, 5);

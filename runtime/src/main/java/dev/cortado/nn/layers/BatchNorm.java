@@ -16,14 +16,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Batch normalization with a learned scale and shift, like PyTorch's {@code nn.BatchNorm1d} on {@code (N, F)}
- * input and {@code nn.BatchNorm2d} on {@code (N, C, H, W)} input (statistics per channel over N, H and W), with
- * momentum {@value #MOMENTUM} and epsilon {@value #EPSILON}.
+ * Batch normalization with a learned scale and shift, like PyTorch's {@code nn.BatchNorm1d} on {@code (N, F)} or
+ * {@code (N, C, L)} input and {@code nn.BatchNorm2d} on {@code (N, C, H, W)} input (statistics per channel over
+ * every axis but the second), with momentum {@value #MOMENTUM} and epsilon {@value #EPSILON}.
  *
  * <p>Training normalizes with the batch mean and biased variance and moves the running statistics towards the
  * batch mean and the unbiased variance; evaluation normalizes with the running statistics. Everything is
  * composed from backend reductions and broadcast element-wise ops, viewing the input as {@code (N, C, S)} with
- * {@code S = H*W} (1 for 1-d).
+ * {@code S} the product of the axes after the channels ({@code L}, {@code H*W}, or 1).
  */
 public final class BatchNorm implements Layer {
     public static final float MOMENTUM = 0.1f;
@@ -61,7 +61,7 @@ public final class BatchNorm implements Layer {
         this.runningVar = init.constant(backend, perFeature, 1f);
     }
 
-    /** Normalizes each of {@code features} columns of an {@code (N, features)} input. */
+    /** Normalizes each of {@code features} channels of an {@code (N, features)} or {@code (N, features, L)} input. */
     public static BatchNorm of1d(Backend backend, Initializer init, int features) {
         return new BatchNorm(backend, init, features, false);
     }
@@ -86,10 +86,10 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Shape outputShape(Shape input) {
-        boolean fits = spatial ? input.rank() == 4 : input.rank() == 2;
+        boolean fits = spatial ? input.rank() == 4 : input.rank() == 2 || input.rank() == 3;
         if (!fits || input.dim(1) != features || input.dim(0) < 1) {
             throw new ShapeMismatchException(describe(), spatial ? "[N, " + features + ", H, W]"
-                    : "[N, " + features + "]", input);
+                    : "[N, " + features + "] or [N, " + features + ", L]", input);
         }
         return input;
     }
@@ -110,8 +110,12 @@ public final class BatchNorm implements Layer {
         return y;
     }
 
-    private int spatialSize(Shape shape) {
-        return spatial ? shape.dim(2) * shape.dim(3) : 1;
+    private static int spatialSize(Shape shape) {
+        int size = 1;
+        for (int axis = 2; axis < shape.rank(); axis++) {
+            size *= shape.dim(axis);
+        }
+        return size;
     }
 
     private void trainForward(Tensor x, int n, int s, Tensor y) {
