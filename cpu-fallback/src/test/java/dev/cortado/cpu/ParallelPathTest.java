@@ -7,6 +7,7 @@ import static dev.cortado.cpu.TestData.uniform;
 import static dev.cortado.cpu.TestData.upload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
@@ -16,9 +17,9 @@ import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
 import dev.cortado.backend.UnaryOp;
-import dev.cortado.random.Philox;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.testing.ReferenceOps;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -32,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every op on tensors large enough to be split across threads, at awkward sizes (primes, chunks that end inside a
- * row, a Philox block or a tile), against a plain single-threaded loop written from the op's definition.
+ * row, a Philox block or a tile), against the plain single-threaded loops of {@link ReferenceOps}, written from
+ * the op's definition.
  */
 class ParallelPathTest {
     private static final int N = 1_000_003;
@@ -64,21 +66,7 @@ class ParallelPathTest {
         float[] x = uniform(random, N, 0.05f, 4f);
         Tensor y = poisoned(backend, N);
         backend.map(op, upload(backend, x), y);
-        float[] expected = new float[N];
-        for (int i = 0; i < N; i++) {
-            double v = x[i];
-            expected[i] = (float) switch (op) {
-                case SQUARE -> v * v;
-                case SQRT -> Math.sqrt(v);
-                case RSQRT -> 1 / Math.sqrt(v);
-                case EXP -> Math.exp(v);
-                case LOG -> Math.log(v);
-                case NEG -> -v;
-                case ABS -> Math.abs(v);
-                case RECIPROCAL -> 1 / v;
-            };
-        }
-        assertClose(expected, y.toArray(), 1e-6, op.toString());
+        assertClose(ReferenceOps.map(op, x), y.toArray(), 1e-6, op.toString());
     }
 
     @Test
@@ -88,25 +76,17 @@ class ParallelPathTest {
         Tensor xt = upload(backend, x);
         Tensor y = poisoned(backend, N);
         backend.affine(1.5f, xt, -0.25f, y);
-        float[] expected = new float[N];
-        for (int i = 0; i < N; i++) {
-            expected[i] = 1.5f * x[i] - 0.25f;
-        }
-        assertClose(expected, y.toArray(), 1e-6, "affine");
+        assertClose(ReferenceOps.affine(1.5f, x, -0.25f), y.toArray(), 1e-6, "affine");
 
         y = poisoned(backend, N);
+        float[] nans = new float[N];
+        Arrays.fill(nans, Float.NaN);
         backend.axpby(0.5f, xt, 0f, y);
-        for (int i = 0; i < N; i++) {
-            expected[i] = 0.5f * x[i];
-        }
-        assertClose(expected, y.toArray(), 1e-6, "axpby with beta 0 on NaN");
+        assertClose(ReferenceOps.axpby(0.5f, x, 0f, nans), y.toArray(), 1e-6, "axpby with beta 0 on NaN");
 
         y = upload(backend, y0);
         backend.axpby(0.5f, xt, -3f, y);
-        for (int i = 0; i < N; i++) {
-            expected[i] = 0.5f * x[i] - 3f * y0[i];
-        }
-        assertClose(expected, y.toArray(), 1e-6, "axpby");
+        assertClose(ReferenceOps.axpby(0.5f, x, -3f, y0), y.toArray(), 1e-6, "axpby");
     }
 
     static Stream<Arguments> zipCases() {
@@ -129,19 +109,8 @@ class ParallelPathTest {
             float[] bOp = op == BinaryOp.EQUAL ? integers(random, bSize, 2) : b;
             Tensor out = poisoned(backend, n);
             backend.zip(op, upload(backend, aOp), upload(backend, bOp), bInner, out);
-            float[] expected = new float[n];
-            for (int i = 0; i < n; i++) {
-                float u = aOp[i];
-                float v = bOp[(i / bInner) % bSize];
-                expected[i] = switch (op) {
-                    case ADD -> u + v;
-                    case SUB -> u - v;
-                    case MUL -> u * v;
-                    case DIV -> u / v;
-                    case EQUAL -> u == v ? 1f : 0f;
-                };
-            }
-            assertClose(expected, out.toArray(), 1e-6, op + " n=" + n + " b=" + bSize + " bInner=" + bInner);
+            assertClose(ReferenceOps.zip(op, aOp, bOp, bInner), out.toArray(), 1e-6,
+                    op + " n=" + n + " b=" + bSize + " bInner=" + bInner);
         }
     }
 
@@ -161,23 +130,14 @@ class ParallelPathTest {
     void sum(int outer, int length, int inner) {
         float[] x = uniform(random, outer * length * inner, -1f, 3f);
         float[] old = uniform(random, outer * inner, -1f, 1f);
+        float[] absX = ReferenceOps.map(UnaryOp.ABS, x);
+        float[] absOld = ReferenceOps.map(UnaryOp.ABS, old);
         for (float beta : new float[] {0f, -2f}) {
             Tensor out = beta == 0f ? poisoned(backend, outer * inner) : upload(backend, old);
             backend.sum(upload(backend, x), outer, length, inner, 0.5f, beta, out);
-            float[] expected = new float[outer * inner];
-            float[] scale = new float[outer * inner];
-            for (int o = 0; o < outer; o++) {
-                for (int i = 0; i < inner; i++) {
-                    double s = 0;
-                    double magnitude = 0;
-                    for (int l = 0; l < length; l++) {
-                        s += x[(o * length + l) * inner + i];
-                        magnitude += Math.abs(x[(o * length + l) * inner + i]);
-                    }
-                    expected[o * inner + i] = (float) (0.5 * s + beta * old[o * inner + i]);
-                    scale[o * inner + i] = (float) (0.5 * magnitude + Math.abs(beta * old[o * inner + i]));
-                }
-            }
+            float[] expected = ReferenceOps.sum(x, outer, length, inner, 0.5f, beta, old);
+            // The same sum over magnitudes: rounding error grows with it, not with the (possibly cancelling) result.
+            float[] scale = ReferenceOps.sum(absX, outer, length, inner, 0.5f, Math.abs(beta), absOld);
             float[] actual = out.toArray();
             for (int i = 0; i < actual.length; i++) {
                 assertEquals(expected[i], actual[i], 1e-6 * Math.max(1, scale[i]), "sum element " + i);
@@ -202,17 +162,7 @@ class ParallelPathTest {
         float[] x = integers(random, rows * cols, 50);
         Tensor out = poisoned(backend, rows);
         backend.argmax(upload(backend, x), rows, cols, out);
-        float[] expected = new float[rows];
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int c = 1; c < cols; c++) {
-                if (x[r * cols + c] > x[r * cols + best]) {
-                    best = c;
-                }
-            }
-            expected[r] = best;
-        }
-        assertArrayEquals(expected, out.toArray());
+        assertArrayEquals(ReferenceOps.argmax(x, rows, cols), out.toArray());
     }
 
     static Stream<Arguments> softmaxCases() {
@@ -228,32 +178,14 @@ class ParallelPathTest {
         Tensor loss = poisoned(backend, rows);
         backend.softmaxCrossEntropyForward(backend.upload(Shape.of(rows, classes), logits), upload(backend, labels),
                 probs, loss);
-        float[] expectedProbs = new float[rows * classes];
-        float[] expectedLoss = new float[rows];
-        float[] expectedGrad = new float[rows * classes];
-        float scale = 1f / rows;
-        for (int r = 0; r < rows; r++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits[r * classes + c]);
-            }
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                sum += Math.exp(logits[r * classes + c] - max);
-            }
-            int label = (int) labels[r];
-            for (int c = 0; c < classes; c++) {
-                double p = Math.exp(logits[r * classes + c] - max) / sum;
-                expectedProbs[r * classes + c] = (float) p;
-                expectedGrad[r * classes + c] = (float) (scale * (p - (c == label ? 1 : 0)));
-            }
-            expectedLoss[r] = (float) (Math.log(sum) + max - logits[r * classes + label]);
-        }
-        assertClose(expectedProbs, probs.toArray(), 1e-5, "probs");
-        assertClose(expectedLoss, loss.toArray(), 1e-5, "row loss");
+        ReferenceOps.SoftmaxCrossEntropy expected = ReferenceOps.softmaxCrossEntropyForward(logits, labels, classes);
+        assertClose(expected.probs(), probs.toArray(), 1e-5, "probs");
+        assertClose(expected.rowLoss(), loss.toArray(), 1e-5, "row loss");
 
+        float scale = 1f / rows;
         Tensor grad = poisoned(backend, Shape.of(rows, classes));
         backend.softmaxCrossEntropyBackward(probs, upload(backend, labels), scale, grad);
+        float[] expectedGrad = ReferenceOps.softmaxCrossEntropyBackward(expected.probs(), labels, scale, classes);
         assertClose(expectedGrad, grad.toArray(), 1e-5, "dLogits");
     }
 
@@ -275,52 +207,8 @@ class ParallelPathTest {
         Tensor dx = poisoned(backend, s.inputSize());
         backend.poolBackward(s, xt, upload(backend, dy), dx);
 
-        float[] expectedY = new float[(int) s.outputSize()];
-        float[] expectedDx = new float[(int) s.inputSize()];
-        int outH = s.outHeight();
-        int outW = s.outWidth();
-        int k = s.kernel();
-        for (int p = 0; p < s.batch() * s.channels(); p++) {
-            for (int oy = 0; oy < outH; oy++) {
-                for (int ox = 0; ox < outW; ox++) {
-                    int o = (p * outH + oy) * outW + ox;
-                    float best = Float.NEGATIVE_INFINITY;
-                    int bestAt = -1;
-                    float sum = 0;
-                    for (int i = 0; i < k; i++) {
-                        for (int j = 0; j < k; j++) {
-                            int iy = oy * s.stride() - s.padding() + i;
-                            int ix = ox * s.stride() - s.padding() + j;
-                            if (iy >= 0 && iy < s.height() && ix >= 0 && ix < s.width()) {
-                                int at = (p * s.height() + iy) * s.width() + ix;
-                                sum += x[at];
-                                if (x[at] > best) {
-                                    best = x[at];
-                                    bestAt = at;
-                                }
-                            }
-                        }
-                    }
-                    if (s.kind() == PoolSpec.Kind.MAX) {
-                        expectedY[o] = best;
-                        expectedDx[bestAt] += dy[o];
-                    } else {
-                        expectedY[o] = sum / (k * k);
-                        for (int i = 0; i < k; i++) {
-                            for (int j = 0; j < k; j++) {
-                                int iy = oy * s.stride() - s.padding() + i;
-                                int ix = ox * s.stride() - s.padding() + j;
-                                if (iy >= 0 && iy < s.height() && ix >= 0 && ix < s.width()) {
-                                    expectedDx[(p * s.height() + iy) * s.width() + ix] += dy[o] / (k * k);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assertClose(expectedY, y.toArray(), 1e-6, "pool forward");
-        assertClose(expectedDx, dx.toArray(), 1e-5, "pool backward");
+        assertClose(ReferenceOps.poolForward(s, x), y.toArray(), 1e-6, "pool forward");
+        assertClose(ReferenceOps.poolBackward(s, x, dy), dx.toArray(), 1e-5, "pool backward");
     }
 
     @ParameterizedTest
@@ -334,27 +222,9 @@ class ParallelPathTest {
         backend.activationForward(f, alpha, xt, y);
         Tensor dx = poisoned(backend, N);
         backend.activationBackward(f, alpha, xt, y, upload(backend, dy), dx);
-        float[] expectedY = new float[N];
-        float[] expectedDx = new float[N];
-        for (int i = 0; i < N; i++) {
-            double v = x[i];
-            double out = switch (f) {
-                case RELU -> Math.max(v, 0);
-                case LEAKY_RELU -> v > 0 ? v : alpha * v;
-                case SIGMOID -> 1 / (1 + Math.exp(-v));
-                case TANH -> Math.tanh(v);
-            };
-            double slope = switch (f) {
-                case RELU -> v > 0 ? 1 : 0;
-                case LEAKY_RELU -> v > 0 ? 1 : alpha;
-                case SIGMOID -> out * (1 - out);
-                case TANH -> 1 - out * out;
-            };
-            expectedY[i] = (float) out;
-            expectedDx[i] = (float) (slope * dy[i]);
-        }
+        float[] expectedY = ReferenceOps.activationForward(f, alpha, x);
         assertClose(expectedY, y.toArray(), 1e-6, f + " forward");
-        assertClose(expectedDx, dx.toArray(), 1e-5, f + " backward");
+        assertClose(ReferenceOps.activationBackward(f, alpha, x, expectedY, dy), dx.toArray(), 1e-5, f + " backward");
     }
 
     @Test
@@ -365,13 +235,26 @@ class ParallelPathTest {
         backend.dropoutForward(spec, upload(backend, x), y);
         Tensor dx = poisoned(backend, N);
         backend.dropoutBackward(spec, upload(backend, x), dx);
-        float[] expected = new float[N];
-        for (int i = 0; i < N; i++) {
-            boolean keep = Philox.uniform(spec.seed(), spec.stream(), i) >= spec.p();
-            expected[i] = keep ? x[i] * spec.scale() : 0f;
+        // The mask must match exactly; kept values may differ by the rounding of x * scale against x / (1 - p).
+        float[] expected = ReferenceOps.dropout(spec, x);
+        float[] forward = y.toArray();
+        assertSameZeros(expected, forward, "dropout forward");
+        assertClose(expected, forward, 1e-6, "dropout forward");
+        float[] backward = dx.toArray();
+        assertSameZeros(expected, backward, "dropout backward");
+        assertClose(expected, backward, 1e-6, "dropout backward");
+    }
+
+    /**
+     * Asserts that exactly the same elements are zero, so a dropout mask is checked on every element, even where
+     * the kept values are smaller than {@link TestData#assertClose}'s allowance near zero.
+     */
+    private static void assertSameZeros(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            if ((expected[i] == 0f) != (actual[i] == 0f)) {
+                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+            }
         }
-        assertArrayEquals(expected, y.toArray());
-        assertArrayEquals(expected, dx.toArray());
     }
 
     static Stream<SgdStep> sgdSteps() {
@@ -388,19 +271,10 @@ class ParallelPathTest {
         Tensor pt = upload(backend, p);
         Tensor vt = s.momentum() == 0f ? null : upload(backend, v);
         backend.sgdUpdate(s, pt, upload(backend, g), vt);
-        float[] expectedP = new float[N];
-        float[] expectedV = new float[N];
-        for (int i = 0; i < N; i++) {
-            float grad = g[i] + s.weightDecay() * p[i];
-            if (s.momentum() != 0f) {
-                expectedV[i] = s.momentum() * v[i] + grad;
-                grad = s.nesterov() ? grad + s.momentum() * expectedV[i] : expectedV[i];
-            }
-            expectedP[i] = p[i] - s.lr() * grad;
-        }
-        assertClose(expectedP, pt.toArray(), 1e-6, "param");
+        ReferenceOps.Updated expected = ReferenceOps.sgdUpdate(s, p, g, v);
+        assertClose(expected.param(), pt.toArray(), 1e-6, "param");
         if (vt != null) {
-            assertClose(expectedV, vt.toArray(), 1e-6, "velocity");
+            assertClose(expected.first(), vt.toArray(), 1e-6, "velocity");
         }
     }
 
@@ -416,23 +290,10 @@ class ParallelPathTest {
         Tensor mt = upload(backend, m);
         Tensor vt = upload(backend, v);
         backend.adamUpdate(s, pt, upload(backend, g), mt, vt);
-        float[] expectedP = new float[N];
-        float[] expectedM = new float[N];
-        float[] expectedV = new float[N];
-        double bc1 = 1 - Math.pow(s.beta1(), s.step());
-        double bc2 = 1 - Math.pow(s.beta2(), s.step());
-        for (int i = 0; i < N; i++) {
-            double param = s.decoupled() ? p[i] * (1 - (double) s.lr() * s.weightDecay()) : p[i];
-            double grad = s.decoupled() ? g[i] : g[i] + (double) s.weightDecay() * p[i];
-            double mean = s.beta1() * (double) m[i] + (1 - (double) s.beta1()) * grad;
-            double var = s.beta2() * (double) v[i] + (1 - (double) s.beta2()) * grad * grad;
-            expectedM[i] = (float) mean;
-            expectedV[i] = (float) var;
-            expectedP[i] = (float) (param - s.lr() * (mean / bc1) / (Math.sqrt(var / bc2) + s.eps()));
-        }
-        assertClose(expectedM, mt.toArray(), 1e-6, "m");
-        assertClose(expectedV, vt.toArray(), 1e-6, "v");
-        assertClose(expectedP, pt.toArray(), 1e-6, "param");
+        ReferenceOps.Updated expected = ReferenceOps.adamUpdate(s, p, g, m, v);
+        assertClose(expected.first(), mt.toArray(), 1e-6, "m");
+        assertClose(expected.second(), vt.toArray(), 1e-6, "v");
+        assertClose(expected.param(), pt.toArray(), 1e-6, "param");
     }
 
     static Stream<ConvGeometry> geometries() {
@@ -457,33 +318,9 @@ class ParallelPathTest {
         Tensor folded = poisoned(backend, g.imageSize());
         backend.col2im(g, upload(backend, colValues), folded);
 
-        float[] expectedColumns = new float[rows * cols];
-        float[] expectedImage = new float[(int) g.imageSize()];
-        int outH = g.outHeight();
-        int outW = g.outWidth();
-        for (int c = 0; c < g.channels(); c++) {
-            for (int i = 0; i < g.kernelH(); i++) {
-                for (int j = 0; j < g.kernelW(); j++) {
-                    int row = (c * g.kernelH() + i) * g.kernelW() + j;
-                    for (int n = 0; n < g.batch(); n++) {
-                        for (int oy = 0; oy < outH; oy++) {
-                            for (int ox = 0; ox < outW; ox++) {
-                                int iy = oy * g.stride() - g.padding() + i * g.dilation();
-                                int ix = ox * g.stride() - g.padding() + j * g.dilation();
-                                int at = row * cols + (n * outH + oy) * outW + ox;
-                                if (iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width()) {
-                                    int pixel = ((n * g.channels() + c) * g.height() + iy) * g.width() + ix;
-                                    expectedColumns[at] = image[pixel];
-                                    expectedImage[pixel] += colValues[at];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        assertArrayEquals(expectedColumns, columns.toArray(), "im2col");
-        assertClose(expectedImage, folded.toArray(), 1e-6, "col2im");
+        assertArrayEquals(ReferenceOps.im2col(g, image), columns.toArray(), "im2col");
+        // Each pixel sums up to kernelH * kernelW entries in float; the reference sums them in double.
+        assertClose(ReferenceOps.col2im(g, colValues), folded.toArray(), 1e-5, "col2im");
     }
 
     @ParameterizedTest
@@ -492,15 +329,7 @@ class ParallelPathTest {
         float[] src = uniform(random, a * b * c, -1f, 1f);
         Tensor dst = poisoned(backend, (long) a * b * c);
         backend.swapLeadingAxes(a, b, c, upload(backend, src), dst);
-        float[] expected = new float[a * b * c];
-        for (int i = 0; i < a; i++) {
-            for (int j = 0; j < b; j++) {
-                for (int k = 0; k < c; k++) {
-                    expected[(j * a + i) * c + k] = src[(i * b + j) * c + k];
-                }
-            }
-        }
-        assertArrayEquals(expected, dst.toArray());
+        assertArrayEquals(ReferenceOps.swapLeadingAxes(a, b, c, src), dst.toArray());
     }
 
     static Stream<Arguments> swapCases() {
