@@ -112,6 +112,7 @@ final class OpenClProbe {
         details.put("OpenCL C", d.openClCVersion());
         details.put("gemm", gemmNote != null ? gemmNote : gemm == GemmChoice.LIBRARY ? "CLBlast"
                 : "tiled kernel, " + GemmTiles.forDevice(d.facts()).describe());
+        SignalChaining.status().ifPresent(status -> details.put("signal chaining", status));
         return details;
     }
 
