@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * optimizer keeps momentum, so the dropout counters, the step and the optimizer state must all be restored.
  */
 class ResumeIT {
+    /** Wide enough that the 145 steps left after the signal is sent take a good fraction of a second. */
     private static final String SPEC = "{\"name\": \"small-conv\", \"input\": [1, 28, 28], \"layers\": ["
-            + "{\"type\": \"conv2d\", \"out\": 6, \"kernel\": 5, \"padding\": 2}, {\"type\": \"relu\"}, "
-            + "{\"type\": \"maxpool2d\", \"kernel\": 2}, {\"type\": \"conv2d\", \"out\": 8, \"kernel\": 5}, "
+            + "{\"type\": \"conv2d\", \"out\": 32, \"kernel\": 5, \"padding\": 2}, {\"type\": \"relu\"}, "
+            + "{\"type\": \"maxpool2d\", \"kernel\": 2}, {\"type\": \"conv2d\", \"out\": 64, \"kernel\": 5}, "
             + "{\"type\": \"relu\"}, {\"type\": \"maxpool2d\", \"kernel\": 2}, {\"type\": \"flatten\"}, "
             + "{\"type\": \"dropout\", \"p\": 0.25}, {\"type\": \"linear\", \"out\": 10}]}";
 

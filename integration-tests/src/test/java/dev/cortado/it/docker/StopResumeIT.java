@@ -9,6 +9,7 @@ import dev.cortado.io.HostTensor;
 import dev.cortado.io.Safetensors;
 import dev.cortado.train.Checkpoint;
 import dev.cortado.train.TrainingPosition;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,16 +31,31 @@ class StopResumeIT {
     /** A job stopped by SIGTERM after writing its checkpoint exits as the JVM does on that signal. */
     private static final int STOPPED_EXIT_CODE = 128 + 15;
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * A convnet wider than LeNet-5 (64 and 256 channels), so that a step takes milliseconds and the 245 steps
+     * left when the stop is sent take seconds, whatever the latency of Docker's log stream and signal.
+     */
+    private static final String SPEC = """
+            {"name": "wide-convnet", "input": [1, 28, 28], "layers": [
+              {"type": "conv2d", "out": 64, "kernel": 5, "padding": 2}, {"type": "relu"},
+              {"type": "maxpool2d", "kernel": 2},
+              {"type": "conv2d", "out": 256, "kernel": 5, "padding": 2}, {"type": "relu"},
+              {"type": "maxpool2d", "kernel": 2},
+              {"type": "flatten"}, {"type": "linear", "out": 10}]}
+            """;
+    private static final String SPEC_FILE = "wide-convnet.json";
 
     @TempDir
     Path tmp;
 
     /**
-     * LeNet-5, 1,000 samples in batches of 4: 250 steps per epoch, two epochs, a progress line every 5 steps and
-     * checkpoints at epoch ends only, so a checkpoint inside an epoch can only come from the stop.
+     * The wide convnet, 1,000 samples in batches of 4: 250 steps per epoch, two epochs, a progress line every 5
+     * steps and checkpoints at epoch ends only, so a checkpoint inside an epoch can only come from the stop. The
+     * spec lies beside the data in the read-only {@code /data}.
      */
     private static Job job(Path data, Path out, String... extra) {
-        List<String> args = new ArrayList<>(List.of("train", "--data", "/data", "--out", "/out", "--device", "cpu",
+        List<String> args = new ArrayList<>(List.of("train", "--model", "/data/" + SPEC_FILE, "--data", "/data",
+                "--out", "/out", "--device", "cpu",
                 "--epochs", "2", "--batch-size", "4", "--limit-train", "1000", "--limit-test", "50", "--seed", "11",
                 "--checkpoint-every", "0", "--log-every", "5"));
         args.addAll(List.of(extra));
@@ -49,6 +65,7 @@ class StopResumeIT {
     @Test
     void stoppedMidEpochResumesToTheWeightsOfAnUninterruptedJob() throws Exception {
         Path data = Dirs.sampleData(tmp);
+        Files.writeString(data.resolve(SPEC_FILE), SPEC);
         Path reference = Dirs.out(tmp, "uninterrupted");
         Job.Finished uninterrupted = job(data, reference).run(TIMEOUT);
         assertEquals(0, uninterrupted.exitCode(), uninterrupted.describe());
