@@ -10,6 +10,7 @@ import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
+import dev.cortado.backend.TransferStats;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.tensor.Shape;
@@ -49,6 +50,11 @@ final class BrokenBackend implements Backend {
     @Override
     public void download(Tensor src, float[] dst, int dstOffset) {
         inner.download(src, dst, dstOffset);
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return inner.transfers();
     }
 
     @Override

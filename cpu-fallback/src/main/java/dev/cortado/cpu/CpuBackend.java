@@ -13,6 +13,8 @@ import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
+import dev.cortado.backend.TransferCounter;
+import dev.cortado.backend.TransferStats;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.cpu.gemm.Sgemm;
 import dev.cortado.device.DeviceInfo;
@@ -28,6 +30,7 @@ import dev.cortado.tensor.Tensor;
 public final class CpuBackend implements Backend {
     private final DeviceInfo info = describe();
     private final BufferPool pool = new BufferPool(new CpuAllocator());
+    private final TransferCounter transfers = new TransferCounter();
 
     /** The CPU as {@code cortado devices} lists it: processor model, heap size, threads and GEMM kernel. */
     public static DeviceInfo describe() {
@@ -49,13 +52,20 @@ public final class CpuBackend implements Backend {
     @Override
     public void upload(float[] src, int srcOffset, Tensor dst) {
         checkHostRange("upload", src, srcOffset, dst);
+        transfers.upload(dst.size());
         ElementwiseOps.copy(src, srcOffset, data(dst), offset(dst), Check.elements(dst));
     }
 
     @Override
     public void download(Tensor src, float[] dst, int dstOffset) {
         checkHostRange("download", dst, dstOffset, src);
+        transfers.download(src.size());
         ElementwiseOps.copy(data(src), offset(src), dst, dstOffset, Check.elements(src));
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return transfers.stats();
     }
 
     private static void checkHostRange(String op, float[] host, int hostOffset, Tensor t) {

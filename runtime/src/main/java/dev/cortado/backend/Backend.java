@@ -46,6 +46,9 @@ public interface Backend extends AutoCloseable {
     /** Copies all of {@code src} into {@code dst[dstOffset..]}, after every earlier op has finished. */
     void download(Tensor src, float[] dst, int dstOffset);
 
+    /** The uploads and downloads made so far, {@link Tensor#toArray()} and {@link Tensor#item()} included. */
+    TransferStats transfers();
+
     /** {@code dst = src}; sizes must be equal. */
     void copy(Tensor src, Tensor dst);
 

@@ -11,6 +11,8 @@ import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
+import dev.cortado.backend.TransferCounter;
+import dev.cortado.backend.TransferStats;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.device.DeviceInfo;
 import java.util.Arrays;
@@ -30,6 +32,7 @@ public final class MemoryOnlyBackend implements Backend {
     }
 
     private final DeviceInfo info;
+    private final TransferCounter transfers = new TransferCounter();
     private final BufferPool pool = new BufferPool(new BufferPool.Allocator() {
         @Override
         public DeviceBuffer allocate(long floats) {
@@ -66,12 +69,19 @@ public final class MemoryOnlyBackend implements Backend {
 
     @Override
     public void upload(float[] src, int srcOffset, Tensor dst) {
+        transfers.upload(dst.size());
         System.arraycopy(src, srcOffset, data(dst), offset(dst), Math.toIntExact(dst.size()));
     }
 
     @Override
     public void download(Tensor src, float[] dst, int dstOffset) {
+        transfers.download(src.size());
         System.arraycopy(data(src), offset(src), dst, dstOffset, Math.toIntExact(src.size()));
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return transfers.stats();
     }
 
     @Override

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.PoolStats;
+import dev.cortado.backend.TransferStats;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Initializer;
 import dev.cortado.nn.Layer;
@@ -436,7 +437,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     }
 
     @Test
-    void aTrainingStepInSteadyStateAllocatesNothing() {
+    void aTrainingStepInSteadyStateAllocatesNothingAndTransfersOnlyTheLosses() {
         ModelSpec spec = ModelSpec.parse("""
                 {"name": "every-layer", "input": [2, 9, 9], "layers": [
                   {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "bias": false},
@@ -456,12 +457,15 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                 trainingStep(model, ce, mse, x, labels, target);
             }
             PoolStats before = backend().pool().stats();
+            TransferStats transfersBefore = backend().transfers();
             for (int step = 0; step < 3; step++) {
                 trainingStep(model, ce, mse, x, labels, target);
             }
             PoolStats after = backend().pool().stats();
             assertEquals(before.allocations(), after.allocations(), "device allocations in steady state");
             assertEquals(before.liveBuffers(), after.liveBuffers(), "live buffers in steady state");
+            assertEquals(new TransferStats(0, 0, 3 * 2, 3 * 2 * Float.BYTES),
+                    backend().transfers().since(transfersBefore), "host transfers of 3 steps: the 2 losses each");
         }
     }
 

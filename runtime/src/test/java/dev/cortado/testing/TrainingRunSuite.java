@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.backend.TransferStats;
 import dev.cortado.data.Dataset;
 import dev.cortado.io.HostTensor;
 import dev.cortado.model.ModelSpec;
@@ -247,6 +248,34 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
             assertTrue(kept <= e.step() && kept > e.step() - 2, "kept step " + kept + ", failed at " + e.step());
             assertEquals(kept, Checkpoint.read(run.lastCheckpoint()).position().step());
         }
+    }
+
+    /**
+     * No host round trips inside a step: it uploads the batch's inputs and labels and downloads two floats (the
+     * loss and the number of hits), whatever the model's layers and the optimizer do on the device.
+     */
+    @Test
+    void aTrainingStepUploadsTheBatchAndDownloadsTwoFloats() throws Exception {
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.05f, 0.9f, 1e-4f, true, ScheduleKind.STEP,
+                1, 2, 10, 5, 0, 0);
+        List<String> steps = new ArrayList<>();
+        TransferStats[] previous = new TransferStats[1];
+        uninterrupted(config, dir.resolve("transfers"), 0, new TrainingRun.Listener() {
+            @Override
+            public void onStep(int epoch, int batch, int perEpoch, StepResult r, double imagesPerSecond) {
+                TransferStats now = backend().transfers();
+                // The first step of an epoch follows the evaluation and checkpoint of the one before.
+                if (batch > 0) {
+                    TransferStats step = now.since(previous[0]);
+                    long batchBytes = (long) r.count() * (49 + 1) * Float.BYTES;
+                    assertEquals(new TransferStats(2, batchBytes, 1, 2 * Float.BYTES), step,
+                            "epoch " + epoch + " batch " + batch);
+                    steps.add(epoch + "/" + batch);
+                }
+                previous[0] = now;
+            }
+        });
+        assertEquals(2 * 6, steps.size(), "steps checked: " + steps);
     }
 
     @Test

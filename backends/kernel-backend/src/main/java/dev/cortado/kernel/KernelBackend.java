@@ -11,6 +11,8 @@ import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
+import dev.cortado.backend.TransferCounter;
+import dev.cortado.backend.TransferStats;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.tensor.Tensor;
@@ -33,6 +35,7 @@ public abstract class KernelBackend implements Backend {
     private final GemmEngine gemm;
     private final DeviceInfo info;
     private final int reduceGroup;
+    private final TransferCounter transfers = new TransferCounter();
     private boolean closed;
 
     /**
@@ -142,6 +145,7 @@ public abstract class KernelBackend implements Backend {
             throw new IllegalArgumentException("upload: " + count + " floats from offset " + srcOffset
                     + " do not fit in a source array of " + src.length);
         }
+        transfers.upload(count);
         if (count == 0) {
             return;
         }
@@ -157,11 +161,17 @@ public abstract class KernelBackend implements Backend {
                     + " do not fit in a destination array of " + dst.length);
         }
         DeviceBuffer buffer = launcher.bufferOf(src);
+        transfers.download(count);
         if (count == 0) {
             device.finish();
         } else {
             device.download(buffer, src.offset(), count, dst, dstOffset);
         }
+    }
+
+    @Override
+    public TransferStats transfers() {
+        return transfers.stats();
     }
 
     @Override
