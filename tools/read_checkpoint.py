@@ -6,7 +6,7 @@ Usage: read_checkpoint.py FILE [--torch]
 
 Prints the metadata entries (format, model, config, position), then one line per tensor: name, shape and the sum
 of its values. With --torch, also loads every tensor into a torch.Tensor (needs PyTorch) and checks the sums
-agree; a model's tensors can then go to `model.load_state_dict` of an equivalent `torch.nn.Sequential`.
+agree. `torch_eval.py` goes further: it loads a checkpoint into the equivalent `torch.nn.Sequential` and evaluates it.
 Exits non-zero when the file breaks the format (header length, offsets, dtype, overlapping or missing data).
 """
 import json
