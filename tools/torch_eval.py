@@ -77,11 +77,7 @@ def main(argv):
     net = model(json.loads(metadata["model"]))
     weights = {name: torch.tensor(values, dtype=torch.float32).reshape(shape)
                for name, (shape, values) in tensors.items() if not name.startswith("optimizer.")}
-    missing, unexpected = net.load_state_dict(weights, strict=False)
-    # Cortado keeps no batch counter: BatchNorm's num_batches_tracked only matters with momentum=None.
-    missing = [m for m in missing if not m.endswith("num_batches_tracked")]
-    if missing or unexpected:
-        raise ValueError(f"state dict mismatch: missing {missing}, unexpected {unexpected}")
+    net.load_state_dict(weights)  # strict: every key of the torch model, and no other
     images = idx(argv[2], "t10k-images-idx3-ubyte")[:limit]
     labels = idx(argv[2], "t10k-labels-idx1-ubyte")[:limit].long()
     net.eval()

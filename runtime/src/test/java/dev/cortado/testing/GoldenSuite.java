@@ -73,6 +73,7 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
             checkLayer(c, bn, Mode.TRAIN, true);
             assertClose(c, "running_mean", bn.runningMean());
             assertClose(c, "running_var", bn.runningVar());
+            assertEquals(1f, bn.buffers().get("num_batches_tracked").item(), "num_batches_tracked");
         }
     }
 

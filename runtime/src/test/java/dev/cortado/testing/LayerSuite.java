@@ -163,7 +163,8 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         float[] x = uniform(n * c * s, -2, 3);
         try (BatchNorm layer = BatchNorm.of2d(backend(), new Initializer(3), c);
              Tensor input = upload(Shape.of(n, c, 1, s), x)) {
-            assertEquals(List.of("running_mean", "running_var"), List.copyOf(layer.buffers().keySet()));
+            assertEquals(List.of("running_mean", "running_var", "num_batches_tracked"),
+                    List.copyOf(layer.buffers().keySet()));
             assertEquals(List.of("weight", "bias"), layer.parameters().stream().map(Parameter::name).toList());
             float[] weight = uniform(c, 0.5, 2);
             float[] bias = uniform(c, -1, 1);
@@ -216,6 +217,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
             float[] trainedMean = layer.runningMean().toArray();
             assertClose(expected, layer.forward(input, Mode.EVAL).toArray(), 1e-5, "BatchNorm2d eval output");
             assertArrayEquals(trainedMean, layer.runningMean().toArray(), "evaluation leaves running_mean alone");
+            assertEquals(1f, layer.buffers().get("num_batches_tracked").item(), "counts training passes only");
         }
     }
 

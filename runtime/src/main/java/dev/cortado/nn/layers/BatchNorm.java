@@ -36,6 +36,8 @@ public final class BatchNorm implements Layer {
     private final Parameter bias;
     private final Tensor runningMean;
     private final Tensor runningVar;
+    /** Training passes so far, a float scalar on the device; PyTorch keeps it as {@code num_batches_tracked}. */
+    private final Tensor batchesTracked;
     private final TensorSlot normalized = new TensorSlot();
     private final TensorSlot scratch = new TensorSlot();
     private final TensorSlot partialSums = new TensorSlot();
@@ -59,6 +61,7 @@ public final class BatchNorm implements Layer {
         this.bias = Parameter.of("bias", init.constant(backend, perFeature, 0f));
         this.runningMean = init.constant(backend, perFeature, 0f);
         this.runningVar = init.constant(backend, perFeature, 1f);
+        this.batchesTracked = init.constant(backend, Shape.of(), 0f);
     }
 
     /** Normalizes each of {@code features} channels of an {@code (N, features)} or {@code (N, features, L)} input. */
@@ -102,6 +105,7 @@ public final class BatchNorm implements Layer {
         Tensor y = output.get(backend, shape);
         if (mode == Mode.TRAIN) {
             trainForward(x, n, s, y);
+            backend.affine(1f, batchesTracked, 1f, batchesTracked);
             trained = shape;
         } else {
             evalForward(x, s, y);
@@ -216,6 +220,7 @@ public final class BatchNorm implements Layer {
         Map<String, Tensor> buffers = new LinkedHashMap<>();
         buffers.put("running_mean", runningMean);
         buffers.put("running_var", runningVar);
+        buffers.put("num_batches_tracked", batchesTracked);
         return buffers;
     }
 
@@ -225,6 +230,7 @@ public final class BatchNorm implements Layer {
         bias.close();
         runningMean.close();
         runningVar.close();
+        batchesTracked.close();
         normalized.close();
         scratch.close();
         partialSums.close();
