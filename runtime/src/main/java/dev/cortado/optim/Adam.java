@@ -10,7 +10,7 @@ import java.util.List;
  * Adam, or AdamW when the weight decay is decoupled, with PyTorch's semantics and defaults
  * (betas 0.9/0.999, eps 1e-8).
  */
-public final class Adam extends ParameterOptimizer {
+public final class Adam extends ParameterOptimizer<AdamStep> {
     private final List<Tensor> firstMoments = new ArrayList<>();
     private final List<Tensor> secondMoments = new ArrayList<>();
     private final float beta1;
@@ -57,8 +57,13 @@ public final class Adam extends ParameterOptimizer {
     }
 
     @Override
-    void update(int index, Parameter p, float lr, long step) {
-        p.value().backend().adamUpdate(new AdamStep(lr, beta1, beta2, eps, weightDecay, decoupled, step), p.value(),
-                p.grad(), firstMoments.get(index), secondMoments.get(index));
+    AdamStep settings(float lr, long step) {
+        return new AdamStep(lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    }
+
+    @Override
+    void update(AdamStep settings, int index, Parameter p) {
+        p.value().backend().adamUpdate(settings, p.value(), p.grad(), firstMoments.get(index),
+                secondMoments.get(index));
     }
 }

@@ -10,9 +10,12 @@ import java.util.Map;
 /**
  * What the optimizers share: the parameters, their named state tensors, the update count, and a step that
  * updates each parameter with one fused backend op and then zeroes its gradient. A new optimizer supplies the
- * update of one parameter and registers its state with {@link #zeroState}.
+ * settings of one step (its backend op's record), the update of one parameter, and registers its state with
+ * {@link #zeroState}.
+ *
+ * @param <S> the settings record of the optimizer's fused backend op, made once per step
  */
-abstract sealed class ParameterOptimizer implements Optimizer permits Sgd, Adam {
+abstract sealed class ParameterOptimizer<S> implements Optimizer permits Sgd, Adam {
     private final List<Parameter> parameters;
     private final Map<String, Tensor> state = new LinkedHashMap<>();
     private long steps;
@@ -33,17 +36,18 @@ abstract sealed class ParameterOptimizer implements Optimizer permits Sgd, Adam 
         return t;
     }
 
-    /**
-     * Updates parameter {@code index} of {@link #parameters()} from its gradient, as the {@code step}-th update
-     * (1 for the first).
-     */
-    abstract void update(int index, Parameter parameter, float lr, long step);
+    /** The settings of the {@code step}-th update (1 for the first) at learning rate {@code lr}. */
+    abstract S settings(float lr, long step);
+
+    /** Updates parameter {@code index} of {@link #parameters()} from its gradient. */
+    abstract void update(S settings, int index, Parameter parameter);
 
     @Override
     public final void step(float lr) {
+        S settings = settings(lr, steps + 1);
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
-            update(i, p, lr, steps + 1);
+            update(settings, i, p);
             p.grad().backend().fill(p.grad(), 0f);
         }
         steps++;

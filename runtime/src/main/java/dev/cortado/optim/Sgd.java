@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight decay (PyTorch's SGD). */
-public final class Sgd extends ParameterOptimizer {
+public final class Sgd extends ParameterOptimizer<SgdStep> {
     private final List<Tensor> velocities = new ArrayList<>();
     private final float momentum;
     private final float weightDecay;
@@ -41,8 +41,12 @@ public final class Sgd extends ParameterOptimizer {
     }
 
     @Override
-    void update(int index, Parameter p, float lr, long step) {
-        p.value().backend().sgdUpdate(new SgdStep(lr, momentum, weightDecay, nesterov), p.value(), p.grad(),
-                momentum == 0 ? null : velocities.get(index));
+    SgdStep settings(float lr, long step) {
+        return new SgdStep(lr, momentum, weightDecay, nesterov);
+    }
+
+    @Override
+    void update(SgdStep settings, int index, Parameter p) {
+        p.value().backend().sgdUpdate(settings, p.value(), p.grad(), momentum == 0 ? null : velocities.get(index));
     }
 }
