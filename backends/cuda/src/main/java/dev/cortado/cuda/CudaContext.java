@@ -23,6 +23,7 @@ import dev.cortado.kernel.KernelArg;
 import dev.cortado.kernel.KernelDevice;
 import dev.cortado.kernel.KernelDeviceFacts;
 import dev.cortado.kernel.KernelVariant;
+import dev.cortado.kernel.StagingPool;
 import dev.cortado.kernel.TiledGemm;
 import java.util.List;
 import jcuda.NativePointerObject;
@@ -46,7 +47,7 @@ final class CudaContext implements KernelDevice {
     private final CUstream stream = new CUstream();
     private final CudaAllocator allocator;
     private final CudaModules modules;
-    private final PinnedStaging staging;
+    private final StagingPool<PinnedStaging.Block> staging;
 
     CudaContext(CudaDevice device, KernelLoader loader) {
         this.device = device;
@@ -65,7 +66,7 @@ final class CudaContext implements KernelDevice {
         }
         this.allocator = new CudaAllocator(this);
         this.modules = new CudaModules(loader, objects, device.name());
-        this.staging = new PinnedStaging(objects);
+        this.staging = PinnedStaging.pool(objects);
     }
 
     CudaDevice device() {

@@ -21,6 +21,7 @@ import dev.cortado.kernel.KernelArg;
 import dev.cortado.kernel.KernelDevice;
 import dev.cortado.kernel.KernelDeviceFacts;
 import dev.cortado.kernel.ProgramCache;
+import dev.cortado.kernel.StagingPool;
 import dev.cortado.kernel.TiledGemm;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -44,7 +45,7 @@ final class ClContext implements KernelDevice {
     private final cl_command_queue queue;
     private final ClAllocator allocator;
     private final Programs programs;
-    private final StagingBuffers staging = new StagingBuffers();
+    private final StagingPool<ByteBuffer> staging = StagingBuffers.pool();
 
     ClContext(ClDevice device, ProgramCache cache) {
         CL.setExceptionsEnabled(true);
@@ -136,13 +137,12 @@ final class ClContext implements KernelDevice {
                     Pointer.to(src).withByteOffset(srcOffset * 4L), 0, null, null));
             return;
         }
+        if (staging.wouldExceedLimit(count)) {
+            finish();
+        }
         ByteBuffer host = staging.stage(src, srcOffset, count);
         enqueue("upload", () -> clEnqueueWriteBuffer(queue, buffer.mem(), false, dstOffset * 4, count * 4L,
                 Pointer.to(host), 0, null, null));
-        if (staging.overLimit()) {
-            clFinish(queue);
-            staging.releaseAll();
-        }
     }
 
     @Override
@@ -150,7 +150,7 @@ final class ClContext implements KernelDevice {
         ClBuffer buffer = (ClBuffer) src;
         enqueue("download", () -> clEnqueueReadBuffer(queue, buffer.mem(), true, srcOffset * 4, count * 4L,
                 Pointer.to(dst).withByteOffset(dstOffset * 4L), 0, null, null));
-        staging.releaseAll();
+        staging.recycle();
     }
 
     @Override
@@ -164,7 +164,7 @@ final class ClContext implements KernelDevice {
     @Override
     public void finish() {
         enqueue("finish", () -> clFinish(queue));
-        staging.releaseAll();
+        staging.recycle();
     }
 
     @Override
@@ -199,7 +199,7 @@ final class ClContext implements KernelDevice {
      */
     @Override
     public void close() {
-        staging.releaseAll();
+        staging.close();
         try {
             programs.close();
             allocator.close();

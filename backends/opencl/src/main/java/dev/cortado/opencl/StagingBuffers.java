@@ -1,42 +1,43 @@
 package dev.cortado.opencl;
 
+import dev.cortado.kernel.StagingPool;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Host copies of uploads still in flight. A non-blocking write reads its host memory after the call returns, so
- * each upload gets a direct buffer of its own that stays referenced until the queue is known to be past it (the
- * next blocking read or finish). Past {@link #LIMIT_BYTES} pending, the backend finishes the queue first.
+ * Direct native-order buffers as the blocks of the {@link StagingPool} of uploads: a non-blocking write reads its
+ * host memory after the call returns, so the block must outlive the call. At most about {@value #LIMIT_BYTES}
+ * bytes stay allocated.
  */
-final class StagingBuffers {
+final class StagingBuffers implements StagingPool.Blocks<ByteBuffer> {
     static final long LIMIT_BYTES = 256L << 20;
-    /** The largest upload staged; a direct buffer holds at most 2 GiB. */
-    static final int MAX_STAGED_FLOATS = 1 << 28;
+    /** The largest upload staged (a block of at most {@link #LIMIT_BYTES}); larger ones are written blocking. */
+    static final int MAX_STAGED_FLOATS = (int) (LIMIT_BYTES / Float.BYTES);
 
-    private final List<ByteBuffer> pending = new ArrayList<>();
-    private long pendingBytes;
-
-    /**
-     * A direct native-order copy of {@code count} (at most {@link #MAX_STAGED_FLOATS}) floats of {@code src} from
-     * {@code offset}, kept until released.
-     */
-    ByteBuffer stage(float[] src, int offset, int count) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
-        buffer.asFloatBuffer().put(src, offset, count);
-        pending.add(buffer);
-        pendingBytes += buffer.capacity();
-        return buffer;
+    private StagingBuffers() {
     }
 
-    boolean overLimit() {
-        return pendingBytes > LIMIT_BYTES;
+    static StagingPool<ByteBuffer> pool() {
+        return new StagingPool<>(new StagingBuffers(), LIMIT_BYTES);
     }
 
-    /** The queue has finished every write: the host copies may go. */
-    void releaseAll() {
-        pending.clear();
-        pendingBytes = 0;
+    @Override
+    public ByteBuffer allocate(long bytes) {
+        return ByteBuffer.allocateDirect(Math.toIntExact(bytes)).order(ByteOrder.nativeOrder());
+    }
+
+    @Override
+    public void free(ByteBuffer block) {
+        // a direct buffer's memory goes with the buffer
+    }
+
+    @Override
+    public long bytes(ByteBuffer block) {
+        return block.capacity();
+    }
+
+    @Override
+    public void fill(ByteBuffer block, float[] src, int offset, int count) {
+        block.asFloatBuffer().put(src, offset, count);
     }
 }
