@@ -20,6 +20,13 @@ public final class TensorSlot implements AutoCloseable {
         return tensor;
     }
 
+    /** The slot's tensor with this shape, holding the first {@code shape.size()} floats of {@code host}. */
+    public Tensor upload(Backend backend, Shape shape, float[] host) {
+        Tensor t = get(backend, shape);
+        backend.upload(host, 0, t);
+        return t;
+    }
+
     @Override
     public void close() {
         if (tensor != null) {

@@ -14,7 +14,7 @@ import dev.cortado.tensor.Tensor;
 
 /**
  * Measures a classifier's loss, accuracy and confusion matrix on a dataset, in evaluation mode and in index
- * order. Per batch it uploads the inputs and labels and downloads the loss and the predicted classes.
+ * order. Per batch it uploads the inputs and labels and downloads the loss and the predicted classes together.
  */
 public final class Evaluator implements AutoCloseable {
     private final Backend backend;
@@ -23,7 +23,8 @@ public final class Evaluator implements AutoCloseable {
     private final int batchSize;
     private final TensorSlot inputs = new TensorSlot();
     private final TensorSlot labels = new TensorSlot();
-    private final TensorSlot predictions = new TensorSlot();
+    /** [loss, predicted class of each sample], downloaded at once. */
+    private final TensorSlot results = new TensorSlot();
 
     /**
      * @param backend the device the model and loss live on
@@ -45,22 +46,23 @@ public final class Evaluator implements AutoCloseable {
         int[][] confusion = new int[classes][classes];
         double lossSum = 0;
         int correct = 0;
-        float[] predicted = new float[batchSize];
+        float[] host = new float[batchSize + 1];
         try (BatchLoader loader = BatchLoader.open(data, batchSize, SampleOrder.sequential())) {
             while (loader.hasNext()) {
                 Batch batch = loader.next();
                 int n = batch.count();
-                Tensor x = upload(inputs, batch.inputShape(), batch.inputs());
-                Tensor y = upload(labels, Shape.of(n), batch.labels());
+                Tensor x = inputs.upload(backend, batch.inputShape(), batch.inputs());
+                Tensor y = labels.upload(backend, Shape.of(n), batch.labels());
                 Tensor output = model.forward(x, Mode.EVAL);
-                lossSum += (double) loss.forward(output, y).item() * n;
-                Tensor p = predictions.get(backend, Shape.of(n));
-                backend.argmax(output, n, output.shape().dim(1), p);
-                backend.download(p, predicted, 0);
+                Tensor both = results.get(backend, Shape.of(n + 1));
+                backend.copy(loss.forward(output, y), both.slice(0, 1));
+                backend.argmax(output, n, output.shape().dim(1), both.slice(1, n + 1));
+                backend.download(both, host, 0);
+                lossSum += (double) host[0] * n;
                 float[] truth = batch.labels();
                 for (int i = 0; i < n; i++) {
                     int label = (int) truth[i];
-                    int guess = (int) predicted[i];
+                    int guess = (int) host[i + 1];
                     confusion[label][guess]++;
                     if (label == guess) {
                         correct++;
@@ -71,17 +73,11 @@ public final class Evaluator implements AutoCloseable {
         return new Evaluation(data.count() == 0 ? 0 : lossSum / data.count(), correct, data.count(), confusion);
     }
 
-    private Tensor upload(TensorSlot slot, Shape shape, float[] host) {
-        Tensor t = slot.get(backend, shape);
-        backend.upload(host, 0, t);
-        return t;
-    }
-
     /** Releases the evaluator's own device tensors (not the model or the loss). */
     @Override
     public void close() {
         inputs.close();
         labels.close();
-        predictions.close();
+        results.close();
     }
 }

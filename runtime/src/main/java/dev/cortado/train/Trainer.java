@@ -44,9 +44,7 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(Backend backend, Layer model, Loss loss, Optimizer optimizer, LrSchedule schedule,
                    int batchSize, long seed) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
-        }
+        this.evaluator = new Evaluator(backend, model, loss, batchSize); // checks the batch size
         this.backend = backend;
         this.model = model;
         this.loss = loss;
@@ -54,11 +52,6 @@ public final class Trainer implements AutoCloseable {
         this.schedule = schedule;
         this.batchSize = batchSize;
         this.seed = seed;
-        this.evaluator = new Evaluator(backend, model, loss, batchSize);
-    }
-
-    public Optimizer optimizer() {
-        return optimizer;
     }
 
     /** Batches per epoch of a dataset at this trainer's batch size. */
@@ -76,9 +69,7 @@ public final class Trainer implements AutoCloseable {
     public EpochResult trainEpoch(Dataset train, int epoch, int startBatch, Dataset test,
                                   TrainingListener listener, BooleanSupplier stop) {
         int batches = batchesPerEpoch(train);
-        double lossSum = 0;
-        long correct = 0;
-        long samples = 0;
+        EpochStats epochStats = new EpochStats();
         long start = System.nanoTime();
         boolean complete = true;
         try (BatchLoader loader = BatchLoader.open(train, batchSize, SampleOrder.shuffled(seed, epoch),
@@ -89,11 +80,10 @@ public final class Trainer implements AutoCloseable {
                 if (!Float.isFinite(result.loss())) {
                     throw new NonFiniteLossException(result.step(), epoch, batch.index(), result.loss());
                 }
-                lossSum += (double) result.loss() * result.count();
-                correct += result.correct();
-                samples += result.count();
+                epochStats.add(result);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                listener.onStep(epoch, batch.index(), batches, result, samples / Math.max(seconds, 1e-9));
+                listener.onStep(epoch, batch.index(), batches, result,
+                        epochStats.samples() / Math.max(seconds, 1e-9));
                 if (loader.hasNext() && stop.getAsBoolean()) {
                     complete = false;
                     break;
@@ -102,8 +92,7 @@ public final class Trainer implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation evaluation = complete && test != null ? evaluate(test) : null;
-        EpochResult result = new EpochResult(epoch, samples == 0 ? 0 : lossSum / samples,
-                samples == 0 ? 0 : (double) correct / samples, samples, seconds, complete, evaluation);
+        EpochResult result = epochStats.result(epoch, seconds, complete, evaluation);
         listener.onEpoch(result);
         return result;
     }
@@ -112,8 +101,8 @@ public final class Trainer implements AutoCloseable {
     public StepResult step(Batch batch) {
         long step = optimizer.steps();
         float lr = schedule.at(step);
-        Tensor x = upload(inputs, batch.inputShape(), batch.inputs());
-        Tensor y = upload(labels, Shape.of(batch.count()), batch.labels());
+        Tensor x = inputs.upload(backend, batch.inputShape(), batch.inputs());
+        Tensor y = labels.upload(backend, Shape.of(batch.count()), batch.labels());
         Tensor output = model.forward(x, Mode.TRAIN);
         Tensor lossValue = loss.forward(output, y);
         Tensor stepStats = countCorrect(output, y, lossValue);
@@ -126,12 +115,6 @@ public final class Trainer implements AutoCloseable {
     /** Mean loss, accuracy and confusion matrix of the model on a dataset, in evaluation mode, in index order. */
     public Evaluation evaluate(Dataset data) {
         return evaluator.evaluate(data);
-    }
-
-    private Tensor upload(TensorSlot slot, Shape shape, float[] host) {
-        Tensor t = slot.get(backend, shape);
-        backend.upload(host, 0, t);
-        return t;
     }
 
     /** Writes [loss, number of correct predictions] into a two-float device tensor. */

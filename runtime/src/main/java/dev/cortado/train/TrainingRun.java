@@ -227,9 +227,7 @@ public final class TrainingRun implements AutoCloseable {
         private final long start = System.nanoTime();
         /** The statistics of this epoch from before a resume, or null. */
         private final EpochResult basis = partialEpoch;
-        private double lossSum;
-        private long correct;
-        private long samples;
+        private final EpochStats stats = new EpochStats();
         private int nextBatch = position.batch();
 
         EpochTracker(Listener listener, int checkpointEvery) {
@@ -239,9 +237,7 @@ public final class TrainingRun implements AutoCloseable {
 
         @Override
         public void onStep(int epoch, int batch, int batchesPerEpoch, StepResult result, double imagesPerSecond) {
-            lossSum += (double) result.loss() * result.count();
-            correct += result.correct();
-            samples += result.count();
+            stats.add(result);
             nextBatch = batch + 1;
             listener.onStep(epoch, batch, batchesPerEpoch, result, imagesPerSecond);
             boolean due = checkpointEvery > 0 && (result.step() + 1) % checkpointEvery == 0;
@@ -264,10 +260,7 @@ public final class TrainingRun implements AutoCloseable {
         /** The epoch's statistics so far, the part before a resume included. */
         EpochResult progress() {
             double seconds = (System.nanoTime() - start) / 1e9;
-            EpochResult part = new EpochResult(TrainingRun.this.position.epoch(),
-                    samples == 0 ? 0 : lossSum / samples, samples == 0 ? 0 : (double) correct / samples, samples,
-                    seconds, false, null);
-            return merge(basis, part);
+            return merge(basis, stats.result(TrainingRun.this.position.epoch(), seconds, false, null));
         }
 
         /** The position after the last step run. */
