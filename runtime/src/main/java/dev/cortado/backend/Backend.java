@@ -27,6 +27,13 @@ public interface Backend extends AutoCloseable {
         return Tensor.allocate(this, shape);
     }
 
+    /** A new tensor of the given shape with every element {@code value}. */
+    default Tensor full(Shape shape, float value) {
+        Tensor t = allocate(shape);
+        fill(t, value);
+        return t;
+    }
+
     /** A new tensor holding a copy of {@code data}, whose length must equal the shape's size. */
     default Tensor upload(Shape shape, float[] data) {
         if (data.length != shape.size()) {

@@ -30,8 +30,8 @@ public record BatchNormSpec() implements LayerSpec {
     @Override
     public Layer build(Backend backend, Initializer init, Shape input) {
         outputShape(input);
-        return input.rank() < 4 ? BatchNorm.of1d(backend, init, input.dim(1))
-                : BatchNorm.of2d(backend, init, input.dim(1));
+        return input.rank() < 4 ? BatchNorm.of1d(backend, input.dim(1))
+                : BatchNorm.of2d(backend, input.dim(1));
     }
 
     @Override

@@ -43,11 +43,4 @@ public final class Initializer {
         Philox.fillUniform(values, seed, nextStream++, -bound, bound);
         return backend.upload(shape, values);
     }
-
-    /** A tensor filled with one value (BatchNorm's initial scale 1 and shift 0). */
-    public Tensor constant(Backend backend, Shape shape, float value) {
-        Tensor t = backend.allocate(shape);
-        backend.fill(t, value);
-        return t;
-    }
 }

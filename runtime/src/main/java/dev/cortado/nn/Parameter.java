@@ -21,9 +21,7 @@ public record Parameter(String name, Tensor value, Tensor grad) implements AutoC
 
     /** Allocates a parameter and a zeroed gradient of the given values. */
     public static Parameter of(String name, Tensor value) {
-        Tensor grad = value.backend().allocate(value.shape());
-        value.backend().fill(grad, 0f);
-        return new Parameter(name, value, grad);
+        return new Parameter(name, value, value.backend().full(value.shape(), 0f));
     }
 
     @Override

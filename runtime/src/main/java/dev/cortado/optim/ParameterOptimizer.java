@@ -30,8 +30,7 @@ abstract sealed class ParameterOptimizer<S> implements Optimizer permits Sgd, Ad
 
     /** A zero-filled tensor shaped like the parameter, checkpointed as {@code <parameter>.<suffix>}. */
     final Tensor zeroState(Parameter parameter, String suffix) {
-        Tensor t = parameter.value().backend().allocate(parameter.value().shape());
-        t.backend().fill(t, 0f);
+        Tensor t = parameter.value().backend().full(parameter.value().shape(), 0f);
         state.put(parameter.name() + "." + suffix, t);
         return t;
     }

@@ -89,9 +89,8 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
     }
 
     private BatchNorm batchNorm(GoldenCase c, String name) {
-        Initializer init = new Initializer(1);
-        return name.startsWith("batchnorm1d") ? BatchNorm.of1d(backend(), init, c.setting("features"))
-                : BatchNorm.of2d(backend(), init, c.setting("features"));
+        return name.startsWith("batchnorm1d") ? BatchNorm.of1d(backend(), c.setting("features"))
+                : BatchNorm.of2d(backend(), c.setting("features"));
     }
 
     @Test

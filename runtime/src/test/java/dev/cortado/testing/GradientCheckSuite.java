@@ -141,7 +141,7 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
     void batchNorm1d() {
         GradientChecker check = checker(53);
         Shape shape = Shape.of(6, 5);
-        try (BatchNorm layer = BatchNorm.of1d(backend(), new Initializer(8), 5)) {
+        try (BatchNorm layer = BatchNorm.of1d(backend(), 5)) {
             randomizeAffine(layer, check);
             check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
         }
@@ -151,7 +151,7 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
     void batchNorm1dOverSequences() {
         GradientChecker check = checker(57);
         Shape shape = Shape.of(3, 4, 5);
-        try (BatchNorm layer = BatchNorm.of1d(backend(), new Initializer(10), 4)) {
+        try (BatchNorm layer = BatchNorm.of1d(backend(), 4)) {
             randomizeAffine(layer, check);
             check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
         }
@@ -161,7 +161,7 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
     void batchNorm2d() {
         GradientChecker check = checker(59);
         Shape shape = Shape.of(3, 2, 3, 5);
-        try (BatchNorm layer = BatchNorm.of2d(backend(), new Initializer(9), 2)) {
+        try (BatchNorm layer = BatchNorm.of2d(backend(), 2)) {
             randomizeAffine(layer, check);
             check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
         }

@@ -161,7 +161,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         int c = 2;
         int s = 5;
         float[] x = uniform(n * c * s, -2, 3);
-        try (BatchNorm layer = BatchNorm.of2d(backend(), new Initializer(3), c);
+        try (BatchNorm layer = BatchNorm.of2d(backend(), c);
              Tensor input = upload(Shape.of(n, c, 1, s), x)) {
             assertEquals(List.of("running_mean", "running_var", "num_batches_tracked"),
                     List.copyOf(layer.buffers().keySet()));
@@ -226,7 +226,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         int n = 7;
         int f = 3;
         float[] x = uniform(n * f, -1, 4);
-        try (BatchNorm layer = BatchNorm.of1d(backend(), new Initializer(4), f);
+        try (BatchNorm layer = BatchNorm.of1d(backend(), f);
              Tensor input = upload(Shape.of(n, f), x)) {
             float[] y = layer.forward(input, Mode.TRAIN).toArray();
             for (int j = 0; j < f; j++) {
@@ -244,7 +244,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
 
     @Test
     void batchNormRejectsOneValuePerChannelInTraining() {
-        try (BatchNorm layer = BatchNorm.of1d(backend(), new Initializer(4), 3);
+        try (BatchNorm layer = BatchNorm.of1d(backend(), 3);
              Tensor input = upload(Shape.of(1, 3), uniform(3, -1, 1))) {
             assertThrows(ShapeMismatchException.class, () -> layer.forward(input, Mode.TRAIN));
             assertEquals(Shape.of(1, 3), layer.forward(input, Mode.EVAL).shape());
@@ -332,8 +332,8 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     void layersNameTheShapesThatDoNotFit() {
         try (Linear linear = new Linear(backend(), new Initializer(1), 7, 5);
              Conv2d conv = new Conv2d(backend(), new Initializer(1), 3, 4, 5);
-             BatchNorm norm1d = BatchNorm.of1d(backend(), new Initializer(1), 4);
-             BatchNorm norm2d = BatchNorm.of2d(backend(), new Initializer(1), 4)) {
+             BatchNorm norm1d = BatchNorm.of1d(backend(), 4);
+             BatchNorm norm2d = BatchNorm.of2d(backend(), 4)) {
             assertShapeError(linear, Shape.of(3, 6), "[N, 7]");
             assertShapeError(linear, Shape.of(3, 7, 1), "[N, 7]");
             assertShapeError(conv, Shape.of(2, 2, 9, 9), "[N, 3, H, W]");
@@ -376,7 +376,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         List<Supplier<Layer>> layers = List.of(
                 () -> new Linear(backend(), new Initializer(1), 4, 3),
                 () -> new Conv2d(backend(), new Initializer(1), 4, 3, 1),
-                () -> BatchNorm.of1d(backend(), new Initializer(1), 4),
+                () -> BatchNorm.of1d(backend(), 4),
                 () -> new Dropout(new Initializer(1), 0.5f),
                 ActivationLayer::relu, Flatten::new);
         try (Tensor x = upload(Shape.of(2, 4, 1, 1), uniform(8, -1, 1))) {

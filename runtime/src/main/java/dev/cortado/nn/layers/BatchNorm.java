@@ -3,7 +3,6 @@ package dev.cortado.nn.layers;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.UnaryOp;
-import dev.cortado.nn.Initializer;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Parameter;
@@ -49,7 +48,7 @@ public final class BatchNorm implements Layer {
     /** The input shape of the last training forward pass; null after an evaluation pass. */
     private Shape trained;
 
-    private BatchNorm(Backend backend, Initializer init, int features, boolean spatial) {
+    private BatchNorm(Backend backend, int features, boolean spatial) {
         if (features < 1) {
             throw new IllegalArgumentException("BatchNorm needs at least one feature, got " + features);
         }
@@ -57,21 +56,21 @@ public final class BatchNorm implements Layer {
         this.features = features;
         this.spatial = spatial;
         Shape perFeature = Shape.of(features);
-        this.weight = Parameter.of("weight", init.constant(backend, perFeature, 1f));
-        this.bias = Parameter.of("bias", init.constant(backend, perFeature, 0f));
-        this.runningMean = init.constant(backend, perFeature, 0f);
-        this.runningVar = init.constant(backend, perFeature, 1f);
-        this.batchesTracked = init.constant(backend, Shape.of(), 0f);
+        this.weight = Parameter.of("weight", backend.full(perFeature, 1f));
+        this.bias = Parameter.of("bias", backend.full(perFeature, 0f));
+        this.runningMean = backend.full(perFeature, 0f);
+        this.runningVar = backend.full(perFeature, 1f);
+        this.batchesTracked = backend.full(Shape.of(), 0f);
     }
 
     /** Normalizes each of {@code features} channels of an {@code (N, features)} or {@code (N, features, L)} input. */
-    public static BatchNorm of1d(Backend backend, Initializer init, int features) {
-        return new BatchNorm(backend, init, features, false);
+    public static BatchNorm of1d(Backend backend, int features) {
+        return new BatchNorm(backend, features, false);
     }
 
     /** Normalizes each of {@code channels} channels of an {@code (N, channels, H, W)} input. */
-    public static BatchNorm of2d(Backend backend, Initializer init, int channels) {
-        return new BatchNorm(backend, init, channels, true);
+    public static BatchNorm of2d(Backend backend, int channels) {
+        return new BatchNorm(backend, channels, true);
     }
 
     public Tensor runningMean() {
