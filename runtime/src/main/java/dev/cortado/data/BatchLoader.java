@@ -101,10 +101,6 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         return batchCount;
     }
 
-    public int batchSize() {
-        return batchSize;
-    }
-
     /** Whether batches remain to be served; false once closed. */
     @Override
     public boolean hasNext() {

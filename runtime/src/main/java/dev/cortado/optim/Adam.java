@@ -51,12 +51,6 @@ public final class Adam extends ParameterOptimizer<AdamStep> {
     }
 
     @Override
-    public String describe() {
-        return (decoupled ? "AdamW" : "Adam") + "(betas " + beta1 + "/" + beta2
-                + (weightDecay != 0 ? ", weight decay " + weightDecay : "") + ")";
-    }
-
-    @Override
     AdamStep settings(float lr, long step) {
         return new AdamStep(lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }

@@ -9,9 +9,6 @@ import java.util.Map;
  */
 public interface Optimizer extends AutoCloseable {
 
-    /** A short description, e.g. {@code SGD(momentum 0.9)}. */
-    String describe();
-
     /** Applies one update at learning rate {@code lr} to every parameter and zeroes the gradients. */
     void step(float lr);
 

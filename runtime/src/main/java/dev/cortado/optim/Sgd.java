@@ -35,12 +35,6 @@ public final class Sgd extends ParameterOptimizer<SgdStep> {
     }
 
     @Override
-    public String describe() {
-        return "SGD(momentum " + momentum + (nesterov ? ", Nesterov" : "")
-                + (weightDecay != 0 ? ", weight decay " + weightDecay : "") + ")";
-    }
-
-    @Override
     SgdStep settings(float lr, long step) {
         return new SgdStep(lr, momentum, weightDecay, nesterov);
     }

@@ -55,16 +55,6 @@ public final class ActivationLayer implements Layer {
         return of(Activation.TANH, 0f);
     }
 
-    /** The function this layer applies. */
-    public Activation function() {
-        return function;
-    }
-
-    /** The negative slope of LeakyReLU; 0 for the others. */
-    public float alpha() {
-        return alpha;
-    }
-
     @Override
     public String describe() {
         return switch (function) {

@@ -47,10 +47,6 @@ public final class Dropout implements Layer {
         }
     }
 
-    public float p() {
-        return p;
-    }
-
     /** Training forward passes so far: the index of the next mask. */
     public long calls() {
         return calls;
