@@ -136,7 +136,11 @@ public final class Devices {
     }
 
     private DeviceSelection require(String text, String why) {
-        Device device = Device.parse(text);
+        return new DeviceSelection(available(Device.parse(text)), why);
+    }
+
+    /** The device's description if it exists and is available; otherwise the exception lists those that exist. */
+    private DeviceInfo available(Device device) {
         DeviceInfo info = find(device).orElseThrow(() -> new DeviceUnavailableException(
                 "no device " + device + "; devices here: " + list().stream()
                         .map(i -> i.device() + " (" + i.status() + ")")
@@ -144,7 +148,7 @@ public final class Devices {
         if (!info.isAvailable()) {
             throw new DeviceUnavailableException("device " + device + " is unavailable: " + info.reason());
         }
-        return new DeviceSelection(info, why);
+        return info;
     }
 
     private java.util.Optional<DeviceInfo> find(Device device) {
@@ -157,10 +161,7 @@ public final class Devices {
      * @throws DeviceUnavailableException if the device is unknown, unavailable or fails to open
      */
     public Backend open(Device device) {
-        DeviceInfo info = find(device).orElseThrow(() -> new DeviceUnavailableException("no device " + device));
-        if (!info.isAvailable()) {
-            throw new DeviceUnavailableException("device " + device + " is unavailable: " + info.reason());
-        }
+        available(device);
         for (BackendProvider provider : providers) {
             if (provider.kind() == device.kind()) {
                 return provider.open(device);
