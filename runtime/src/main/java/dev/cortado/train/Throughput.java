@@ -5,9 +5,7 @@ import dev.cortado.data.Dataset;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Sequential;
 import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
-import dev.cortado.optim.LrSchedule;
 import dev.cortado.optim.Optimizer;
-import dev.cortado.optim.Sgd;
 import dev.cortado.random.Philox;
 import java.util.Arrays;
 
@@ -77,9 +75,10 @@ public final class Throughput {
         double[] inference = new double[settings.repetitions()];
         try (Sequential model = spec.build(backend, settings.seed());
              SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
-             Optimizer sgd = new Sgd(model.parameters(), 0.9f, 0f, false);
-             Trainer trainer = new Trainer(backend, model, loss, sgd, new LrSchedule.Constant(0.01f),
-                     settings.batchSize(), settings.seed())) {
+             Optimizer sgd = TrainingConfig.defaults().newOptimizer(model.parameters());
+             Trainer trainer = new Trainer(backend, model, loss, sgd,
+                     TrainingConfig.defaults().newSchedule(settings.batches()), settings.batchSize(),
+                     settings.seed())) {
             for (int rep = 0; rep < total; rep++) {
                 EpochResult epoch = trainer.trainEpoch(data, rep, 0, null, new TrainingListener() { }, () -> false);
                 long start = System.nanoTime();
