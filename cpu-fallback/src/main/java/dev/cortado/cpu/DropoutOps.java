@@ -25,14 +25,9 @@ final class DropoutOps {
                                     int endBlock) {
         float p = spec.p();
         float scale = spec.scale();
-        int k0 = (int) spec.seed();
-        int k1 = (int) (spec.seed() >>> 32);
-        int c2 = (int) spec.stream();
-        int c3 = (int) (spec.stream() >>> 32);
         int[] words = new int[4];
         for (int block = firstBlock; block < endBlock; block++) {
-            // The counter's second word is the high half of the block index, always 0 for an int index.
-            Philox.block(block, 0, c2, c3, k0, k1, words);
+            Philox.block(block, spec.stream(), spec.seed(), words);
             int base = block << 2;
             int count = Math.min(4, n - base);
             for (int w = 0; w < count; w++) {

@@ -5,25 +5,21 @@ import dev.cortado.random.Philox;
 /** The stream of 32-bit Philox words that drives one shuffle; see {@link SampleOrder.Shuffled} for the rules. */
 final class ShuffleWords {
     private static final long MASK = 0xFFFFFFFFL;
-    private final int k0;
-    private final int k1;
-    private final int s0;
-    private final int s1;
+    private final long key;
+    private final long stream;
     private final int[] block = new int[4];
     private long nextBlock;
     private int used = block.length;
 
     ShuffleWords(long key, long stream) {
-        k0 = (int) key;
-        k1 = (int) (key >>> 32);
-        s0 = (int) stream;
-        s1 = (int) (stream >>> 32);
+        this.key = key;
+        this.stream = stream;
     }
 
     /** The next word: word {@code i mod 4} of block {@code i / 4}. */
     int next() {
         if (used == block.length) {
-            Philox.block((int) nextBlock, (int) (nextBlock >>> 32), s0, s1, k0, k1, block);
+            Philox.block(nextBlock, stream, key, block);
             nextBlock++;
             used = 0;
         }

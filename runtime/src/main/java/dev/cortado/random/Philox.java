@@ -20,6 +20,15 @@ public final class Philox {
     private Philox() {
     }
 
+    /**
+     * Block {@code blockIndex} of stream {@code stream} under {@code key}: the counter is (block index, stream) as
+     * four 32-bit words, low words first, and the key is split the same way.
+     */
+    public static void block(long blockIndex, long stream, long key, int[] out) {
+        block((int) blockIndex, (int) (blockIndex >>> 32), (int) stream, (int) (stream >>> 32), (int) key,
+                (int) (key >>> 32), out);
+    }
+
     /** The raw Philox 4x32-10 block for a 128-bit counter and a 64-bit key; {@code out} gets 4 words. */
     public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int round = 0; round < ROUNDS; round++) {
@@ -48,9 +57,7 @@ public final class Philox {
     /** Element {@code index} of stream {@code stream} under {@code seed}, uniform in [0, 1). */
     public static float uniform(long seed, long stream, long index) {
         int[] words = new int[4];
-        long blockIndex = index >>> 2;
-        block((int) blockIndex, (int) (blockIndex >>> 32), (int) stream, (int) (stream >>> 32),
-                (int) seed, (int) (seed >>> 32), words);
+        block(index >>> 2, stream, seed, words);
         return toUnitFloat(words[(int) (index & 3)]);
     }
 
@@ -62,9 +69,7 @@ public final class Philox {
         int[] words = new int[4];
         float range = high - low;
         for (int base = 0; base < dst.length; base += 4) {
-            long blockIndex = base >>> 2;
-            block((int) blockIndex, (int) (blockIndex >>> 32), (int) stream, (int) (stream >>> 32),
-                    (int) seed, (int) (seed >>> 32), words);
+            block(base >>> 2, stream, seed, words);
             for (int w = 0; w < 4 && base + w < dst.length; w++) {
                 dst[base + w] = low + range * toUnitFloat(words[w]);
             }
