@@ -11,7 +11,6 @@ import static jcuda.jcublas.cublasOperation.CUBLAS_OP_T;
 
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.kernel.GemmEngine;
-import dev.cortado.kernel.TiledGemm;
 import dev.cortado.tensor.Tensor;
 import jcuda.Pointer;
 import jcuda.jcublas.cublasHandle;
@@ -22,17 +21,15 @@ import jcuda.runtime.cudaStream_t;
  * GEMM on cuBLAS, on the backend's stream in its (primary) context, in plain FP32 (the default math mode: no
  * TF32). Each row-major spec becomes a column-major call ({@link ColumnMajorGemm}); batches use the strided
  * batched SGEMM. With {@code beta = 0} cuBLAS does not read C, so NaN there stays out of the result. Products with
- * {@code k = 0}, whose leading dimensions cuBLAS rejects, go to the tiled kernel.
+ * {@code k = 0}, whose leading dimensions cuBLAS rejects, never come here: the backend runs them on the tiled kernel.
  */
 final class CublasGemm implements GemmEngine {
     private final CudaContext context;
-    private final TiledGemm tiled;
     private final cublasHandle handle;
     private final String version;
 
-    private CublasGemm(CudaContext context, TiledGemm tiled, cublasHandle handle, String version) {
+    private CublasGemm(CudaContext context, cublasHandle handle, String version) {
         this.context = context;
-        this.tiled = tiled;
         this.handle = handle;
         this.version = version;
     }
@@ -42,7 +39,7 @@ final class CublasGemm implements GemmEngine {
      *
      * @throws IllegalStateException with the reason when libcublas.so.12 does not load or a handle cannot be made
      */
-    static CublasGemm open(CudaContext context, TiledGemm tiled) {
+    static CublasGemm open(CudaContext context) {
         LibraryStatus library = CudaLibraries.cublas();
         if (!library.isLoaded()) {
             throw new IllegalStateException(library.problem());
@@ -55,7 +52,7 @@ final class CublasGemm implements GemmEngine {
             check(cublasSetStream(handle, new cudaStream_t(context.stream())), "cublasSetStream");
             int[] v = new int[1];
             check(cublasGetVersion(handle, v), "cublasGetVersion");
-            return new CublasGemm(context, tiled, handle, v[0] / 10000 + "." + v[0] / 100 % 100 + "." + v[0] % 100);
+            return new CublasGemm(context, handle, v[0] / 10000 + "." + v[0] / 100 % 100 + "." + v[0] % 100);
         } catch (IllegalStateException e) {
             cublasDestroy(handle);
             context.objects().released(CudaObjects.Kind.CUBLAS_HANDLE);
@@ -65,13 +62,6 @@ final class CublasGemm implements GemmEngine {
 
     @Override
     public void run(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
-        if (spec.m() == 0 || spec.n() == 0) {
-            return;
-        }
-        if (spec.k() == 0) {
-            tiled.run(spec, a, b, c);
-            return;
-        }
         ColumnMajorGemm g = ColumnMajorGemm.of(spec);
         Pointer first = pointer(g.first() == ColumnMajorGemm.Operand.A ? a : b);
         Pointer second = pointer(g.second() == ColumnMajorGemm.Operand.A ? a : b);
@@ -81,12 +71,18 @@ final class CublasGemm implements GemmEngine {
         int transSecond = g.transSecond() ? CUBLAS_OP_T : CUBLAS_OP_N;
         context.makeCurrent();
         if (g.batch() == 1) {
-            check(cublasSgemm(handle, transFirst, transSecond, g.m(), g.n(), g.k(), alpha, first, g.ldFirst(), second,
-                    g.ldSecond(), beta, pointer(c), g.ldc()), "cublasSgemm for " + spec);
+            int status = cublasSgemm(handle, transFirst, transSecond, g.m(), g.n(), g.k(), alpha, first, g.ldFirst(),
+                    second, g.ldSecond(), beta, pointer(c), g.ldc());
+            if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+                throw failed("cublasSgemm for " + spec, status);
+            }
         } else {
-            check(cublasSgemmStridedBatched(handle, transFirst, transSecond, g.m(), g.n(), g.k(), alpha, first,
+            int status = cublasSgemmStridedBatched(handle, transFirst, transSecond, g.m(), g.n(), g.k(), alpha, first,
                     g.ldFirst(), g.strideFirst(), second, g.ldSecond(), g.strideSecond(), beta, pointer(c), g.ldc(),
-                    g.strideC(), g.batch()), "cublasSgemmStridedBatched for " + spec);
+                    g.strideC(), g.batch());
+            if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
+                throw failed("cublasSgemmStridedBatched for " + spec, status);
+            }
         }
     }
 
@@ -109,7 +105,11 @@ final class CublasGemm implements GemmEngine {
 
     private static void check(int status, String what) {
         if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
-            throw new IllegalStateException(what + " failed: " + cublasStatus.stringFor(status));
+            throw failed(what, status);
         }
+    }
+
+    private static IllegalStateException failed(String what, int status) {
+        return new IllegalStateException(what + " failed: " + cublasStatus.stringFor(status));
     }
 }

@@ -48,7 +48,7 @@ final class CudaAllocator implements BufferPool.Allocator {
             throw new OutOfDeviceMemoryException("cuMemAlloc of " + bytes + " bytes failed on " + context.name()
                     + ": out of memory");
         }
-        CudaCallException.check(result, "cuMemAlloc of " + bytes + " bytes on " + context.name());
+        CudaCallException.check(result, () -> "cuMemAlloc of " + bytes + " bytes on " + context.name());
         context.objects().created(CudaObjects.Kind.BUFFER);
         CudaBuffer buffer = new CudaBuffer(pointer, floats);
         live.add(buffer);
@@ -66,7 +66,7 @@ final class CudaAllocator implements BufferPool.Allocator {
             throw new IllegalStateException("buffer of " + cuda.capacity() + " floats released twice or not ours");
         }
         context.synchronize();
-        CudaCallException.check(cuMemFree(cuda.pointer()), "cuMemFree on " + context.name());
+        CudaCallException.check(cuMemFree(cuda.pointer()), () -> "cuMemFree on " + context.name());
         context.objects().released(CudaObjects.Kind.BUFFER);
     }
 

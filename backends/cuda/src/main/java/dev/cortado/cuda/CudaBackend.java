@@ -14,7 +14,6 @@ import java.util.Map;
  * kernel. Ops only queue work on the stream; {@code download} is the one call that waits.
  */
 public final class CudaBackend extends KernelBackend {
-    private final CudaContext context;
 
     CudaBackend(ProbedCudaDevice probed, KernelPlan kernels, KernelLoader loader, GemmChoice gemm,
                 LibraryStatus cublas) {
@@ -26,16 +25,19 @@ public final class CudaBackend extends KernelBackend {
         super(context, gemm, gemmLine -> new DeviceInfo(probed.info().device(), probed.info().name(), true,
                 probed.info().memoryBytes(), probed.info().computeUnits(), null, CudaProbe.details(probed.device(),
                 kernels, gemm == GemmChoice.TILED ? gemmLine + CudaProbe.withoutCublas(cublas) : gemmLine)));
-        this.context = context;
+    }
+
+    private CudaContext context() {
+        return (CudaContext) kernelDevice();
     }
 
     /** The kernel variants loaded so far, for tests. */
     List<KernelVariant> loadedVariants() {
-        return context.modules().loaded();
+        return context().modules().loaded();
     }
 
     /** CUDA objects this backend holds now, by kind; empty after {@link #close()}. */
     Map<CudaObjects.Kind, Long> liveObjects() {
-        return context.objects().live();
+        return context().objects().live();
     }
 }

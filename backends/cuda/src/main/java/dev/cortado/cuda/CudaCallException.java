@@ -1,5 +1,6 @@
 package dev.cortado.cuda;
 
+import java.util.function.Supplier;
 import jcuda.driver.CUresult;
 
 /** A CUDA driver call failed; the message names the call, what it was for, and the driver's error. */
@@ -22,6 +23,13 @@ public final class CudaCallException extends RuntimeException {
     static void check(int result, String what) {
         if (result != CUresult.CUDA_SUCCESS) {
             throw new CudaCallException(what, result);
+        }
+    }
+
+    /** Throws unless {@code result} is {@code CUDA_SUCCESS}; {@code what} is asked for only then. */
+    static void check(int result, Supplier<String> what) {
+        if (result != CUresult.CUDA_SUCCESS) {
+            throw new CudaCallException(what.get(), result);
         }
     }
 }

@@ -24,7 +24,6 @@ import dev.cortado.kernel.KernelDevice;
 import dev.cortado.kernel.KernelDeviceFacts;
 import dev.cortado.kernel.KernelVariant;
 import dev.cortado.kernel.StagingPool;
-import dev.cortado.kernel.TiledGemm;
 import java.util.List;
 import jcuda.NativePointerObject;
 import jcuda.Pointer;
@@ -37,7 +36,8 @@ import jcuda.driver.CUstream;
  * One CUDA device as the shared kernel backend sees it: the device's primary context (the one cuBLAS uses too, so
  * kernels and cuBLAS share memory and stream), one stream on which every copy, kernel and cuBLAS call is queued,
  * the buffers, the loaded modules and the pinned staging buffers. Downloads and {@link #finish()} wait. Every
- * entry point makes the context current on the calling thread first.
+ * entry point that makes driver calls makes the context current on the calling thread first (a kernel already loaded
+ * is returned without any driver call). Error messages are built only when a call fails.
  */
 final class CudaContext implements KernelDevice {
     private final CudaDevice device;
@@ -65,7 +65,7 @@ final class CudaContext implements KernelDevice {
             throw e;
         }
         this.allocator = new CudaAllocator(this);
-        this.modules = new CudaModules(loader, objects, device.name());
+        this.modules = new CudaModules(loader, objects, device.name(), this::makeCurrent);
         this.staging = PinnedStaging.pool(objects);
     }
 
@@ -87,13 +87,21 @@ final class CudaContext implements KernelDevice {
 
     /** Makes the primary context current on this thread (the driver API keeps one current context per thread). */
     void makeCurrent() {
-        CudaCallException.check(cuCtxSetCurrent(context), "cuCtxSetCurrent on " + device.name());
+        int result = cuCtxSetCurrent(context);
+        if (result != CUresult.CUDA_SUCCESS) {
+            throw new CudaCallException("cuCtxSetCurrent on " + device.name(), result);
+        }
     }
 
-    /** Waits for the stream; errors of earlier asynchronous work surface here. */
+    /** Makes the context current and waits for the stream; errors of earlier asynchronous work surface here. */
     void synchronize() {
         makeCurrent();
-        CudaCallException.check(cuStreamSynchronize(stream), "waiting for the stream of " + device.name()
+        waitForStream();
+    }
+
+    /** {@link #synchronize()} with the context already current. */
+    private void waitForStream() {
+        CudaCallException.check(cuStreamSynchronize(stream), () -> "waiting for the stream of " + device.name()
                 + " (an earlier kernel or copy may have failed)");
     }
 
@@ -119,7 +127,7 @@ final class CudaContext implements KernelDevice {
 
     @Override
     public Kernel kernel(String file, String options, String name) {
-        makeCurrent();
+        // The modules make the context current when they load a kernel; one they have needs no driver call.
         return modules.kernel(new KernelVariant(file, options), name);
     }
 
@@ -156,8 +164,11 @@ final class CudaContext implements KernelDevice {
         if (result == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
             throw new OutOfDeviceMemoryException("launching " + k.name() + " ran out of memory on " + device.name());
         }
-        CudaCallException.check(result, "launching " + k.name() + " with " + grid[0] + "x" + grid[1] + "x" + grid[2]
-                + " blocks of " + block[0] + "x" + block[1] + "x" + block[2] + " threads on " + device.name());
+        if (result != CUresult.CUDA_SUCCESS) {
+            throw new CudaCallException("launching " + k.name() + " with " + grid[0] + "x" + grid[1] + "x" + grid[2]
+                    + " blocks of " + block[0] + "x" + block[1] + "x" + block[2] + " threads on " + device.name(),
+                    result);
+        }
     }
 
     @Override
@@ -167,20 +178,20 @@ final class CudaContext implements KernelDevice {
         makeCurrent();
         if (count <= PinnedStaging.MAX_STAGED_FLOATS) {
             if (staging.wouldExceedLimit(count)) {
-                synchronize();
+                waitForStream();
                 staging.recycle();
             }
             PinnedStaging.Block block = staging.stage(src, srcOffset, count);
             if (block != null) {
                 CudaCallException.check(cuMemcpyHtoDAsync(buffer.at(dstOffset), block.host(), bytes, stream),
-                        "upload of " + bytes + " bytes to " + device.name());
+                        () -> "upload of " + bytes + " bytes to " + device.name());
                 return;
             }
         }
         // Too large to stage, or no pinned memory to be had: wait for the stream, then copy from the array.
-        synchronize();
+        waitForStream();
         CudaCallException.check(cuMemcpyHtoD(buffer.at(dstOffset), Pointer.to(src).withByteOffset(
-                (long) srcOffset * Float.BYTES), bytes), "upload of " + bytes + " bytes to " + device.name());
+                (long) srcOffset * Float.BYTES), bytes), () -> "upload of " + bytes + " bytes to " + device.name());
     }
 
     @Override
@@ -190,7 +201,7 @@ final class CudaContext implements KernelDevice {
         synchronize();
         staging.recycle();
         CudaCallException.check(cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) dstOffset * Float.BYTES),
-                buffer.at(srcOffset), bytes), "download of " + bytes + " bytes from " + device.name());
+                buffer.at(srcOffset), bytes), () -> "download of " + bytes + " bytes from " + device.name());
     }
 
     @Override
@@ -198,7 +209,7 @@ final class CudaContext implements KernelDevice {
         makeCurrent();
         long bytes = count * Float.BYTES;
         CudaCallException.check(cuMemcpyDtoDAsync(((CudaBuffer) dst).at(dstOffset), ((CudaBuffer) src).at(srcOffset),
-                bytes, stream), "copy of " + bytes + " bytes on " + device.name());
+                bytes, stream), () -> "copy of " + bytes + " bytes on " + device.name());
     }
 
     @Override
@@ -213,8 +224,8 @@ final class CudaContext implements KernelDevice {
     }
 
     @Override
-    public GemmEngine openGemmLibrary(TiledGemm fallback) {
-        return CublasGemm.open(this, fallback);
+    public GemmEngine openGemmLibrary() {
+        return CublasGemm.open(this);
     }
 
     /** Frees the pinned blocks, unloads the modules, frees every buffer, destroys the stream, releases the context. */

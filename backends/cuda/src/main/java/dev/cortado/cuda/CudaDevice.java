@@ -17,7 +17,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 
 import dev.cortado.kernel.KernelDeviceFacts;
-import java.nio.charset.StandardCharsets;
+import dev.cortado.kernel.NativeStrings;
 import jcuda.driver.CUdevice;
 
 /**
@@ -77,7 +77,7 @@ record CudaDevice(int index, String name, int computeCapability, long memoryByte
         CudaCallException.check(cuDeviceTotalMem(memory, device), "cuDeviceTotalMem");
         int major = attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
         int minor = attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
-        return new CudaDevice(index, cString(name), major * 10 + minor, memory[0],
+        return new CudaDevice(index, NativeStrings.cString(name), major * 10 + minor, memory[0],
                 attribute(device, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT),
                 attribute(device, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK),
                 new long[] {attribute(device, CU_DEVICE_ATTRIBUTE_MAX_BLOCK_DIM_X),
@@ -95,13 +95,5 @@ record CudaDevice(int index, String name, int computeCapability, long memoryByte
         CudaCallException.check(cuDeviceGetAttribute(value, attribute, device), "cuDeviceGetAttribute(" + attribute
                 + ")");
         return value[0];
-    }
-
-    private static String cString(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8).trim();
     }
 }

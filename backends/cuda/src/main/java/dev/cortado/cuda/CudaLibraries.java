@@ -38,9 +38,9 @@ final class CudaLibraries {
                 check(nvrtcGetSupportedArchs(archs), "nvrtcGetSupportedArchs");
                 Arrays.sort(archs);
                 nvrtcArchitectures = archs;
-                nvrtc = LibraryStatus.loaded(NVRTC, major[0] + "." + minor[0]);
+                nvrtc = LibraryStatus.loaded(major[0] + "." + minor[0]);
             } catch (Throwable t) {
-                nvrtc = LibraryStatus.missing(NVRTC, LinkFailure.describe(t));
+                nvrtc = LibraryStatus.missing(LinkFailure.describe(t));
             }
         }
         return nvrtc;
@@ -56,9 +56,9 @@ final class CudaLibraries {
         if (cublas == null) {
             try {
                 JCublas2.setExceptionsEnabled(false);
-                cublas = LibraryStatus.loaded(CUBLAS, null);
+                cublas = LibraryStatus.loaded(null);
             } catch (Throwable t) {
-                cublas = LibraryStatus.missing(CUBLAS, LinkFailure.describe(t));
+                cublas = LibraryStatus.missing(LinkFailure.describe(t));
             }
         }
         return cublas;

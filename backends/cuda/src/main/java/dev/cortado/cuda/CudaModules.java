@@ -17,7 +17,8 @@ import jcuda.driver.CUresult;
 
 /**
  * The modules and kernels of one backend: each kernel variant is loaded once, on first use, from its
- * {@link KernelLoader}, with the backend's context current. A cached image the driver rejects is rebuilt once.
+ * {@link KernelLoader}, with the backend's context current. A cached image the driver rejects is rebuilt once. A
+ * kernel already looked up is returned without any driver call.
  */
 final class CudaModules implements AutoCloseable {
     private record KernelKey(KernelVariant variant, String name) {
@@ -26,13 +27,16 @@ final class CudaModules implements AutoCloseable {
     private final KernelLoader loader;
     private final CudaObjects objects;
     private final String deviceName;
+    private final Runnable makeCurrent;
     private final Map<KernelVariant, CUmodule> modules = new LinkedHashMap<>();
     private final Map<KernelKey, CudaKernel> kernels = new LinkedHashMap<>();
 
-    CudaModules(KernelLoader loader, CudaObjects objects, String deviceName) {
+    /** @param makeCurrent makes the backend's context current on this thread, before the driver calls of a miss */
+    CudaModules(KernelLoader loader, CudaObjects objects, String deviceName, Runnable makeCurrent) {
         this.loader = loader;
         this.objects = objects;
         this.deviceName = deviceName;
+        this.makeCurrent = makeCurrent;
     }
 
     /** Kernel {@code name} of the variant, loaded now if it was not yet. */
@@ -40,6 +44,7 @@ final class CudaModules implements AutoCloseable {
         KernelKey key = new KernelKey(variant, name);
         CudaKernel kernel = kernels.get(key);
         if (kernel == null) {
+            makeCurrent.run();
             CUfunction function = new CUfunction();
             int result = cuModuleGetFunction(function, module(variant), name);
             if (result != CUresult.CUDA_SUCCESS) {

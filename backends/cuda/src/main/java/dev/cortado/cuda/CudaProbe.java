@@ -5,6 +5,7 @@ import dev.cortado.device.DeviceInfo;
 import dev.cortado.device.DeviceKind;
 import dev.cortado.kernel.GemmChoice;
 import dev.cortado.kernel.GemmTiles;
+import dev.cortado.kernel.TiledGemm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +86,7 @@ final class CudaProbe {
 
     /** The GEMM line of the tiled kernel, saying why cuBLAS is not used when it did not load. */
     static String tiledLine(CudaDevice d, LibraryStatus cublas) {
-        return "tiled kernel, " + GemmTiles.forDevice(d.facts()).describe() + withoutCublas(cublas);
+        return TiledGemm.describe(GemmTiles.forDevice(d.facts())) + withoutCublas(cublas);
     }
 
     /** " (cuBLAS is not used: libcublas.so.12 not found; ...)" when cuBLAS did not load, else "". */

@@ -1,20 +1,19 @@
 package dev.cortado.cuda;
 
 /**
- * Whether an optional CUDA library loaded.
+ * Whether an optional CUDA library ({@link CudaLibraries#NVRTC}, {@link CudaLibraries#CUBLAS}) loaded.
  *
- * @param soname the system library, e.g. {@code libnvrtc.so.12}
  * @param version its version when it loaded, e.g. {@code 12.6}
  * @param problem null when it loaded; otherwise why not, e.g. {@code libnvrtc.so.12 not found}
  */
-record LibraryStatus(String soname, String version, String problem) {
+record LibraryStatus(String version, String problem) {
 
-    static LibraryStatus loaded(String soname, String version) {
-        return new LibraryStatus(soname, version, null);
+    static LibraryStatus loaded(String version) {
+        return new LibraryStatus(version, null);
     }
 
-    static LibraryStatus missing(String soname, String problem) {
-        return new LibraryStatus(soname, null, problem);
+    static LibraryStatus missing(String problem) {
+        return new LibraryStatus(null, problem);
     }
 
     boolean isLoaded() {

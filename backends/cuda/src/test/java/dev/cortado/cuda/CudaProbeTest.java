@@ -24,9 +24,8 @@ import org.junit.jupiter.api.Test;
  * scripted driver for the machines this one is not.
  */
 class CudaProbeTest {
-    private static final LibraryStatus CUBLAS = LibraryStatus.loaded(CudaLibraries.CUBLAS, null);
-    private static final LibraryStatus NO_CUBLAS = LibraryStatus.missing(CudaLibraries.CUBLAS,
-            "libcublas.so.12 not found");
+    private static final LibraryStatus CUBLAS = LibraryStatus.loaded(null);
+    private static final LibraryStatus NO_CUBLAS = LibraryStatus.missing("libcublas.so.12 not found");
     private static final String NO_DRIVER = "no NVIDIA driver (libcuda.so.1 not found): install the NVIDIA driver";
 
     private static CudaDevice h200(int index) {

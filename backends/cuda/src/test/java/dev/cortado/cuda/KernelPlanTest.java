@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Where a device's kernels come from, for every combination of NVRTC, bundled PTX, driver and device. */
 class KernelPlanTest {
-    static final LibraryStatus NVRTC_12_6 = LibraryStatus.loaded(CudaLibraries.NVRTC, "12.6");
-    static final LibraryStatus NO_NVRTC = LibraryStatus.missing(CudaLibraries.NVRTC, "libnvrtc.so.12 not found");
+    static final LibraryStatus NVRTC_12_6 = LibraryStatus.loaded("12.6");
+    static final LibraryStatus NO_NVRTC = LibraryStatus.missing("libnvrtc.so.12 not found");
     static final int[] ARCHS_12_6 = {50, 52, 53, 60, 61, 62, 70, 72, 75, 80, 86, 87, 89, 90};
     static final Optional<PtxBundle> BUNDLE = Optional.of(new PtxBundle("13.0", "9.0", "compute_75", Map.of()));
     static final int CUDA_12_4 = 12040;

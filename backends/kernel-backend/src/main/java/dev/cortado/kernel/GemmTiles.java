@@ -38,7 +38,7 @@ public record GemmTiles(String kind, int tileM, int tileN, int tileK, int workM,
     }
 
     /** The table entry for a device, before checking it against the device's limits. */
-    public static GemmTiles tableEntry(KernelDeviceFacts device) {
+    private static GemmTiles tableEntry(KernelDeviceFacts device) {
         if (device.type() != KernelDeviceFacts.Type.GPU) {
             return device.type() == KernelDeviceFacts.Type.ACCELERATOR ? SAFE : CPU;
         }

@@ -32,9 +32,13 @@ public abstract class KernelBackend implements Backend {
     private final KernelDevice device;
     private final BufferPool pool;
     private final Launcher launcher;
+    /** Runs the products with {@code k = 0}, and all of them when {@link #gemm} is this engine. */
+    private final TiledGemm tiled;
     private final GemmEngine gemm;
     private final DeviceInfo info;
     private final int reduceGroup;
+    /** The build options of reduce.cl, {@link #reduceOptions(int)} of {@link #reduceGroup}. */
+    private final String reduceOptions;
     private final TransferCounter transfers = new TransferCounter();
     private boolean closed;
 
@@ -51,12 +55,13 @@ public abstract class KernelBackend implements Backend {
             this.pool = new BufferPool(device.allocator());
             this.launcher = new Launcher(this, device);
             this.reduceGroup = reduceGroup(device.facts());
-            TiledGemm tiled = new TiledGemm(launcher, GemmTiles.forDevice(device.facts()));
+            this.reduceOptions = reduceOptions(reduceGroup);
+            this.tiled = new TiledGemm(launcher, GemmTiles.forDevice(device.facts()));
             String gemmLine = null;
             GemmEngine chosen = tiled;
             if (gemmChoice == GemmChoice.LIBRARY) {
                 try {
-                    chosen = device.openGemmLibrary(tiled);
+                    chosen = device.openGemmLibrary();
                 } catch (IllegalStateException e) {
                     gemmLine = tiled.describe() + " (" + device.gemmLibrary() + " was asked for but "
                             + e.getMessage() + ")";
@@ -119,6 +124,11 @@ public abstract class KernelBackend implements Backend {
     /** The launcher of this backend's kernels, for subclasses and their tests. */
     protected final Launcher launcher() {
         return launcher;
+    }
+
+    /** The device this backend runs on, the one given to the constructor. */
+    protected final KernelDevice kernelDevice() {
+        return device;
     }
 
     private void open() {
@@ -210,7 +220,11 @@ public abstract class KernelBackend implements Backend {
         launcher.bufferOf(a);
         launcher.bufferOf(b);
         launcher.bufferOf(c);
-        gemm.run(spec, a, b, c);
+        if (spec.m() == 0 || spec.n() == 0) {
+            return;
+        }
+        // k = 0 leaves C = beta * C, which the tiled kernel computes; the libraries reject k = 0.
+        (spec.k() == 0 ? tiled : gemm).run(spec, a, b, c);
     }
 
     @Override
@@ -309,14 +323,13 @@ public abstract class KernelBackend implements Backend {
         if (outputs == 0) {
             return;
         }
-        String options = reduceOptions(reduceGroup);
-        Kernel grouped = launcher.kernel("reduce.cl", options, "sum_grouped");
         // Long reductions get a work-group each; short ones one work-item each (barriers would cost more).
-        if (length >= 2 * reduceGroup && grouped.maxWorkGroupSize() >= reduceGroup) {
+        Kernel grouped = length >= 2 * reduceGroup ? launcher.kernel("reduce.cl", reduceOptions, "sum_grouped") : null;
+        if (grouped != null && grouped.maxWorkGroupSize() >= reduceGroup) {
             launcher.call(grouped).ints(outer, length, inner).floats(alpha, beta).tensor(x).tensor(out)
                     .run(new long[] {(long) outputs * reduceGroup}, new long[] {reduceGroup});
         } else {
-            launcher.call("reduce.cl", options, "sum_serial").ints(outer, length, inner)
+            launcher.call("reduce.cl", reduceOptions, "sum_serial").ints(outer, length, inner)
                     .floats(alpha, beta).tensor(x).tensor(out).run1d(outputs);
         }
     }
@@ -330,8 +343,7 @@ public abstract class KernelBackend implements Backend {
         Checks.size("argmax", "out", out, rows);
         n("argmax", x);
         // Built with the sum's options, so that reduce.cl is built once.
-        launcher.call("reduce.cl", reduceOptions(reduceGroup), "argmax_rows").ints(rows, cols).tensor(x).tensor(out)
-                .run1d(rows);
+        launcher.call("reduce.cl", reduceOptions, "argmax_rows").ints(rows, cols).tensor(x).tensor(out).run1d(rows);
     }
 
     // ---- fused softmax cross-entropy -------------------------------------------------------------------------

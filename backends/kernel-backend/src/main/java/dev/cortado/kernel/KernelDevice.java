@@ -34,7 +34,8 @@ public interface KernelDevice {
 
     /**
      * Queues a launch of {@code kernel} with these arguments over {@code global} work-items in groups of
-     * {@code local} (one entry per dimension, up to 3; each global size a multiple of its local size).
+     * {@code local} (one entry per dimension, up to 3; each global size a multiple of its local size). The list
+     * belongs to the caller: read it during the call, do not keep it.
      */
     void launch(Kernel kernel, List<KernelArg> args, long[] global, long[] local);
 
@@ -54,11 +55,11 @@ public interface KernelDevice {
     String gemmLibrary();
 
     /**
-     * A GEMM engine on the device API's library, using {@code fallback} for products the library cannot take.
+     * A GEMM engine on the device API's library (the backend gives it no product with {@code k = 0}).
      *
      * @throws IllegalStateException with the reason when the library cannot be loaded
      */
-    GemmEngine openGemmLibrary(TiledGemm fallback);
+    GemmEngine openGemmLibrary();
 
     /**
      * Releases everything the device holds (kernels, every buffer still allocated, queues, contexts), once, after

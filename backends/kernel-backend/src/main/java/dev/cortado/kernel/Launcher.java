@@ -84,7 +84,7 @@ public final class Launcher {
 
         /** Launches with explicit sizes (global a multiple of local in every dimension). */
         public void run(long[] global, long[] local) {
-            device.launch(kernel, List.copyOf(args), global, local);
+            device.launch(kernel, args, global, local);
         }
     }
 

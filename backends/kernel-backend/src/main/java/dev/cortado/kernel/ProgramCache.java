@@ -54,11 +54,6 @@ public final class ProgramCache {
         return defaultDirectory(api, System.getenv(), System.getProperty("user.home"));
     }
 
-    /** Where the entries are. */
-    public Path directory() {
-        return directory;
-    }
-
     /** The cache key of a build: hex SHA-256 over its inputs, each length-prefixed so no two inputs collide. */
     public static String key(String... inputs) {
         MessageDigest sha = sha256();

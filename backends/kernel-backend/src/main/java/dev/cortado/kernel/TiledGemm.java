@@ -2,15 +2,19 @@ package dev.cortado.kernel;
 
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * GEMM on the project's kernel, {@code gemm.cl}, built once per transpose combination with the device's tiles.
  * If the driver cannot run a table entry's work-group (too many registers, say), the engine falls back to
- * {@link GemmTiles#SAFE} for good.
+ * {@link GemmTiles#SAFE} for good. It also takes every product with {@code k = 0} ({@code C = beta * C}), whatever
+ * engine the backend runs otherwise.
  */
 public final class TiledGemm implements GemmEngine {
     private final Launcher launcher;
     private GemmTiles tiles;
+    /** The kernel of each transpose combination with {@link #tiles}, by {@link #index}; null until first used. */
+    private final Kernel[] kernels = new Kernel[4];
 
     /** The engine over {@code launcher}'s device with {@code tiles} (tests pass any table entry). */
     public TiledGemm(Launcher launcher, GemmTiles tiles) {
@@ -20,9 +24,7 @@ public final class TiledGemm implements GemmEngine {
 
     @Override
     public void run(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
-        if (spec.m() == 0 || spec.n() == 0) {
-            return;
-        }
+        // First the kernel: building it may switch to the safe tiles, which the geometry below then uses.
         Kernel kernel = kernel(spec.transA(), spec.transB());
         boolean batched = spec.batch() > 1;
         long groupsN = (spec.n() + tiles.tileN() - 1) / tiles.tileN();
@@ -37,9 +39,19 @@ public final class TiledGemm implements GemmEngine {
                         new long[] {tiles.threadsN(), tiles.threadsM(), 1});
     }
 
+    private static int index(boolean transA, boolean transB) {
+        return (transA ? 2 : 0) + (transB ? 1 : 0);
+    }
+
     private Kernel kernel(boolean transA, boolean transB) {
+        Kernel kernel = kernels[index(transA, transB)];
+        return kernel != null ? kernel : build(transA, transB);
+    }
+
+    private Kernel build(boolean transA, boolean transB) {
         Kernel kernel = launcher.kernel("gemm.cl", tiles.buildOptions(transA, transB), "gemm_tiled");
         if (kernel.maxWorkGroupSize() >= tiles.threads()) {
+            kernels[index(transA, transB)] = kernel;
             return kernel;
         }
         if (tiles == GemmTiles.SAFE) {
@@ -48,12 +60,18 @@ public final class TiledGemm implements GemmEngine {
                     + kernel.maxWorkGroupSize() + ")");
         }
         tiles = GemmTiles.SAFE;
-        return kernel(transA, transB);
+        Arrays.fill(kernels, null);
+        return build(transA, transB);
+    }
+
+    /** The GEMM line of device details for the tiled kernel with {@code tiles}. */
+    public static String describe(GemmTiles tiles) {
+        return "tiled kernel, " + tiles.describe();
     }
 
     @Override
     public String describe() {
-        return "tiled kernel, " + tiles.describe();
+        return describe(tiles);
     }
 
     @Override

@@ -43,9 +43,4 @@ public record WordSetting(String property, String environmentVariable) {
         throw new IllegalArgumentException(source + "=" + text + " is not a " + what + " (expected "
                 + choices.stream().map(word).collect(Collectors.joining(" or ")) + ")");
     }
-
-    /** {@link #read(String, Map, List, Function, String)} with this process's property and environment. */
-    public <E> Optional<E> read(List<E> choices, Function<E, String> word, String what) {
-        return read(System.getProperty(property), System.getenv(), choices, word, what);
-    }
 }

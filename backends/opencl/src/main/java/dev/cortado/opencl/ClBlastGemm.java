@@ -6,7 +6,6 @@ import static org.jocl.blast.CLBlastTranspose.CLBlastTransposeYes;
 
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.kernel.GemmEngine;
-import dev.cortado.kernel.TiledGemm;
 import dev.cortado.tensor.Tensor;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_mem;
@@ -14,40 +13,32 @@ import org.jocl.blast.CLBlast;
 
 /**
  * GEMM on CLBlast (bundled by org.jocl:jocl-blast), with its strided-batched SGEMM on the backend's queue.
- * Products with {@code k = 0}, which CLBlast rejects, go to the tiled kernel. With {@code beta = 0} CLBlast does not
- * read C (NaN there stays out of the result), as the GEMM tests check on both engines.
+ * Products with {@code k = 0}, which CLBlast rejects, never come here: the backend runs them on the tiled kernel.
+ * With {@code beta = 0} CLBlast does not read C (NaN there stays out of the result), as the GEMM tests check on
+ * both engines.
  */
 final class ClBlastGemm implements GemmEngine {
     private final cl_command_queue queue;
-    private final TiledGemm tiled;
 
-    private ClBlastGemm(cl_command_queue queue, TiledGemm tiled) {
+    private ClBlastGemm(cl_command_queue queue) {
         this.queue = queue;
-        this.tiled = tiled;
     }
 
     /**
      * CLBlast on this queue, or the reason it cannot load (its native library is missing for this platform, for
      * instance) as the exception's message.
      */
-    static ClBlastGemm open(cl_command_queue queue, TiledGemm tiled) {
+    static ClBlastGemm open(cl_command_queue queue) {
         try {
             CLBlast.setExceptionsEnabled(true);
         } catch (LinkageError e) {
             throw new IllegalStateException("CLBlast could not be loaded: " + e, e);
         }
-        return new ClBlastGemm(queue, tiled);
+        return new ClBlastGemm(queue);
     }
 
     @Override
     public void run(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
-        if (spec.m() == 0 || spec.n() == 0) {
-            return;
-        }
-        if (spec.k() == 0) {
-            tiled.run(spec, a, b, c);
-            return;
-        }
         int transA = spec.transA() ? CLBlastTransposeYes : CLBlastTransposeNo;
         int transB = spec.transB() ? CLBlastTransposeYes : CLBlastTransposeNo;
         long lda = spec.transA() ? spec.m() : spec.k();

@@ -22,7 +22,6 @@ import dev.cortado.kernel.KernelDevice;
 import dev.cortado.kernel.KernelDeviceFacts;
 import dev.cortado.kernel.ProgramCache;
 import dev.cortado.kernel.StagingPool;
-import dev.cortado.kernel.TiledGemm;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.jocl.CL;
@@ -124,8 +123,11 @@ final class ClContext implements KernelDevice {
                         .buffer()).mem()));
             }
         }
-        enqueue("kernel " + k.name(), () -> clEnqueueNDRangeKernel(queue, k.handle(), global.length, null, global,
-                local, 0, null, null));
+        try {
+            clEnqueueNDRangeKernel(queue, k.handle(), global.length, null, global, local, 0, null, null);
+        } catch (CLException e) {
+            throw failure("kernel " + k.name(), e);
+        }
     }
 
     @Override
@@ -133,23 +135,33 @@ final class ClContext implements KernelDevice {
         ClBuffer buffer = (ClBuffer) dst;
         if (count > StagingBuffers.MAX_STAGED_FLOATS) {
             // Too large for one direct buffer: write straight from the array, which must wait for the copy.
-            enqueue("upload", () -> clEnqueueWriteBuffer(queue, buffer.mem(), true, dstOffset * 4, count * 4L,
-                    Pointer.to(src).withByteOffset(srcOffset * 4L), 0, null, null));
+            write(buffer, dstOffset, count, true, Pointer.to(src).withByteOffset(srcOffset * 4L));
             return;
         }
         if (staging.wouldExceedLimit(count)) {
             finish();
         }
         ByteBuffer host = staging.stage(src, srcOffset, count);
-        enqueue("upload", () -> clEnqueueWriteBuffer(queue, buffer.mem(), false, dstOffset * 4, count * 4L,
-                Pointer.to(host), 0, null, null));
+        write(buffer, dstOffset, count, false, Pointer.to(host));
+    }
+
+    private void write(ClBuffer buffer, long dstOffset, int count, boolean blocking, Pointer from) {
+        try {
+            clEnqueueWriteBuffer(queue, buffer.mem(), blocking, dstOffset * 4, count * 4L, from, 0, null, null);
+        } catch (CLException e) {
+            throw failure("upload", e);
+        }
     }
 
     @Override
     public void download(DeviceBuffer src, long srcOffset, int count, float[] dst, int dstOffset) {
         ClBuffer buffer = (ClBuffer) src;
-        enqueue("download", () -> clEnqueueReadBuffer(queue, buffer.mem(), true, srcOffset * 4, count * 4L,
-                Pointer.to(dst).withByteOffset(dstOffset * 4L), 0, null, null));
+        try {
+            clEnqueueReadBuffer(queue, buffer.mem(), true, srcOffset * 4, count * 4L,
+                    Pointer.to(dst).withByteOffset(dstOffset * 4L), 0, null, null);
+        } catch (CLException e) {
+            throw failure("download", e);
+        }
         staging.recycle();
     }
 
@@ -157,13 +169,20 @@ final class ClContext implements KernelDevice {
     public void copy(DeviceBuffer src, long srcOffset, DeviceBuffer dst, long dstOffset, long count) {
         ClBuffer from = (ClBuffer) src;
         ClBuffer to = (ClBuffer) dst;
-        enqueue("copy", () -> clEnqueueCopyBuffer(queue, from.mem(), to.mem(), srcOffset * 4, dstOffset * 4,
-                count * 4, 0, null, null));
+        try {
+            clEnqueueCopyBuffer(queue, from.mem(), to.mem(), srcOffset * 4, dstOffset * 4, count * 4, 0, null, null);
+        } catch (CLException e) {
+            throw failure("copy", e);
+        }
     }
 
     @Override
     public void finish() {
-        enqueue("finish", () -> clFinish(queue));
+        try {
+            clFinish(queue);
+        } catch (CLException e) {
+            throw failure("finish", e);
+        }
         staging.recycle();
     }
 
@@ -173,24 +192,21 @@ final class ClContext implements KernelDevice {
     }
 
     @Override
-    public GemmEngine openGemmLibrary(TiledGemm fallback) {
-        return ClBlastGemm.open(queue, fallback);
+    public GemmEngine openGemmLibrary() {
+        return ClBlastGemm.open(queue);
     }
 
     /**
-     * Runs one enqueue call. Drivers often allocate buffers lazily, at the first command that uses them, so
-     * exhausted device memory can surface here; it becomes {@link OutOfDeviceMemoryException}.
+     * What to throw for a failed enqueue (or finish) call, {@code what} naming the command. Drivers often allocate
+     * buffers lazily, at the first command that uses them, so exhausted device memory can surface there; it becomes
+     * {@link OutOfDeviceMemoryException}. Other failures are thrown as they are.
      */
-    private void enqueue(String what, Runnable command) {
-        try {
-            command.run();
-        } catch (CLException e) {
-            if (ClAllocator.isOutOfMemory(e)) {
-                throw new OutOfDeviceMemoryException(what + " ran out of memory on " + device.name() + ": "
-                        + e.getMessage(), e);
-            }
-            throw e;
+    private RuntimeException failure(String what, CLException e) {
+        if (ClAllocator.isOutOfMemory(e)) {
+            return new OutOfDeviceMemoryException(what + " ran out of memory on " + device.name() + ": "
+                    + e.getMessage(), e);
         }
+        return e;
     }
 
     /**

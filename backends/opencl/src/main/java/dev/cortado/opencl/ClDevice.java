@@ -14,14 +14,13 @@ import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_DEVICE_VENDOR;
-import static org.jocl.CL.CL_DEVICE_VERSION;
 import static org.jocl.CL.CL_DRIVER_VERSION;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 import static org.jocl.CL.clGetDeviceInfo;
 import static org.jocl.CL.clGetPlatformInfo;
 
 import dev.cortado.kernel.KernelDeviceFacts;
-import java.nio.charset.StandardCharsets;
+import dev.cortado.kernel.NativeStrings;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_device_id;
@@ -33,7 +32,7 @@ import org.jocl.cl_platform_id;
  * @param maxWorkItemSizes the largest local size per dimension (3 entries)
  */
 record ClDevice(cl_platform_id platform, cl_device_id id, String name, String vendor, String platformName,
-                String driverVersion, String deviceVersion, String openClCVersion, long type, long globalMemBytes,
+                String driverVersion, String openClCVersion, long type, long globalMemBytes,
                 long maxAllocBytes, long localMemBytes, long maxWorkGroupSize, long[] maxWorkItemSizes,
                 int computeUnits, boolean compilerAvailable, boolean available) {
 
@@ -63,7 +62,6 @@ record ClDevice(cl_platform_id platform, cl_device_id id, String name, String ve
                 deviceString(device, CL_DEVICE_VENDOR),
                 readPlatformName(platform),
                 deviceString(device, CL_DRIVER_VERSION),
-                deviceString(device, CL_DEVICE_VERSION),
                 deviceString(device, CL_DEVICE_OPENCL_C_VERSION),
                 deviceLong(device, CL_DEVICE_TYPE),
                 deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE),
@@ -81,7 +79,7 @@ record ClDevice(cl_platform_id platform, cl_device_id id, String name, String ve
         clGetDeviceInfo(device, param, 0, null, size);
         byte[] bytes = new byte[(int) size[0]];
         clGetDeviceInfo(device, param, bytes.length, Pointer.to(bytes), null);
-        return cString(bytes);
+        return NativeStrings.cString(bytes);
     }
 
     /** The platform's CL_PLATFORM_NAME. */
@@ -90,15 +88,7 @@ record ClDevice(cl_platform_id platform, cl_device_id id, String name, String ve
         clGetPlatformInfo(platform, CL_PLATFORM_NAME, 0, null, size);
         byte[] bytes = new byte[(int) size[0]];
         clGetPlatformInfo(platform, CL_PLATFORM_NAME, bytes.length, Pointer.to(bytes), null);
-        return cString(bytes);
-    }
-
-    private static String cString(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8).trim();
+        return NativeStrings.cString(bytes);
     }
 
     private static long deviceLong(cl_device_id device, int param) {

@@ -15,7 +15,6 @@ import java.util.Map;
  * GEMM on the tiled kernel or CLBlast. Ops only enqueue; {@code download} is the one call that waits.
  */
 public final class OpenClBackend extends KernelBackend {
-    private final ClContext context;
 
     OpenClBackend(ClDevice device, DeviceInfo probed, GemmChoice gemmChoice, ProgramCache cache) {
         this(new ClContext(device, cache), probed, gemmChoice);
@@ -25,12 +24,15 @@ public final class OpenClBackend extends KernelBackend {
         super(context, gemmChoice, gemmLine -> new DeviceInfo(probed.device(), probed.name(), probed.accelerator(),
                 probed.memoryBytes(), probed.computeUnits(), null,
                 OpenClProbe.details(context.device(), gemmChoice, gemmLine)));
-        this.context = context;
+    }
+
+    private ClContext context() {
+        return (ClContext) kernelDevice();
     }
 
     /** The programs built so far, for tests. */
     Programs programs() {
-        return context.programs();
+        return context().programs();
     }
 
     /** A tiled GEMM engine with other tiles on this backend, for tests. */
@@ -39,11 +41,11 @@ public final class OpenClBackend extends KernelBackend {
     }
 
     ClDevice device() {
-        return context.device();
+        return context().device();
     }
 
     /** OpenCL objects this backend holds now, by kind; empty after {@link #close()}. */
     Map<ClObjects.Kind, Long> liveObjects() {
-        return context.objects().live();
+        return context().objects().live();
     }
 }

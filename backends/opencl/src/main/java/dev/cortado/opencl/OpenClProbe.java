@@ -8,6 +8,7 @@ import dev.cortado.device.DeviceInfo;
 import dev.cortado.device.DeviceKind;
 import dev.cortado.kernel.GemmChoice;
 import dev.cortado.kernel.GemmTiles;
+import dev.cortado.kernel.TiledGemm;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,7 +112,7 @@ final class OpenClProbe {
         details.put("driver", d.driverVersion());
         details.put("OpenCL C", d.openClCVersion());
         details.put("gemm", gemmNote != null ? gemmNote : gemm == GemmChoice.LIBRARY ? "CLBlast"
-                : "tiled kernel, " + GemmTiles.forDevice(d.facts()).describe());
+                : TiledGemm.describe(GemmTiles.forDevice(d.facts())));
         SignalChaining.status().ifPresent(status -> details.put("signal chaining", status));
         return details;
     }

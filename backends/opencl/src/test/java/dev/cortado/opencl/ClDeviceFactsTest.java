@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ClDeviceFactsTest {
 
     private static ClDevice device(String vendor, String platform, long type) {
-        return new ClDevice(new cl_platform_id(), new cl_device_id(), "dev", vendor, platform, "1", "OpenCL 3.0",
+        return new ClDevice(new cl_platform_id(), new cl_device_id(), "dev", vendor, platform, "1",
                 "OpenCL C 1.2", type, 8L << 30, 2L << 30, 48 << 10, 1024, new long[] {1024, 1024, 64}, 80,
                 true, true);
     }

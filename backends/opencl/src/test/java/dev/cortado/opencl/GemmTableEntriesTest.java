@@ -7,6 +7,7 @@ import dev.cortado.kernel.GemmTiles;
 import dev.cortado.kernel.TiledGemm;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.testing.ReferenceOps;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,7 +33,7 @@ class GemmTableEntriesTest extends OpenClFixture {
             float[] a = randoms(Math.toIntExact(spec.extentA()));
             float[] b = randoms(Math.toIntExact(spec.extentB()));
             float[] c = randoms(Math.toIntExact(spec.extentC()));
-            float[] expected = OpenClGemmTest.reference(spec, a, b, c);
+            float[] expected = ReferenceOps.gemm(spec, a, b, c);
             Tensor tc = tensor(Shape.of(c.length), c);
             engine.run(spec, tensor(Shape.of(a.length), a), tensor(Shape.of(b.length), b), tc);
             assertClose(expected, tc.toArray(), 1e-5 * Math.sqrt(spec.k() + 1) * 4, tiles.describe() + " " + spec);

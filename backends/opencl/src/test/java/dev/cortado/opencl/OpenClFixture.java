@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * One OpenCL backend per test class (skipped when opencl:0 is unavailable), with helpers that place every tensor
- * at a random offset inside a larger buffer, so kernels that ignore offsets fail, and poison outputs with NaN.
+ * at a random offset inside a larger buffer filled with NaN, so kernels that ignore offsets fail.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OpenClFixture {
@@ -72,14 +72,6 @@ abstract class OpenClFixture {
         return v;
     }
 
-    protected float[] randoms(int n, float low, float high) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = low + random.nextFloat() * (high - low);
-        }
-        return v;
-    }
-
     /** A view holding {@code data}, starting at a random offset of a larger buffer whose rest is NaN. */
     protected Tensor tensor(Shape shape, float[] data) {
         assertEquals(shape.size(), data.length, "test data does not match " + shape);
@@ -89,13 +81,6 @@ abstract class OpenClFixture {
         System.arraycopy(data, 0, padded, pad, data.length);
         Tensor whole = backend.upload(Shape.of(padded.length), padded);
         return whole.slice(pad, pad + data.length).reshape(shape);
-    }
-
-    /** An output tensor at an offset, filled with NaN so an element the op forgets to write shows. */
-    protected Tensor poisoned(Shape shape) {
-        float[] nan = new float[Math.toIntExact(shape.size())];
-        Arrays.fill(nan, Float.NaN);
-        return tensor(shape, nan);
     }
 
     protected static void assertClose(float[] expected, float[] actual, double tolerance, String what) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.testing.ReferenceOps;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-/** The tiled GEMM kernel against a double-precision loop: transposes, edges, batches, alpha and beta. */
+/** The tiled GEMM kernel against {@link ReferenceOps#gemm}: transposes, edges, batches, alpha and beta. */
 class OpenClGemmTest extends OpenClFixture {
 
     static Stream<Arguments> shapes() {
@@ -64,34 +65,11 @@ class OpenClGemmTest extends OpenClFixture {
         if (poisonC) {
             java.util.Arrays.fill(c, Float.NaN);
         }
-        float[] expected = reference(spec, a, b, c);
+        float[] expected = ReferenceOps.gemm(spec, a, b, c);
         Tensor ta = tensor(Shape.of(a.length), a);
         Tensor tb = tensor(Shape.of(b.length), b);
         Tensor tc = tensor(Shape.of(c.length), c);
         backend.gemm(spec, ta, tb, tc);
         assertClose(expected, tc.toArray(), 1e-5 * Math.sqrt(spec.k() + 1) * 4, spec.toString());
-    }
-
-    /** C as the spec defines it, in double; entries between batch outputs keep their old value. */
-    static float[] reference(GemmSpec s, float[] a, float[] b, float[] c) {
-        float[] out = c.clone();
-        for (int bi = 0; bi < s.batch(); bi++) {
-            long ao = bi * s.strideA();
-            long bo = bi * s.strideB();
-            long co = bi * s.strideC();
-            for (int i = 0; i < s.m(); i++) {
-                for (int j = 0; j < s.n(); j++) {
-                    double acc = 0;
-                    for (int l = 0; l < s.k(); l++) {
-                        double av = a[(int) (ao + (s.transA() ? (long) l * s.m() + i : (long) i * s.k() + l))];
-                        double bv = b[(int) (bo + (s.transB() ? (long) j * s.k() + l : (long) l * s.n() + j))];
-                        acc += av * bv;
-                    }
-                    int at = (int) (co + (long) i * s.n() + j);
-                    out[at] = (float) (s.alpha() * acc + (s.beta() == 0 ? 0 : s.beta() * (double) c[at]));
-                }
-            }
-        }
-        return out;
     }
 }

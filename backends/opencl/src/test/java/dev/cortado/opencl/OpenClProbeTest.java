@@ -86,7 +86,7 @@ class OpenClProbeTest {
 
     static ClDevice fakeDevice(String name, long type, boolean compiler) {
         return new ClDevice(new cl_platform_id(), new cl_device_id(), name, "Fake Vendor", "Fake Platform", "1.0",
-                "OpenCL 1.2", "OpenCL C 1.2", type, 1L << 30, 1L << 28, 32 << 10, 1024, new long[] {1024, 1024, 64},
+                "OpenCL C 1.2", type, 1L << 30, 1L << 28, 32 << 10, 1024, new long[] {1024, 1024, 64},
                 8, compiler, true);
     }
 
