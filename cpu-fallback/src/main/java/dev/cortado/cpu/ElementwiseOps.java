@@ -6,21 +6,23 @@ import java.util.Arrays;
 
 /**
  * Element-wise loops: fill, copy, map, affine, zip and axpby. Every op picks its loop once per range (never per
- * element) and runs a counted loop over contiguous floats; additions, the hot case, go through {@link FloatLoops}.
+ * element) and runs a counted loop over contiguous floats; zip, whose operands sit at offsets of their own, goes
+ * through {@link FloatLoops}.
  */
 final class ElementwiseOps {
-    /** Floats per task for loops of a few cycles per element: below this, scheduling costs more than it saves. */
+    /**
+     * Floats per task for loops of a few cycles per element, and for pure memory traffic (fill, copy): below this,
+     * scheduling costs more than it saves.
+     */
     static final int GRAIN = 1 << 15;
     /** Floats per task for loops that call exp, log or tanh per element. */
     static final int TRANSCENDENTAL_GRAIN = 1 << 12;
-    /** Floats per task for pure memory traffic (fill, copy). */
-    private static final int MEMORY_GRAIN = 1 << 15;
 
     private ElementwiseOps() {
     }
 
     static void fill(float[] y, int yo, int n, float value) {
-        Parallel.forRange(n, MEMORY_GRAIN, (from, to) -> Arrays.fill(y, yo + from, yo + to, value));
+        Parallel.forRange(n, GRAIN, (from, to) -> Arrays.fill(y, yo + from, yo + to, value));
     }
 
     static void copy(float[] x, int xo, float[] y, int yo, int n) {
@@ -29,7 +31,7 @@ final class ElementwiseOps {
             System.arraycopy(x, xo, y, yo, n);
             return;
         }
-        Parallel.forRange(n, MEMORY_GRAIN, (from, to) -> System.arraycopy(x, xo + from, y, yo + from, to - from));
+        Parallel.forRange(n, GRAIN, (from, to) -> System.arraycopy(x, xo + from, y, yo + from, to - from));
     }
 
     static void map(UnaryOp op, float[] x, int xo, float[] y, int yo, int n) {
@@ -114,74 +116,22 @@ final class ElementwiseOps {
                     int oo) {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             if (bSize == 1) {
-                zipScalar(op, a, ao + from, b[bo], out, oo + from, to - from);
+                FloatLoops.IN_USE.zipScalar(op, a, ao + from, b[bo], out, oo + from, to - from);
             } else if (bInner == 1) {
                 for (int i = from; i < to; ) {
                     int j = i % bSize;
                     int run = Math.min(bSize - j, to - i);
-                    zipVector(op, a, ao + i, b, bo + j, out, oo + i, run);
+                    FloatLoops.IN_USE.zip(op, a, ao + i, b, bo + j, out, oo + i, run);
                     i += run;
                 }
             } else {
                 for (int i = from; i < to; ) {
                     int block = i / bInner;
                     int run = (int) Math.min((long) (block + 1) * bInner, to) - i;
-                    zipScalar(op, a, ao + i, b[bo + block % bSize], out, oo + i, run);
+                    FloatLoops.IN_USE.zipScalar(op, a, ao + i, b[bo + block % bSize], out, oo + i, run);
                     i += run;
                 }
             }
         });
-    }
-
-    private static void zipVector(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
-        switch (op) {
-            case ADD -> FloatLoops.IN_USE.add(a, ao, b, bo, out, oo, n);
-            case SUB -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] - b[bo + i];
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] * b[bo + i];
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] / b[bo + i];
-                }
-            }
-            case EQUAL -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == b[bo + i] ? 1f : 0f;
-                }
-            }
-        }
-    }
-
-    private static void zipScalar(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int n) {
-        switch (op) {
-            case ADD -> FloatLoops.IN_USE.addScalar(a, ao, b, out, oo, n);
-            case SUB -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] - b;
-                }
-            }
-            case MUL -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] * b;
-                }
-            }
-            case DIV -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] / b;
-                }
-            }
-            case EQUAL -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = a[ao + i] == b ? 1f : 0f;
-                }
-            }
-        }
     }
 }

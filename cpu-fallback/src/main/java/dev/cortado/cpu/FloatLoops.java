@@ -1,5 +1,7 @@
 package dev.cortado.cpu;
 
+import dev.cortado.backend.BinaryOp;
+
 /**
  * The element-wise loops of the training step's hot ops, over float arrays at any offsets. C2 (JDK 17) vectorizes
  * a loop over several arrays only when they share one offset variable, which tensors at offsets of their own do
@@ -25,11 +27,17 @@ interface FloatLoops {
     /** {@code dx = x > 0 ? dy : 0}, bit for bit (0 where x is NaN). */
     void reluBackward(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n);
 
-    /** {@code out = a + b} for a scalar b; out may be a at the same offset. */
-    void addScalar(float[] a, int ao, float b, float[] out, int oo, int n);
+    /**
+     * {@code out = a op b} for a scalar b, op as {@link BinaryOp} defines it ({@code EQUAL}: 1 where
+     * {@code a == b}, else 0); out may be a at the same offset.
+     */
+    void zipScalar(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int n);
 
-    /** {@code out = a + b}; out may be a at the same offset, which makes it an accumulation into a. */
-    void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+    /**
+     * {@code out = a op b} element by element, as {@link #zipScalar}; out may be a at the same offset, which makes
+     * {@code ADD} an accumulation into a.
+     */
+    void zip(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
 
     /**
      * SGD with momentum, as {@link dev.cortado.backend.SgdStep} defines it: {@code grad = g + wd * p},

@@ -63,11 +63,11 @@ final class PoolingOps {
     private static void maxForward(PoolSpec s, float[] x, int in, float[] y, int out) {
         int w = s.width();
         for (int oy = 0; oy < s.outHeight(); oy++) {
-            int y0 = Math.max(0, oy * s.stride() - s.padding());
-            int y1 = Math.min(s.height(), oy * s.stride() - s.padding() + s.kernel());
+            int y0 = windowStart(s, oy);
+            int y1 = windowEnd(s, oy, s.height());
             for (int ox = 0; ox < s.outWidth(); ox++) {
-                int x0 = Math.max(0, ox * s.stride() - s.padding());
-                int x1 = Math.min(w, ox * s.stride() - s.padding() + s.kernel());
+                int x0 = windowStart(s, ox);
+                int x1 = windowEnd(s, ox, w);
                 y[out + oy * s.outWidth() + ox] = x[in + firstMax(x, in, w, y0, y1, x0, x1)];
             }
         }
@@ -76,14 +76,24 @@ final class PoolingOps {
     private static void maxBackward(PoolSpec s, float[] x, int in, float[] dy, int out, float[] dx, int din) {
         int w = s.width();
         for (int oy = 0; oy < s.outHeight(); oy++) {
-            int y0 = Math.max(0, oy * s.stride() - s.padding());
-            int y1 = Math.min(s.height(), oy * s.stride() - s.padding() + s.kernel());
+            int y0 = windowStart(s, oy);
+            int y1 = windowEnd(s, oy, s.height());
             for (int ox = 0; ox < s.outWidth(); ox++) {
-                int x0 = Math.max(0, ox * s.stride() - s.padding());
-                int x1 = Math.min(w, ox * s.stride() - s.padding() + s.kernel());
+                int x0 = windowStart(s, ox);
+                int x1 = windowEnd(s, ox, w);
                 dx[din + firstMax(x, in, w, y0, y1, x0, x1)] += dy[out + oy * s.outWidth() + ox];
             }
         }
+    }
+
+    /** The first row (or column) of the input that the window at output row (or column) o covers. */
+    private static int windowStart(PoolSpec s, int o) {
+        return Math.max(0, o * s.stride() - s.padding());
+    }
+
+    /** One past the last row (or column) of an input {@code size} high (or wide) that window o covers. */
+    private static int windowEnd(PoolSpec s, int o, int size) {
+        return Math.min(size, o * s.stride() - s.padding() + s.kernel());
     }
 
     /**
@@ -112,7 +122,7 @@ final class PoolingOps {
     }
 
     /** The plane offset of the first maximum of the 2x2 window whose top left is at plane offset a (see firstMax). */
-    static int firstMaxOfTwoByTwo(float[] x, int in, int w, int a) {
+    private static int firstMaxOfTwoByTwo(float[] x, int in, int w, int a) {
         int best = a;
         best = x[in + a + 1] > x[in + best] ? a + 1 : best;
         best = x[in + a + w] > x[in + best] ? a + w : best;
@@ -123,11 +133,17 @@ final class PoolingOps {
     static void maxForwardTwoByTwo(float[] x, int in, int h, int w, float[] y, int out) {
         int outW = w / 2;
         for (int oy = 0; oy < h / 2; oy++) {
-            int top = 2 * oy * w;
-            int o = out + oy * outW;
-            for (int ox = 0; ox < outW; ox++) {
-                y[o + ox] = x[in + firstMaxOfTwoByTwo(x, in, w, top + 2 * ox)];
-            }
+            maxForwardWindows(x, in, w, 2 * oy * w, y, out + oy * outW, 0, outW);
+        }
+    }
+
+    /**
+     * The {@link #isTwoByTwo} windows {@code ox} in {@code [ox0, ox1)} of the pair of rows starting at plane offset
+     * {@code top}: {@code y[o + ox]} gets each one's first maximum.
+     */
+    static void maxForwardWindows(float[] x, int in, int w, int top, float[] y, int o, int ox0, int ox1) {
+        for (int ox = ox0; ox < ox1; ox++) {
+            y[o + ox] = x[in + firstMaxOfTwoByTwo(x, in, w, top + 2 * ox)];
         }
     }
 
@@ -139,19 +155,26 @@ final class PoolingOps {
     static void maxBackwardTwoByTwo(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
         int outW = w / 2;
         for (int oy = 0; oy < h / 2; oy++) {
-            int top = 2 * oy * w;
-            int o = out + oy * outW;
-            for (int ox = 0; ox < outW; ox++) {
-                int a = top + 2 * ox;
-                int best = firstMaxOfTwoByTwo(x, in, w, a);
-                dx[din + a] = 0f;
-                dx[din + a + 1] = 0f;
-                dx[din + a + w] = 0f;
-                dx[din + a + w + 1] = 0f;
-                dx[din + best] = dy[o + ox] + 0f;
-            }
+            maxBackwardWindows(x, in, w, 2 * oy * w, dy, out + oy * outW, dx, din, 0, outW);
         }
         zeroUncovered(h, w, dx, din);
+    }
+
+    /**
+     * The gradient of {@link #maxForwardWindows}, from {@code dy[o + ox]}: overwrites the four elements of dx that
+     * each of these windows covers.
+     */
+    static void maxBackwardWindows(float[] x, int in, int w, int top, float[] dy, int o, float[] dx, int din,
+                                   int ox0, int ox1) {
+        for (int ox = ox0; ox < ox1; ox++) {
+            int a = top + 2 * ox;
+            int best = firstMaxOfTwoByTwo(x, in, w, a);
+            dx[din + a] = 0f;
+            dx[din + a + 1] = 0f;
+            dx[din + a + w] = 0f;
+            dx[din + a + w + 1] = 0f;
+            dx[din + best] = dy[o + ox] + 0f;
+        }
     }
 
     /** Zeroes the gradient of an odd last column and row of a plane, which no 2x2 window covers. */
@@ -170,11 +193,11 @@ final class PoolingOps {
         int w = s.width();
         float area = s.kernel() * s.kernel();
         for (int oy = 0; oy < s.outHeight(); oy++) {
-            int y0 = Math.max(0, oy * s.stride() - s.padding());
-            int y1 = Math.min(s.height(), oy * s.stride() - s.padding() + s.kernel());
+            int y0 = windowStart(s, oy);
+            int y1 = windowEnd(s, oy, s.height());
             for (int ox = 0; ox < s.outWidth(); ox++) {
-                int x0 = Math.max(0, ox * s.stride() - s.padding());
-                int x1 = Math.min(w, ox * s.stride() - s.padding() + s.kernel());
+                int x0 = windowStart(s, ox);
+                int x1 = windowEnd(s, ox, w);
                 float sum = 0f;
                 for (int iy = y0; iy < y1; iy++) {
                     for (int ix = x0; ix < x1; ix++) {
@@ -190,11 +213,11 @@ final class PoolingOps {
         int w = s.width();
         float area = s.kernel() * s.kernel();
         for (int oy = 0; oy < s.outHeight(); oy++) {
-            int y0 = Math.max(0, oy * s.stride() - s.padding());
-            int y1 = Math.min(s.height(), oy * s.stride() - s.padding() + s.kernel());
+            int y0 = windowStart(s, oy);
+            int y1 = windowEnd(s, oy, s.height());
             for (int ox = 0; ox < s.outWidth(); ox++) {
-                int x0 = Math.max(0, ox * s.stride() - s.padding());
-                int x1 = Math.min(w, ox * s.stride() - s.padding() + s.kernel());
+                int x0 = windowStart(s, ox);
+                int x1 = windowEnd(s, ox, w);
                 float g = dy[out + oy * s.outWidth() + ox] / area;
                 for (int iy = y0; iy < y1; iy++) {
                     for (int ix = x0; ix < x1; ix++) {

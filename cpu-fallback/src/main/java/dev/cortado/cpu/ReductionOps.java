@@ -1,5 +1,7 @@
 package dev.cortado.cpu;
 
+import dev.cortado.backend.BinaryOp;
+
 /**
  * Sums over an axis and row-wise argmax. Sums add short blocks in float (eight independent accumulators, or one
  * vectorized row of accumulators for column sums) and combine the blocks in double, so a sum over millions of
@@ -82,7 +84,7 @@ final class ReductionOps {
     }
 
     /** The sum of {@code x[from, from+n)}: blocks in float with eight accumulators, blocks added in double. */
-    static double sumRun(float[] x, int from, int n) {
+    private static double sumRun(float[] x, int from, int n) {
         double total = 0;
         int end = from + n;
         for (int start = from; start < end; start += BLOCK) {
@@ -152,7 +154,7 @@ final class ReductionOps {
             int l1 = Math.min(l0 + ROWS_PER_FOLD, length);
             System.arraycopy(x, start + l0 * inner, block, 0, width);
             for (int l = l0 + 1; l < l1; l++) {
-                FloatLoops.IN_USE.add(block, 0, x, start + l * inner, block, 0, width);
+                FloatLoops.IN_USE.zip(BinaryOp.ADD, block, 0, x, start + l * inner, block, 0, width);
             }
             for (int c = 0; c < width; c++) {
                 total[c] += block[c];

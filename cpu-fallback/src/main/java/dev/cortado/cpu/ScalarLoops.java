@@ -1,6 +1,11 @@
 package dev.cortado.cpu;
 
-/** {@link FloatLoops} as plain loops, for JVMs without the Vector API. */
+import dev.cortado.backend.BinaryOp;
+
+/**
+ * {@link FloatLoops} as plain loops, for JVMs without the Vector API. The static {@code ...From} methods run a
+ * loop over indices {@code [from, n)} only: {@link VectorLoops} finishes its vector loops with them.
+ */
 final class ScalarLoops implements FloatLoops {
 
     @Override
@@ -10,37 +15,106 @@ final class ScalarLoops implements FloatLoops {
 
     @Override
     public void reluForward(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
+        reluForwardFrom(x, xo, y, yo, 0, n);
+    }
+
+    static void reluForwardFrom(float[] x, int xo, float[] y, int yo, int from, int n) {
+        for (int i = from; i < n; i++) {
             y[yo + i] = Math.max(x[xo + i], 0f);
         }
     }
 
     @Override
     public void reluBackward(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n) {
-        for (int i = 0; i < n; i++) {
+        reluBackwardFrom(x, xo, dy, dyo, dx, dxo, 0, n);
+    }
+
+    static void reluBackwardFrom(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int from, int n) {
+        for (int i = from; i < n; i++) {
             int mask = ActivationOps.positive(x[xo + i]);
             dx[dxo + i] = Float.intBitsToFloat(mask & Float.floatToRawIntBits(dy[dyo + i]));
         }
     }
 
     @Override
-    public void addScalar(float[] a, int ao, float b, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i++) {
-            out[oo + i] = a[ao + i] + b;
+    public void zipScalar(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int n) {
+        zipScalarFrom(op, a, ao, b, out, oo, 0, n);
+    }
+
+    static void zipScalarFrom(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int from, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] + b;
+                }
+            }
+            case SUB -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] - b;
+                }
+            }
+            case MUL -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] * b;
+                }
+            }
+            case DIV -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] / b;
+                }
+            }
+            case EQUAL -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] == b ? 1f : 0f;
+                }
+            }
         }
     }
 
     @Override
-    public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
-        for (int i = 0; i < n; i++) {
-            out[oo + i] = a[ao + i] + b[bo + i];
+    public void zip(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        zipFrom(op, a, ao, b, bo, out, oo, 0, n);
+    }
+
+    static void zipFrom(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int from, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] + b[bo + i];
+                }
+            }
+            case SUB -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] - b[bo + i];
+                }
+            }
+            case MUL -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] * b[bo + i];
+                }
+            }
+            case DIV -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] / b[bo + i];
+                }
+            }
+            case EQUAL -> {
+                for (int i = from; i < n; i++) {
+                    out[oo + i] = a[ao + i] == b[bo + i] ? 1f : 0f;
+                }
+            }
         }
     }
 
     @Override
     public void sgdMomentum(float[] p, int po, float[] g, int go, float[] v, int vo, int n, float lr, float mu,
                             float wd, boolean nesterov) {
-        for (int i = 0; i < n; i++) {
+        sgdMomentumFrom(p, po, g, go, v, vo, 0, n, lr, mu, wd, nesterov);
+    }
+
+    static void sgdMomentumFrom(float[] p, int po, float[] g, int go, float[] v, int vo, int from, int n, float lr,
+                                float mu, float wd, boolean nesterov) {
+        for (int i = from; i < n; i++) {
             float grad = g[go + i] + wd * p[po + i];
             float vel = mu * v[vo + i] + grad;
             v[vo + i] = vel;
@@ -61,6 +135,12 @@ final class ScalarLoops implements FloatLoops {
     @Override
     public void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image,
                         int row, int w, int room) {
+        foldRowPlain(columns, first, jStride, kw, outW, padding, image, row, w);
+    }
+
+    /** {@link #foldRow} one float at a time, which needs no room past the row. */
+    static void foldRowPlain(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image,
+                             int row, int w) {
         for (int j = 0; j < kw; j++) {
             ConvolutionOps.addShifted(columns, first + j * jStride, outW, j - padding, image, row, w);
         }

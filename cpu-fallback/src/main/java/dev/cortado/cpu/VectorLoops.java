@@ -1,5 +1,6 @@
 package dev.cortado.cpu;
 
+import dev.cortado.backend.BinaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -7,8 +8,9 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link FloatLoops} on the Vector API: whole vectors, then single floats. Lane-wise operations round as the scalar
- * ones do, so both versions give the same bits.
+ * {@link FloatLoops} on the Vector API: whole vectors, then single floats ({@link ScalarLoops}' loops finish the
+ * vector loops, and run what they leave). Lane-wise operations round as the scalar ones do, so both versions give
+ * the same bits.
  *
  * <p>{@link FloatLoops#fastest} refers to this class only when the {@code jdk.incubator.vector} module is present,
  * so that a JVM without it never loads a Vector API class.
@@ -30,8 +32,6 @@ final class VectorLoops implements FloatLoops {
     private static final VectorMask<Float> EVEN = VectorMask.fromLong(SPECIES, 0x5555_5555_5555_5555L);
     /** Lane indices 0, 1, 2, ... as floats, to build masks of lane ranges by comparison. */
     private static final FloatVector IOTA = FloatVector.zero(SPECIES).addIndex(1);
-    /** Per-thread room for a plane of pooled values or gradients, with a vector to spare. */
-    private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
 
     private VectorLoops() {
     }
@@ -52,9 +52,7 @@ final class VectorLoops implements FloatLoops {
         for (; i <= n - LANES; i += LANES) {
             FloatVector.fromArray(SPECIES, x, xo + i).lanewise(VectorOperators.MAX, 0f).intoArray(y, yo + i);
         }
-        for (; i < n; i++) {
-            y[yo + i] = Math.max(x[xo + i], 0f);
-        }
+        ScalarLoops.reluForwardFrom(x, xo, y, yo, i, n);
     }
 
     @Override
@@ -65,32 +63,89 @@ final class VectorLoops implements FloatLoops {
             VectorMask<Float> positive = FloatVector.fromArray(SPECIES, x, xo + i).compare(VectorOperators.GT, 0f);
             zero.blend(FloatVector.fromArray(SPECIES, dy, dyo + i), positive).intoArray(dx, dxo + i);
         }
-        for (; i < n; i++) {
-            dx[dxo + i] = x[xo + i] > 0f ? dy[dyo + i] : 0f;
-        }
+        ScalarLoops.reluBackwardFrom(x, xo, dy, dyo, dx, dxo, i, n);
     }
 
+    /**
+     * One vector loop per op, each with its own lane-wise operation: an operator the JIT cannot see as a constant
+     * would leave the Vector API uncompiled. {@code EQUAL} compares as {@code ==} does (NaN unequal to itself, -0
+     * equal to 0) and blends 1 into a vector of +0.
+     */
     @Override
-    public void addScalar(float[] a, int ao, float b, float[] out, int oo, int n) {
+    public void zipScalar(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int n) {
         int i = 0;
-        for (; i <= n - LANES; i += LANES) {
-            FloatVector.fromArray(SPECIES, a, ao + i).add(b).intoArray(out, oo + i);
+        switch (op) {
+            case ADD -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).add(b).intoArray(out, oo + i);
+                }
+            }
+            case SUB -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).sub(b).intoArray(out, oo + i);
+                }
+            }
+            case MUL -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).mul(b).intoArray(out, oo + i);
+                }
+            }
+            case DIV -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).div(b).intoArray(out, oo + i);
+                }
+            }
+            case EQUAL -> {
+                FloatVector zero = FloatVector.zero(SPECIES);
+                FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+                for (; i <= n - LANES; i += LANES) {
+                    zero.blend(one, FloatVector.fromArray(SPECIES, a, ao + i).eq(b)).intoArray(out, oo + i);
+                }
+            }
         }
-        for (; i < n; i++) {
-            out[oo + i] = a[ao + i] + b;
-        }
+        ScalarLoops.zipScalarFrom(op, a, ao, b, out, oo, i, n);
     }
 
+    /** As {@link #zipScalar}, with a vector of b. */
     @Override
-    public void add(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+    public void zip(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
         int i = 0;
-        for (; i <= n - LANES; i += LANES) {
-            FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, b, bo + i))
-                    .intoArray(out, oo + i);
+        switch (op) {
+            case ADD -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, b, bo + i))
+                            .intoArray(out, oo + i);
+                }
+            }
+            case SUB -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).sub(FloatVector.fromArray(SPECIES, b, bo + i))
+                            .intoArray(out, oo + i);
+                }
+            }
+            case MUL -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).mul(FloatVector.fromArray(SPECIES, b, bo + i))
+                            .intoArray(out, oo + i);
+                }
+            }
+            case DIV -> {
+                for (; i <= n - LANES; i += LANES) {
+                    FloatVector.fromArray(SPECIES, a, ao + i).div(FloatVector.fromArray(SPECIES, b, bo + i))
+                            .intoArray(out, oo + i);
+                }
+            }
+            case EQUAL -> {
+                FloatVector zero = FloatVector.zero(SPECIES);
+                FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+                for (; i <= n - LANES; i += LANES) {
+                    VectorMask<Float> equal = FloatVector.fromArray(SPECIES, a, ao + i)
+                            .eq(FloatVector.fromArray(SPECIES, b, bo + i));
+                    zero.blend(one, equal).intoArray(out, oo + i);
+                }
+            }
         }
-        for (; i < n; i++) {
-            out[oo + i] = a[ao + i] + b[bo + i];
-        }
+        ScalarLoops.zipFrom(op, a, ao, b, bo, out, oo, i, n);
     }
 
     @Override
@@ -114,20 +169,16 @@ final class VectorLoops implements FloatLoops {
                 param.sub(vel.mul(lr)).intoArray(p, po + i);
             }
         }
-        for (; i < n; i++) {
-            float grad = g[go + i] + wd * p[po + i];
-            float vel = mu * v[vo + i] + grad;
-            v[vo + i] = vel;
-            p[po + i] -= lr * (nesterov ? grad + mu * vel : vel);
-        }
+        ScalarLoops.sgdMomentumFrom(p, po, g, go, v, vo, i, n, lr, mu, wd, nesterov);
     }
 
     /**
      * Vectors of LANES columns of a pair of rows, that is LANES/2 windows, the last vector of a row overlapping the
      * one before. In each pair of lanes the window's maximum is the maximum of the lane, its pair-swapped lane and
      * the same two of the row below; where an input is NaN or -0 (whose order Math.max and the first-maximum
-     * rule see differently) the vector's windows are done one by one. Each vector's values go to a plane in
-     * scratch, LANES/2 values and LANES/2 that the next vector overwrites, and the plane to y at the end.
+     * rule see differently) the vector's windows are done one by one. Each vector's values go straight to y,
+     * LANES/2 values and LANES/2 that the next vector (of this row or the next) overwrites; a vector whose store
+     * would reach past the plane (near the end of the last row), into another thread's plane, goes one by one too.
      */
     @Override
     public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out) {
@@ -138,32 +189,30 @@ final class VectorLoops implements FloatLoops {
             PoolingOps.maxForwardTwoByTwo(x, in, h, w, y, out);
             return;
         }
-        float[] plane = plane(outH * outW + LANES);
+        int planeEnd = out + outH * outW;
         for (int oy = 0; oy < outH; oy++) {
             int top = 2 * oy * w;
-            int o = oy * outW;
+            int o = out + oy * outW;
             for (int c = 0; c < span; c += LANES) {
                 int c0 = Math.min(c, span - LANES);
                 FloatVector t = FloatVector.fromArray(SPECIES, x, in + top + c0);
                 FloatVector b = FloatVector.fromArray(SPECIES, x, in + top + w + c0);
-                if (unordered(t).or(unordered(b)).anyTrue()) {
-                    for (int k = c0 / 2; k < c0 / 2 + LANES / 2; k++) {
-                        plane[o + k] = x[in + PoolingOps.firstMaxOfTwoByTwo(x, in, w, top + 2 * k)];
-                    }
+                if (o + c0 / 2 > planeEnd - LANES || unordered(t).or(unordered(b)).anyTrue()) {
+                    PoolingOps.maxForwardWindows(x, in, w, top, y, o, c0 / 2, c0 / 2 + LANES / 2);
                 } else {
                     FloatVector m = t.max(t.rearrange(PAIR_SWAP)).max(b.max(b.rearrange(PAIR_SWAP)));
-                    m.rearrange(EVENS).intoArray(plane, o + c0 / 2);
+                    m.rearrange(EVENS).intoArray(y, o + c0 / 2);
                 }
             }
         }
-        System.arraycopy(plane, 0, y, out, outH * outW);
     }
 
     /**
      * The vectors of {@link #maxPoolForward}; in each, a lane is its window's first maximum when it equals the
      * maximum and no lane before it in the window does: a top-left lane always, a top-right lane when its
      * pair-swapped lane does not, a bottom lane when neither top lane does (and, bottom right, bottom left does
-     * not). The gradients are copied to scratch first, so that a vector of them may reach past the plane.
+     * not). The gradients are read in place, a vector of LANES for LANES/2 windows: one that would reach past the
+     * end of dy's array (near the end of the last plane) goes window by window.
      */
     @Override
     public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
@@ -174,32 +223,22 @@ final class VectorLoops implements FloatLoops {
             PoolingOps.maxBackwardTwoByTwo(x, in, h, w, dy, out, dx, din);
             return;
         }
-        float[] grads = plane(outH * outW + LANES);
-        System.arraycopy(dy, out, grads, 0, outH * outW);
         FloatVector zero = FloatVector.zero(SPECIES);
         for (int oy = 0; oy < outH; oy++) {
             int top = 2 * oy * w;
-            int o = oy * outW;
+            int o = out + oy * outW;
             for (int c = 0; c < span; c += LANES) {
                 int c0 = Math.min(c, span - LANES);
                 FloatVector t = FloatVector.fromArray(SPECIES, x, in + top + c0);
                 FloatVector b = FloatVector.fromArray(SPECIES, x, in + top + w + c0);
-                if (unordered(t).or(unordered(b)).anyTrue()) {
-                    for (int k = c0 / 2; k < c0 / 2 + LANES / 2; k++) {
-                        int a = top + 2 * k;
-                        int best = PoolingOps.firstMaxOfTwoByTwo(x, in, w, a);
-                        dx[din + a] = 0f;
-                        dx[din + a + 1] = 0f;
-                        dx[din + a + w] = 0f;
-                        dx[din + a + w + 1] = 0f;
-                        dx[din + best] = grads[o + k] + 0f;
-                    }
+                if (o + c0 / 2 > dy.length - LANES || unordered(t).or(unordered(b)).anyTrue()) {
+                    PoolingOps.maxBackwardWindows(x, in, w, top, dy, o, dx, din, c0 / 2, c0 / 2 + LANES / 2);
                     continue;
                 }
                 FloatVector ts = t.rearrange(PAIR_SWAP);
                 FloatVector bs = b.rearrange(PAIR_SWAP);
                 FloatVector m = t.max(ts).max(b.max(bs));
-                FloatVector g = FloatVector.fromArray(SPECIES, grads, o + c0 / 2).rearrange(PAIRS).add(0f);
+                FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).rearrange(PAIRS).add(0f);
                 VectorMask<Float> topEq = t.eq(m);
                 VectorMask<Float> topSwapEq = ts.eq(m);
                 VectorMask<Float> topWins = topEq.and(EVEN.or(topSwapEq.not()));
@@ -224,9 +263,7 @@ final class VectorLoops implements FloatLoops {
         int lowest = first + padding - (kw - 1);
         int highest = first + (kw - 1) * jStride + padding;
         if (w > LANES || room < LANES || lowest < 0 || highest > columns.length - LANES) {
-            for (int j = 0; j < kw; j++) {
-                ConvolutionOps.addShifted(columns, first + j * jStride, outW, j - padding, image, row, w);
-            }
+            ScalarLoops.foldRowPlain(columns, first, jStride, kw, outW, padding, image, row, w);
             return;
         }
         FloatVector zero = FloatVector.zero(SPECIES);
@@ -256,15 +293,5 @@ final class VectorLoops implements FloatLoops {
     /** Lanes holding NaN or -0. */
     private static VectorMask<Float> unordered(FloatVector v) {
         return v.test(VectorOperators.IS_NAN).or(v.eq(0f).and(v.test(VectorOperators.IS_NEGATIVE)));
-    }
-
-    /** This thread's scratch plane, grown to at least {@code size} floats. */
-    private static float[] plane(int size) {
-        float[] plane = PLANE.get();
-        if (plane.length < size) {
-            plane = new float[size];
-            PLANE.set(plane);
-        }
-        return plane;
     }
 }

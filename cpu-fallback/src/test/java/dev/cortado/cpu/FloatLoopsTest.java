@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cortado.backend.BinaryOp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -35,6 +37,11 @@ class FloatLoopsTest {
                 .mapToObj(n -> Arguments.of(name, n)));
     }
 
+    static Stream<Arguments> zipCases() {
+        return Stream.of(VECTOR, SCALAR).flatMap(name -> Arrays.stream(BinaryOp.values())
+                .flatMap(op -> Arrays.stream(LENGTHS).mapToObj(n -> Arguments.of(name, op, n))));
+    }
+
     private static FloatLoops loops(String name) {
         if (name.equals(SCALAR)) {
             return new ScalarLoops();
@@ -52,6 +59,29 @@ class FloatLoopsTest {
                     : (float) (random.nextDouble() * 4 - 2);
         }
         return a;
+    }
+
+    /**
+     * n values at a random offset inside a longer array, from a few levels (the special values among them), so
+     * that elements of two such arrays are often equal, or equal but for the sign of zero.
+     */
+    private float[] levels(int offset, int n) {
+        float[] a = new float[offset + n + 5];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextInt(2) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)] : random.nextInt(3) - 1f;
+        }
+        return a;
+    }
+
+    /** {@code a op b} as {@link BinaryOp} defines it. */
+    private static float apply(BinaryOp op, float a, float b) {
+        return switch (op) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case EQUAL -> a == b ? 1f : 0f;
+        };
     }
 
     /** An output array whose every element is a signalling pattern, so unwritten and stray elements show. */
@@ -91,33 +121,44 @@ class FloatLoopsTest {
         assertSameBits(expectedDx, dx, name + " relu backward");
     }
 
-    @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("cases")
-    void add(String name, int n) {
+    /**
+     * Every op, on random values and on values from a few levels (ties, NaN against NaN, -0 against 0), with b an
+     * array and a scalar (among them 0, -0, NaN and a level), and in place.
+     */
+    @ParameterizedTest(name = "{0} {1} n={2}")
+    @MethodSource("zipCases")
+    void zip(String name, BinaryOp op, int n) {
         FloatLoops loops = loops(name);
-        float[] a = values(2, n);
-        float[] b = values(5, n);
-        float[] out = poisoned(n + 9);
-        float[] expected = poisoned(out.length);
-        float[] expectedScalar = poisoned(out.length);
-        float[] outScalar = poisoned(out.length);
-        float shift = 0.375f;
-        for (int i = 0; i < n; i++) {
-            expected[4 + i] = a[2 + i] + b[5 + i];
-            expectedScalar[4 + i] = a[2 + i] + shift;
-        }
-        loops.add(a, 2, b, 5, out, 4, n);
-        loops.addScalar(a, 2, shift, outScalar, 4, n);
-        assertSameBits(expected, out, name + " add");
-        assertSameBits(expectedScalar, outScalar, name + " add scalar");
+        for (boolean fewLevels : new boolean[] {false, true}) {
+            String what = name + " " + op + (fewLevels ? " of levels" : "");
+            float[] a = fewLevels ? levels(2, n) : values(2, n);
+            float[] b = fewLevels ? levels(5, n) : values(5, n);
+            float[] out = poisoned(n + 9);
+            float[] expected = poisoned(out.length);
+            for (int i = 0; i < n; i++) {
+                expected[4 + i] = apply(op, a[2 + i], b[5 + i]);
+            }
+            loops.zip(op, a, 2, b, 5, out, 4, n);
+            assertSameBits(expected, out, what);
 
-        float[] accumulated = a.clone();
-        float[] expectedSum = a.clone();
-        for (int i = 0; i < n; i++) {
-            expectedSum[2 + i] = a[2 + i] + b[5 + i];
+            for (float shift : new float[] {0.375f, 0f, -0f, 1f, Float.NaN, Float.POSITIVE_INFINITY}) {
+                float[] expectedScalar = poisoned(out.length);
+                float[] outScalar = poisoned(out.length);
+                for (int i = 0; i < n; i++) {
+                    expectedScalar[4 + i] = apply(op, a[2 + i], shift);
+                }
+                loops.zipScalar(op, a, 2, shift, outScalar, 4, n);
+                assertSameBits(expectedScalar, outScalar, what + " scalar " + shift);
+            }
+
+            float[] accumulated = a.clone();
+            float[] expectedSum = a.clone();
+            for (int i = 0; i < n; i++) {
+                expectedSum[2 + i] = apply(op, a[2 + i], b[5 + i]);
+            }
+            loops.zip(op, accumulated, 2, b, 5, accumulated, 2, n);
+            assertSameBits(expectedSum, accumulated, what + " in place");
         }
-        loops.add(accumulated, 2, b, 5, accumulated, 2, n);
-        assertSameBits(expectedSum, accumulated, name + " add in place");
     }
 
     @ParameterizedTest(name = "{0} n={1}")
@@ -153,7 +194,8 @@ class FloatLoopsTest {
 
     /**
      * One plane, at an offset, of 2x2 max pooling at stride 2: widths below and above a vector, odd ones, ties
-     * (values from a few levels) and, optionally, NaN and signed zeros, against the first-maximum rule.
+     * (values from a few levels) and, optionally, NaN and signed zeros, against the first-maximum rule. y has but
+     * a few floats past its plane, and the gradients come in a longer dy and in one that ends with the plane.
      */
     @ParameterizedTest(name = "{0} {1}x{2} special values {3}")
     @MethodSource("planes")
@@ -168,7 +210,7 @@ class FloatLoopsTest {
         }
         int outH = h / 2;
         int outW = w / 2;
-        float[] dy = values(out, outH * outW);
+        float[] dyWithSlack = values(out, outH * outW + 32);
         float[] expectedY = poisoned(out + outH * outW + 4);
         float[] expectedDx = poisoned(in + h * w + 4);
         Arrays.fill(expectedDx, in, in + h * w, 0f);
@@ -182,15 +224,18 @@ class FloatLoopsTest {
                     }
                 }
                 expectedY[out + oy * outW + ox] = x[best];
-                expectedDx[best] = dy[out + oy * outW + ox] + 0f;
+                expectedDx[best] = dyWithSlack[out + oy * outW + ox] + 0f;
             }
         }
         float[] y = poisoned(expectedY.length);
         loops.maxPoolForward(x, in, h, w, y, out);
         assertSameBits(expectedY, y, name + " max pool forward");
-        float[] dx = poisoned(expectedDx.length);
-        loops.maxPoolBackward(x, in, h, w, dy, out, dx, in);
-        assertSameBits(expectedDx, dx, name + " max pool backward");
+        // dy with floats past its plane (read, unused, by whole vectors) and dy ending with the plane
+        for (float[] dy : List.of(dyWithSlack, Arrays.copyOf(dyWithSlack, out + outH * outW))) {
+            float[] dx = poisoned(expectedDx.length);
+            loops.maxPoolBackward(x, in, h, w, dy, out, dx, in);
+            assertSameBits(expectedDx, dx, name + " max pool backward, dy of " + dy.length);
+        }
     }
 
     static Stream<Arguments> foldRows() {
