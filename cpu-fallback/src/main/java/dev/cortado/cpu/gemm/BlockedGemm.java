@@ -51,7 +51,7 @@ final class BlockedGemm {
         checkExtent("B", b, bOffset, s.strideB(), s.extentB(), s);
         checkExtent("C", c, cOffset, s.strideC(), s.extentC(), s);
         if (s.m() == 0 || s.n() == 0) {
-            return;
+            return; // C is empty
         }
         double itemFlops = 2.0 * s.m() * s.n() * s.k();
         int threads = Parallel.threads();
@@ -92,8 +92,11 @@ final class BlockedGemm {
         Target out = new Target(c, co, s.n(), s.alpha(), s.beta());
         if (!parallel) {
             serial(ops).run(0, ops.k(), out.c, out.offset, out.ldc, out.alpha, out.beta);
-        } else if (kSlices(ops) > 1) {
-            splitK(ops, kSlices(ops), out);
+            return;
+        }
+        int slices = kSlices(ops);
+        if (slices > 1) {
+            splitK(ops, slices, out);
         } else if (usesDots(ops)) {
             boolean byRows = ceilDiv(ops.m(), kernel.dotRows()) > ceilDiv(ops.n(), kernel.dotCols());
             int unit = byRows ? kernel.dotRows() : kernel.dotCols();
