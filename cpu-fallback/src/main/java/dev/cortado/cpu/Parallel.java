@@ -2,6 +2,7 @@ package dev.cortado.cpu;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,7 +43,8 @@ public final class Parallel {
     /**
      * Calls {@code body} over disjoint ranges covering {@code [0, n)}, in parallel when {@code n} is at least
      * twice {@code grain}. Ranges are at least {@code grain} long (but the last); returns when all are done and
-     * rethrows the first exception a range threw.
+     * rethrows the first exception a range threw (a checked one that a body threw sneakily, wrapped in a
+     * RuntimeException where the range was shared between threads).
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
@@ -61,7 +63,8 @@ public final class Parallel {
         private final int chunks;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger unfinished;
-        private volatile Throwable failure;
+        /** The first exception a chunk threw; chunks not yet started when it was thrown are skipped. */
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Job(RangeBody body, int n, int chunks) {
             this.body = body;
@@ -74,11 +77,11 @@ public final class Parallel {
         void work() {
             for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
                 try {
-                    if (failure == null) {
+                    if (failure.get() == null) {
                         body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
                     }
                 } catch (Throwable t) {
-                    failure = t;
+                    failure.compareAndSet(null, t);
                 } finally {
                     unfinished.decrementAndGet();
                 }
@@ -128,12 +131,16 @@ public final class Parallel {
                 current = null;
                 busy.set(false);
             }
-            Throwable failure = job.failure;
+            Throwable failure = job.failure.get();
             if (failure instanceof RuntimeException e) {
                 throw e;
             }
             if (failure instanceof Error e) {
                 throw e;
+            }
+            if (failure != null) {
+                // a checked exception, thrown past the compiler (RangeBody.run declares none)
+                throw new RuntimeException(failure);
             }
             return true;
         }

@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +89,53 @@ class ParallelTest {
             assertSame(thrown, caught);
             assertEachOnce(visits(1000, 1)); // the threads are ready for the next range
         }
+    }
+
+    /**
+     * The chunk at 0 fails at once; every other chunk that starts before that failure is recorded waits for it
+     * and fails later: the caller gets the first failure.
+     */
+    @Test
+    void rethrowsTheFirstFailureNotALaterOne() {
+        IllegalStateException first = new IllegalStateException("first");
+        for (int repeat = 0; repeat < 5; repeat++) {
+            CountDownLatch firstThrown = new CountDownLatch(1);
+            IllegalStateException caught = assertThrows(IllegalStateException.class,
+                    () -> Parallel.forRange(1000, 1, (from, to) -> {
+                        if (from == 0) {
+                            firstThrown.countDown();
+                            throw first;
+                        }
+                        try {
+                            firstThrown.await(10, TimeUnit.SECONDS);
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IllegalStateException("later, from " + from);
+                    }));
+            assertSame(first, caught);
+        }
+        assertEachOnce(visits(1000, 1));
+    }
+
+    /** A checked exception thrown past the compiler reaches the caller, wrapped, instead of being dropped. */
+    @Test
+    void wrapsACheckedExceptionABodyThrewSneakily() {
+        assumeTrue(Parallel.threads() > 1, "on one core the body runs on the caller, which sees it unwrapped");
+        Exception checked = new IOException("checked");
+        RuntimeException caught = assertThrows(RuntimeException.class,
+                () -> Parallel.forRange(1000, 1, (from, to) -> {
+                    if (from <= 500 && 500 < to) {
+                        ParallelTest.<RuntimeException>sneakyThrow(checked);
+                    }
+                }));
+        assertSame(checked, caught.getCause());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     @Test
