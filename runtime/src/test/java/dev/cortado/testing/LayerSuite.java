@@ -35,7 +35,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -49,28 +48,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * nothing. Gradients are checked by {@link GradientCheckSuite}.
  */
 public abstract class LayerSuite extends BackendSuiteSupport {
-    private final SplittableRandom random = new SplittableRandom(2024);
-
-    private float[] uniform(int n, double low, double high) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (low + (high - low) * random.nextDouble());
-        }
-        return values;
-    }
+    /** 1e-5 of an expected value, and 1e-5 near zero. */
+    private static final Tolerance CLOSE = new Tolerance(1e-5, 1e-5);
+    private static final Tolerance TIGHT = new Tolerance(1e-6, 1e-6);
 
     private Tensor upload(Shape shape, float[] values) {
         return backend().upload(shape, values);
-    }
-
-    private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        for (int i = 0; i < expected.length; i++) {
-            double allowed = tolerance * (1 + Math.abs(expected[i]));
-            int index = i;
-            assertTrue(Math.abs(expected[i] - actual[i]) <= allowed,
-                    () -> what + "[" + index + "]: expected " + expected[index] + ", got " + actual[index]);
-        }
     }
 
     // ---- forward values ---------------------------------------------------------------------------------------
@@ -80,7 +63,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         int n = 3;
         int in = 7;
         int out = 5;
-        float[] x = uniform(n * in, -1, 1);
+        float[] x = values(n * in, -1, 1);
         try (Linear layer = new Linear(backend(), new Initializer(1), in, out);
              Tensor input = upload(Shape.of(n, in), x)) {
             float[] w = layer.parameters().get(0).value().toArray();
@@ -101,7 +84,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
             }
             Tensor y = layer.forward(input, Mode.EVAL);
             assertEquals(Shape.of(n, out), y.shape());
-            assertClose(expected, y.toArray(), 1e-5, "Linear output");
+            assertClose("Linear output", expected, y.toArray(), CLOSE);
         }
     }
 
@@ -115,7 +98,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         int outC = 5;
         int kh = 3;
         int kw = 2;
-        float[] x = uniform(n * c * h * w, -1, 1);
+        float[] x = values(n * c * h * w, -1, 1);
         try (Conv2d layer = new Conv2d(backend(), new Initializer(2), c, outC, kh, kw, stride, padding, dilation,
                 true); Tensor input = upload(Shape.of(n, c, h, w), x)) {
             float[] weight = layer.parameters().get(0).value().toArray();
@@ -147,7 +130,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                     }
                 }
             }
-            assertClose(expected, y.toArray(), 1e-5, "Conv2d output");
+            assertClose("Conv2d output", expected, y.toArray(), CLOSE);
         }
     }
 
@@ -160,14 +143,14 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         int n = 3;
         int c = 2;
         int s = 5;
-        float[] x = uniform(n * c * s, -2, 3);
+        float[] x = values(n * c * s, -2, 3);
         try (BatchNorm layer = BatchNorm.of2d(backend(), c);
              Tensor input = upload(Shape.of(n, c, 1, s), x)) {
             assertEquals(List.of("running_mean", "running_var", "num_batches_tracked"),
                     List.copyOf(layer.buffers().keySet()));
             assertEquals(List.of("weight", "bias"), layer.parameters().stream().map(Parameter::name).toList());
-            float[] weight = uniform(c, 0.5, 2);
-            float[] bias = uniform(c, -1, 1);
+            float[] weight = values(c, 0.5f, 2);
+            float[] bias = values(c, -1, 1);
             backend().upload(weight, 0, layer.parameters().get(0).value());
             backend().upload(bias, 0, layer.parameters().get(1).value());
 
@@ -201,9 +184,9 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                     }
                 }
             }
-            assertClose(expected, layer.forward(input, Mode.TRAIN).toArray(), 1e-5, "BatchNorm2d train output");
-            assertClose(runningMean, layer.runningMean().toArray(), 1e-6, "running_mean");
-            assertClose(runningVar, layer.runningVar().toArray(), 1e-6, "running_var (unbiased)");
+            assertClose("BatchNorm2d train output", expected, layer.forward(input, Mode.TRAIN).toArray(), CLOSE);
+            assertClose("running_mean", runningMean, layer.runningMean().toArray(), TIGHT);
+            assertClose("running_var (unbiased)", runningVar, layer.runningVar().toArray(), TIGHT);
 
             for (int ch = 0; ch < c; ch++) {
                 for (int b = 0; b < n; b++) {
@@ -215,7 +198,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                 }
             }
             float[] trainedMean = layer.runningMean().toArray();
-            assertClose(expected, layer.forward(input, Mode.EVAL).toArray(), 1e-5, "BatchNorm2d eval output");
+            assertClose("BatchNorm2d eval output", expected, layer.forward(input, Mode.EVAL).toArray(), CLOSE);
             assertArrayEquals(trainedMean, layer.runningMean().toArray(), "evaluation leaves running_mean alone");
             assertEquals(1f, layer.buffers().get("num_batches_tracked").item(), "counts training passes only");
         }
@@ -225,7 +208,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     void batchNorm1dNormalizesEachFeature() {
         int n = 7;
         int f = 3;
-        float[] x = uniform(n * f, -1, 4);
+        float[] x = values(n * f, -1, 4);
         try (BatchNorm layer = BatchNorm.of1d(backend(), f);
              Tensor input = upload(Shape.of(n, f), x)) {
             float[] y = layer.forward(input, Mode.TRAIN).toArray();
@@ -245,7 +228,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     @Test
     void batchNormRejectsOneValuePerChannelInTraining() {
         try (BatchNorm layer = BatchNorm.of1d(backend(), 3);
-             Tensor input = upload(Shape.of(1, 3), uniform(3, -1, 1))) {
+             Tensor input = upload(Shape.of(1, 3), values(3, -1, 1))) {
             assertThrows(ShapeMismatchException.class, () -> layer.forward(input, Mode.TRAIN));
             assertEquals(Shape.of(1, 3), layer.forward(input, Mode.EVAL).shape());
         }
@@ -255,7 +238,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     void dropoutDrawsANewMaskEachStepAndRestoresTheCount() {
         float p = 0.25f;
         int size = 4001;
-        float[] x = uniform(size, 0.5, 1.5);
+        float[] x = values(size, 0.5f, 1.5f);
         Initializer init = new Initializer(99);
         try (Dropout layer = new Dropout(init, p); Dropout other = new Dropout(init, p);
              Tensor input = upload(Shape.of(1, size), x)) {
@@ -277,7 +260,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                     "two layers draw different masks");
             layer.restoreCalls(0);
             assertArrayEquals(first, layer.forward(input, Mode.TRAIN).toArray(), "restored count, same mask");
-            float[] dy = uniform(size, -1, 1);
+            float[] dy = values(size, -1, 1);
             try (Tensor grad = upload(Shape.of(1, size), dy)) {
                 float[] dx = layer.backward(grad, true).toArray();
                 for (int i = 0; i < size; i++) {
@@ -291,7 +274,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     void softmaxCrossEntropyIsTheMeanNegativeLogLikelihood() {
         int n = 5;
         int classes = 7;
-        float[] logits = uniform(n * classes, -4, 4);
+        float[] logits = values(n * classes, -4, 4);
         float[] labels = {0, 6, 3, 3, 1};
         try (Loss loss = new SoftmaxCrossEntropyLoss(); Tensor out = upload(Shape.of(n, classes), logits);
              Tensor target = upload(Shape.of(n), labels)) {
@@ -306,8 +289,8 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     @Test
     void mseIsTheMeanOverAllElements() {
         Shape shape = Shape.of(3, 2, 5);
-        float[] a = uniform(30, -2, 2);
-        float[] b = uniform(30, -2, 2);
+        float[] a = values(30, -2, 2);
+        float[] b = values(30, -2, 2);
         try (Loss loss = new MseLoss(); Tensor out = upload(shape, a); Tensor target = upload(shape, b)) {
             double expected = 0;
             for (int i = 0; i < a.length; i++) {
@@ -350,7 +333,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     @Test
     void forwardChecksShapesToo() {
         try (Linear linear = new Linear(backend(), new Initializer(1), 7, 5);
-             Tensor x = upload(Shape.of(2, 6), uniform(12, -1, 1))) {
+             Tensor x = upload(Shape.of(2, 6), values(12, -1, 1))) {
             assertThrows(ShapeMismatchException.class, () -> linear.forward(x, Mode.TRAIN));
         }
     }
@@ -358,9 +341,9 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     @Test
     void lossesNameTargetsThatDoNotFit() {
         try (Loss ce = new SoftmaxCrossEntropyLoss(); Loss mse = new MseLoss();
-             Tensor out = upload(Shape.of(3, 4), uniform(12, -1, 1));
+             Tensor out = upload(Shape.of(3, 4), values(12, -1, 1));
              Tensor wrongLabels = upload(Shape.of(4), new float[] {0, 1, 2, 3});
-             Tensor wrongTarget = upload(Shape.of(4, 3), uniform(12, -1, 1))) {
+             Tensor wrongTarget = upload(Shape.of(4, 3), values(12, -1, 1))) {
             String ceMessage = assertThrows(ShapeMismatchException.class, () -> ce.forward(out, wrongLabels))
                     .getMessage();
             assertTrue(ceMessage.contains("[3]") && ceMessage.contains("[4]"), ceMessage);
@@ -379,7 +362,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                 () -> BatchNorm.of1d(backend(), 4),
                 () -> new Dropout(new Initializer(1), 0.5f),
                 ActivationLayer::relu, Flatten::new);
-        try (Tensor x = upload(Shape.of(2, 4, 1, 1), uniform(8, -1, 1))) {
+        try (Tensor x = upload(Shape.of(2, 4, 1, 1), values(8, -1, 1))) {
             for (Supplier<Layer> make : layers) {
                 try (Layer layer = make.get()) {
                     assertThrows(IllegalStateException.class, () -> layer.backward(x, true), layer.describe());
@@ -415,7 +398,7 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                 actual.put(p.name(), p.value().shape());
             }
             assertEquals(expected, actual);
-            try (Tensor x = upload(Shape.of(3, 1, 28, 28), uniform(3 * 784, 0, 1))) {
+            try (Tensor x = upload(Shape.of(3, 1, 28, 28), values(3 * 784, 0, 1))) {
                 Tensor y = model.forward(x, Mode.EVAL);
                 assertEquals(spec.outputShape(3), y.shape());
                 assertEquals(Shape.of(3, 10), y.shape());
@@ -452,9 +435,9 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         int batch = 5;
         try (Sequential model = spec.build(backend(), 3); Loss ce = new SoftmaxCrossEntropyLoss();
              Loss mse = new MseLoss();
-             Tensor x = upload(spec.input().prepend(batch), uniform(batch * 2 * 81, -1, 1));
+             Tensor x = upload(spec.input().prepend(batch), values(batch * 2 * 81, -1, 1));
              Tensor labels = upload(Shape.of(batch), new float[] {0, 3, 1, 2, 3});
-             Tensor target = upload(spec.outputShape(batch), uniform(batch * 4, -1, 1))) {
+             Tensor target = upload(spec.outputShape(batch), values(batch * 4, -1, 1))) {
             for (int step = 0; step < 2; step++) {
                 trainingStep(model, ce, mse, x, labels, target);
             }
