@@ -5,7 +5,8 @@
 #
 #   benchmarks/scripts/compare-with-pytorch.sh [--device cpu] [--threads 2]
 #
-# Needs the built CLI jar (./cortado builds it) and Debian's python3-torch with libopenblas0-pthread.
+# Runs the CLI through ./cortado (which builds the jar when needed); needs Debian's python3-torch with
+# libopenblas0-pthread.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 device=cpu
@@ -17,10 +18,10 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--device D] [--threads N]" >&2; exit 2 ;;
   esac
 done
-[ -f cli/target/cortado.jar ] || ./cortado --version >/dev/null
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-ours=$("$java" --add-modules jdk.incubator.vector -jar cli/target/cortado.jar bench --json --device "$device" \
-  --batches 60 --repeats 5 2>/dev/null)
+# ./cortado builds the jar when needed and preloads libjsig; of its stderr only the JVM's one line about the
+# incubator module is dropped (build messages and errors still show).
+ours=$(./cortado bench --json --device "$device" --batches 60 --repeats 5 \
+  2> >(grep -v '^WARNING: Using incubator modules' >&2))
 # PyTorch's own threads and OpenBLAS's threads oversubscribe 2 cores and collapse when anything else runs, so it
 # is measured in three thread settings and its best figure per model is the peer (all are printed).
 theirs=""

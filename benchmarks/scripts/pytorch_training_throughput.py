@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch's side of the side-by-side training benchmark: the same models, batches and optimizer as Cortado's
-TrainingThroughput benchmark, on the CPU with 2 threads. Prints one JSON line per model.
+"""PyTorch's side of the side-by-side training benchmark: the same models, batches and optimizer as
+`cortado bench`, on the CPU with 2 threads. Prints one JSON line per model.
 
     /usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py [--data DIR] [--threads 2]
 
@@ -9,38 +9,35 @@ much slower peer. OpenBLAS starts threads of its own beside PyTorch's (OPENBLAS_
 compare-with-pytorch.sh tries several settings and takes PyTorch's best.
 """
 import argparse
-import gzip
 import json
 import os
 import statistics
+import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from torch_eval import idx, model as spec_model  # noqa: E402  (tools/torch_eval.py: Cortado spec -> torch.nn.Sequential)
+
 BATCH = 64
+SPECS = os.path.join(ROOT, "runtime", "src", "main", "resources", "dev", "cortado", "model")
 
 
 def models():
-    lenet5 = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 6, 5, padding=2), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(6, 16, 5), torch.nn.ReLU(), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
-        torch.nn.Linear(400, 120), torch.nn.ReLU(), torch.nn.Linear(120, 84), torch.nn.ReLU(),
-        torch.nn.Linear(84, 10))
-    mlp = torch.nn.Sequential(
-        torch.nn.Flatten(), torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
-        torch.nn.ReLU(), torch.nn.Linear(128, 10))
-    return {"lenet5": lenet5, "mlp": mlp}
+    """The built-in lenet5 and mlp, built from Cortado's own model specs, in training mode."""
+    nets = {}
+    for name in ("lenet5", "mlp"):
+        with open(os.path.join(SPECS, name + ".json")) as f:
+            nets[name] = spec_model(json.load(f)).train()  # model() returns its modules in eval mode
+    return nets
 
 
 def load_images(data_dir, count):
-    with gzip.open(os.path.join(data_dir, "train-images-idx3-ubyte.gz")) as f:
-        raw = np.frombuffer(f.read(), dtype=np.uint8, offset=16)[: count * 784]
-    with gzip.open(os.path.join(data_dir, "train-labels-idx1-ubyte.gz")) as f:
-        labels = np.frombuffer(f.read(), dtype=np.uint8, offset=8)[:count]
-    x = torch.from_numpy(raw.astype(np.float32) / 255.0).reshape(count, 1, 28, 28)
-    return x, torch.from_numpy(labels.astype(np.int64))
+    x = idx(data_dir, "train-images-idx3-ubyte")[:count].float().div(255).reshape(count, 1, 28, 28)
+    return x, idx(data_dir, "train-labels-idx1-ubyte")[:count].long()
 
 
 def measure(model, x, y, steps, repeats):
