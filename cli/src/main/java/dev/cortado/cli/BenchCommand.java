@@ -8,6 +8,7 @@ import dev.cortado.backend.Backend;
 import dev.cortado.device.Devices;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.train.Throughput;
+import dev.cortado.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,10 +67,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        check("--batch-size", batchSize, 1);
-        check("--batches", batches, 1);
-        check("--warmup", warmups, 0);
-        check("--repeats", repetitions, 1);
+        check("--batch-size", batchSize, 1, TrainingConfig.MAX_BATCH_SIZE);
+        check("--batches", batches, 1, MAX);
+        check("--warmup", warmups, 0, MAX);
+        check("--repeats", repetitions, 1, MAX);
         List<ModelSpec> specs = new ArrayList<>();
         for (String model : models) {
             specs.add(ModelOption.resolve(model.trim()));
@@ -95,9 +96,9 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private static void check(String option, int value, int min) {
-        if (value < min || value > MAX) {
-            throw new CliException(ExitCode.USAGE, option + " must be " + min + ".." + MAX + ", got " + value);
+    private static void check(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new CliException(ExitCode.USAGE, option + " must be " + min + ".." + max + ", got " + value);
         }
     }
 

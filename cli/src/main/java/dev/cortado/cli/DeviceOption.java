@@ -37,9 +37,8 @@ final class DeviceOption {
         DeviceSelection selection;
         try {
             selection = devices.select(device, environment);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.DEVICE, e.getMessage(), e);
-        } catch (DeviceUnavailableException e) {
+        } catch (IllegalArgumentException | DeviceUnavailableException e) {
+            // A malformed device string is a device error here too (Main would call it a usage error).
             throw new CliException(ExitCode.DEVICE, e.getMessage(), e);
         }
         boolean implied = (device == null || device.isBlank())

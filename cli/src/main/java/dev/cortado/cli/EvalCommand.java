@@ -10,6 +10,7 @@ import dev.cortado.train.Checkpoint;
 import dev.cortado.train.CheckpointException;
 import dev.cortado.train.Evaluation;
 import dev.cortado.train.Evaluator;
+import dev.cortado.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,8 +26,6 @@ import picocli.CommandLine.Spec;
         description = "Evaluates a checkpoint on the test split: accuracy, loss, the confusion matrix and the "
                 + "accuracy of each class (Fashion-MNIST class names).")
 final class EvalCommand implements Callable<Integer> {
-    static final int MAX_BATCH_SIZE = 65_536;
-
     @Spec
     CommandSpec spec;
 
@@ -52,8 +51,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
-            throw new CliException(ExitCode.USAGE, "--batch-size must be 1.." + MAX_BATCH_SIZE + ", got " + batchSize);
+        if (batchSize < 1 || batchSize > TrainingConfig.MAX_BATCH_SIZE) {
+            throw new CliException(ExitCode.USAGE, "--batch-size must be 1.." + TrainingConfig.MAX_BATCH_SIZE + ", got "
+                    + batchSize);
         }
         if (limit != null && limit < 1) {
             throw new CliException(ExitCode.USAGE, "--limit must be >= 1, got " + limit);
@@ -66,10 +66,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException(ExitCode.CHECKPOINT, e.getMessage(), e);
         }
         Path dataDir = data.resolve(spec.commandLine().getErr());
-        Dataset test = DataOption.load(dataDir, Split.TEST);
-        if (limit != null && limit < test.count()) {
-            test = test.first(limit);
-        }
+        Dataset test = DataOption.load(dataDir, Split.TEST).limit(limit == null ? 0 : limit);
         DeviceOption.Opened opened = device.open(Devices.system());
         Evaluation result;
         try (Backend backend = opened.backend();

@@ -1,6 +1,5 @@
 package dev.cortado.cli;
 
-import dev.cortado.data.DatasetException;
 import dev.cortado.device.DeviceUnavailableException;
 import dev.cortado.model.ModelSpecException;
 import dev.cortado.train.CheckpointException;
@@ -33,8 +32,10 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(),
-                "missing command: choose one of devices, train, eval, selftest, bench");
+        String commands = spec.subcommands().values().stream()
+                .filter(c -> !(c.getCommand() instanceof CommandLine.HelpCommand))
+                .map(CommandLine::getCommandName).distinct().collect(Collectors.joining(", "));
+        throw new ParameterException(spec.commandLine(), "missing command: choose one of " + commands);
     }
 
     public static void main(String[] args) {
@@ -93,8 +94,6 @@ public final class Main implements Runnable {
             return ExitCode.MODEL;
         } else if (e instanceof CheckpointException) {
             return ExitCode.CHECKPOINT;
-        } else if (e instanceof DatasetException) {
-            return ExitCode.DATA;
         } else if (e instanceof NonFiniteLossException) {
             return ExitCode.DIVERGED;
         } else if (e instanceof IllegalArgumentException) {

@@ -29,6 +29,8 @@ final class RunObserver implements TrainingRun.Listener {
     private long windowCorrect;
     private long windowCount;
     private long lastStep;
+    /** Whether metrics.jsonl may hold lines the plot does not show yet (true at start: a resumed run's file). */
+    private boolean plotStale = true;
 
     /** @param startStep the updates made before this process started (non-zero when resuming) */
     RunObserver(ProgressView view, MetricsLog metrics, Path outDir, String title, int logEvery, boolean verbose,
@@ -66,6 +68,7 @@ final class RunObserver implements TrainingRun.Listener {
             view.log(epoch, batch, batchesPerEpoch, loss, accuracy, imagesPerSecond);
             try {
                 metrics.step(epoch, batch, lastStep, loss, accuracy, r.lr(), imagesPerSecond);
+                plotStale = true;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + MetricsLog.FILE_NAME + ": " + e.getMessage(), e);
             }
@@ -80,6 +83,7 @@ final class RunObserver implements TrainingRun.Listener {
         view.epoch(result);
         try {
             metrics.epoch(result, lastStep);
+            plotStale = true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + MetricsLog.FILE_NAME + ": " + e.getMessage(), e);
         }
@@ -93,8 +97,16 @@ final class RunObserver implements TrainingRun.Listener {
         }
     }
 
+    /** Draws the curves unless the last draw already showed every metrics line written since. */
+    void writePlotIfStale() {
+        if (plotStale) {
+            writePlot();
+        }
+    }
+
     /** Draws the curves so far; a failure to draw (no fonts, say) is a warning, not the end of the run. */
     void writePlot() {
+        plotStale = false;
         try {
             CurvePlot.write(outDir, metrics.lines(), title);
         } catch (IOException | RuntimeException | LinkageError e) {

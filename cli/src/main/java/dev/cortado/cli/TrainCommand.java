@@ -265,8 +265,9 @@ final class TrainCommand implements Callable<Integer> {
                 view.close();
             }
             if (result.complete()) {
-                // A stopped run is shutting down, when AWT can no longer start; its resume draws the plot.
-                observer.writePlot();
+                // A stopped run is shutting down, when AWT can no longer start; its resume draws the plot. The
+                // last epoch's plot is usually drawn already; a resumed run with nothing left to do draws here.
+                observer.writePlotIfStale();
             }
             report(stdout, run, result, outDir);
             stdout.flush();

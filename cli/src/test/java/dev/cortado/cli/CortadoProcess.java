@@ -74,10 +74,6 @@ final class CortadoProcess {
         return start(Map.of(), args).waitFor();
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     Process process() {
         return process;
     }

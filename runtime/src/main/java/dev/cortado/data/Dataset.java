@@ -44,6 +44,11 @@ public record Dataset(float[] inputs, float[] labels, int count, Shape sampleSha
                 classes);
     }
 
+    /** At most {@code limit} samples: the first ones, or all of them (this) when the limit is 0 or no smaller. */
+    public Dataset limit(int limit) {
+        return limit > 0 && limit < count ? first(limit) : this;
+    }
+
     @Override
     public void copyInputs(int index, float[] dst, int dstOffset) {
         int size = sampleSize();

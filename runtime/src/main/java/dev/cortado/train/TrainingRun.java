@@ -66,8 +66,8 @@ public final class TrainingRun implements AutoCloseable {
                         Path directory) {
         this.spec = spec;
         this.config = config;
-        this.train = limit(train, config.trainLimit());
-        this.test = test == null ? null : limit(test, config.testLimit());
+        this.train = train.limit(config.trainLimit());
+        this.test = test == null ? null : test.limit(config.testLimit());
         this.directory = directory;
         this.model = spec.build(backend, config.seed());
         this.optimizer = config.newOptimizer(model.parameters());
@@ -75,10 +75,6 @@ public final class TrainingRun implements AutoCloseable {
                 config.newSchedule(BatchLoader.batchCount(this.train.count(), config.batchSize())),
                 config.batchSize(), config.seed());
         this.position = TrainingPosition.start(this.train.count());
-    }
-
-    private static Dataset limit(Dataset data, int limit) {
-        return limit > 0 && limit < data.count() ? data.first(limit) : data;
     }
 
     /**
