@@ -71,7 +71,8 @@ public final class BufferPool implements AutoCloseable {
                 throw new OutOfDeviceMemoryException("out of device memory: requested " + floats * 4
                         + " bytes, " + liveFloats * 4 + " bytes in use by " + liveBuffers + " buffers"
                         + (free >= 0 ? ", " + free + " bytes free on the device" : "")
-                        + " (the pool's cache was emptied and the allocation retried)", second);
+                        + " (the pool's cache was emptied and the allocation retried): " + second.getMessage(),
+                        second);
             }
         }
     }

@@ -92,18 +92,54 @@ class OpenClLifecycleTest {
         probs.close();
     }
 
+    /**
+     * The backend opened over the real device, but with 1 MiB of global memory: the allocator's accounting and the
+     * pool's retry then behave the same whatever memory the driver reports on this machine (PoCL reports most of
+     * the host's RAM and grants 8 GiB requests lazily, so "more than the device" cannot be asked for directly).
+     */
     @Test
-    void anAllocationLargerThanTheDeviceIsOutOfMemoryAfterThePoolRetried() {
-        try (OpenClBackend backend = OpenClTestDevice.open(cache)) {
-            long tooMany = Math.min(Integer.MAX_VALUE, backend.info().memoryBytes() / 4 + 1);
-            Tensor cached = backend.allocate(Shape.of(1000));
-            cached.close();
+    void anAllocationThatDoesNotFitEmptiesThePoolsCacheAndRetriesOnce() {
+        long limitBytes = 1 << 20;
+        try (OpenClBackend backend = OpenClTestDevice.open(limited(OpenClTestDevice.require(), limitBytes,
+                limitBytes), cache, GemmChoice.TILED)) {
+            backend.allocate(Shape.of(150_000)).close();
             assertEquals(1, backend.pool().stats().cachedBuffers());
+
+            // 600 KB cached + 800 KB asked: only fits once the cache is given back to the device.
+            Tensor live = backend.allocate(Shape.of(200_000));
+            assertEquals(0, backend.pool().stats().cachedBuffers(), "the pool emptied its cache, then retried");
+
+            backend.allocate(Shape.of(1000)).close();
+            // 800 KB live + 400 KB asked: does not fit even after the retry.
             OutOfDeviceMemoryException e = assertThrows(OutOfDeviceMemoryException.class,
-                    () -> backend.pool().acquire(tooMany));
+                    () -> backend.pool().acquire(100_000));
             assertTrue(e.getMessage().contains("retried"), e.getMessage());
+            assertTrue(e.getMessage().contains("800000 bytes in use"), e.getMessage());
             assertEquals(0, backend.pool().stats().cachedBuffers(), "the pool emptied its cache before retrying");
+            live.close();
         }
+    }
+
+    @Test
+    void aRequestAboveTheLargestSingleAllocationIsOutOfMemory() {
+        ProbedDevice real = OpenClTestDevice.require();
+        int maxAllocFloats = 1 << 18;
+        try (OpenClBackend backend = OpenClTestDevice.open(limited(real, real.device().globalMemBytes(),
+                maxAllocFloats * 4L), cache, GemmChoice.TILED)) {
+            OutOfDeviceMemoryException e = assertThrows(OutOfDeviceMemoryException.class,
+                    () -> backend.allocate(Shape.of(maxAllocFloats + 1)));
+            assertTrue(e.getMessage().contains("CL_DEVICE_MAX_MEM_ALLOC_SIZE"), e.getMessage());
+            backend.allocate(Shape.of(maxAllocFloats)).close();
+        }
+    }
+
+    /** The probed device with other memory limits, as the allocator will see them. */
+    private static ProbedDevice limited(ProbedDevice p, long globalBytes, long maxAllocBytes) {
+        ClDevice d = p.device();
+        return new ProbedDevice(p.info(), new ClDevice(d.platform(), d.id(), d.name(), d.vendor(), d.platformName(),
+                d.driverVersion(), d.openClCVersion(), d.type(), globalBytes, maxAllocBytes, d.localMemBytes(),
+                d.maxWorkGroupSize(), d.maxWorkItemSizes(), d.computeUnits(), d.compilerAvailable(),
+                d.available()));
     }
 
     @Test
