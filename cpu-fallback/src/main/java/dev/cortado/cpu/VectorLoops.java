@@ -28,7 +28,8 @@ final class VectorLoops implements FloatLoops {
     /** Gathers the even lanes into the first half: one value per window. */
     private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SPECIES, i -> 2 * i % LANES);
     /** Spreads the first half over pairs of lanes: a window's gradient to both of its columns. */
-    private static final VectorShuffle<Float> PAIRS = VectorShuffle.fromOp(SPECIES, i -> i / 2);
+    private static final VectorShuffle<Integer> PAIRS = VectorShuffle.fromOp(SPECIES.withLanes(int.class),
+            i -> i / 2);
     private static final VectorMask<Float> EVEN = VectorMask.fromLong(SPECIES, 0x5555_5555_5555_5555L);
     /** Lane indices 0, 1, 2, ... as floats, to build masks of lane ranges by comparison. */
     private static final FloatVector IOTA = FloatVector.zero(SPECIES).addIndex(1);
@@ -238,7 +239,9 @@ final class VectorLoops implements FloatLoops {
                 FloatVector ts = t.rearrange(PAIR_SWAP);
                 FloatVector bs = b.rearrange(PAIR_SWAP);
                 FloatVector m = t.max(ts).max(b.max(bs));
-                FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).rearrange(PAIRS).add(0f);
+                // Rearranged as ints: before C2 compiles it, a float rearrange makes every NaN the canonical one.
+                FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).reinterpretAsInts().rearrange(PAIRS)
+                        .reinterpretAsFloats().add(0f);
                 VectorMask<Float> topEq = t.eq(m);
                 VectorMask<Float> topSwapEq = ts.eq(m);
                 VectorMask<Float> topWins = topEq.and(EVEN.or(topSwapEq.not()));
