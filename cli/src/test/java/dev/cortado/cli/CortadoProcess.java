@@ -58,13 +58,23 @@ final class CortadoProcess {
         return Path.of(System.getProperty("cortado.root", "..")).toAbsolutePath().normalize();
     }
 
-    /** Starts {@code java -jar cortado.jar args} with extra environment variables. */
+    /** Starts {@code java -jar cortado.jar args} with extra environment variables, as the launcher does. */
     static CortadoProcess start(Map<String, String> environment, String... args) throws IOException {
+        return start(List.of("--add-modules", "jdk.incubator.vector", "-Xmx1g"), environment, args);
+    }
+
+    /** Starts {@code java jvmOptions -jar cortado.jar args} with extra environment variables. */
+    static CortadoProcess start(List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-jar", jar().toString()));
+                .toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("CORTADO_DEVICE");
+        // The JVM announces these on stderr ("Picked up ..."), which is not the command's output.
+        List.of("JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS").forEach(builder.environment()::remove);
         builder.environment().putAll(environment);
         return new CortadoProcess(builder.start());
     }

@@ -32,7 +32,7 @@ class PyTorchInteropIT {
               {"type": "linear", "out": 10}]}
             """;
     private static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static final Pattern REPORT = Pattern.compile("accuracy ([0-9.]+% \\(\\d+/\\d+\\)), loss ([0-9.]+)");
+    private static final Pattern REPORT = Pattern.compile("accuracy [0-9.]+% \\((\\d+)/(\\d+)\\), loss ([0-9.]+)");
 
     @TempDir
     static Path tmp;
@@ -71,8 +71,11 @@ class PyTorchInteropIT {
         Matcher theirs = report(torchOut);
         System.out.print("cortado: " + ours.group() + "\npytorch: " + theirs.group() + "\n");
 
-        assertEquals(ours.group(1), theirs.group(1), "accuracy and hits");
-        assertEquals(Double.parseDouble(ours.group(2)), Double.parseDouble(theirs.group(2)), 2e-4, "mean loss");
+        // Both sum in float in their own order (lanes, threads, PyTorch's AVX-512 or AVX2 code), so an image whose
+        // two best logits nearly tie may go either way: at most 2 of the 200 hits may differ.
+        assertEquals(ours.group(2), theirs.group(2), "images evaluated");
+        assertEquals(Integer.parseInt(ours.group(1)), Integer.parseInt(theirs.group(1)), 2, "hits");
+        assertEquals(Double.parseDouble(ours.group(3)), Double.parseDouble(theirs.group(3)), 2e-4, "mean loss");
     }
 
     private static Matcher report(String text) {

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * optimizer keeps momentum, so the dropout counters, the step and the optimizer state must all be restored.
  */
 class ResumeIT {
-    /** Wide enough that the 145 steps left after the signal is sent take a good fraction of a second. */
+    /**
+     * Wide enough that the steps left after the signal is sent (295 after the kill, 440 after the stop: the run has
+     * a third epoch so that even a fast machine is still training when the signal arrives) take a while.
+     */
     private static final String SPEC = "{\"name\": \"small-conv\", \"input\": [1, 28, 28], \"layers\": ["
             + "{\"type\": \"conv2d\", \"out\": 32, \"kernel\": 5, \"padding\": 2}, {\"type\": \"relu\"}, "
             + "{\"type\": \"maxpool2d\", \"kernel\": 2}, {\"type\": \"conv2d\", \"out\": 64, \"kernel\": 5}, "
@@ -37,10 +40,10 @@ class ResumeIT {
     static Path spec;
     static Checkpoint reference;
 
-    /** 600 samples in batches of 4: 150 steps per epoch, a checkpoint every 5 steps, two epochs. */
+    /** 600 samples in batches of 4: 150 steps per epoch, a checkpoint every 5 steps, three epochs. */
     static String[] trainArgs(Path out, String... extra) {
         List<String> args = new ArrayList<>(List.of("train", "--model", spec.toString(), "--data", sample.toString(),
-                "--out", out.toString(), "--epochs", "2", "--batch-size", "4", "--limit-train", "600",
+                "--out", out.toString(), "--epochs", "3", "--batch-size", "4", "--limit-train", "600",
                 "--limit-test", "50", "--schedule", "cosine", "--seed", "7", "--checkpoint-every", "5",
                 "--log-every", "5", "--verbose"));
         args.addAll(List.of(extra));
@@ -65,7 +68,7 @@ class ResumeIT {
         for (Map.Entry<String, HostTensor> e : reference.tensors().entrySet()) {
             assertArrayEquals(e.getValue().data(), resumed.tensors().get(e.getKey()).data(), e.getKey());
         }
-        for (int epoch = 0; epoch < 2; epoch++) {
+        for (int epoch = 0; epoch < 3; epoch++) {
             assertEquals(reference.history().get(epoch).test().correct(),
                     resumed.history().get(epoch).test().correct());
         }
@@ -81,7 +84,7 @@ class ResumeIT {
     void killedWithSigkillInTheMiddleOfAnEpochAndResumedEndsWithTheSameWeights() throws Exception {
         Path out = tmp.resolve("killed");
         CortadoProcess run = CortadoProcess.start(Map.of(), trainArgs(out));
-        // The first checkpoint written inside the second epoch; 145 steps of that epoch remain when it is seen.
+        // The first checkpoint written inside the second epoch; 295 steps remain when it is seen.
         String line = run.readUntil(l -> l.startsWith("checkpoint: ") && l.contains("(epoch 2 after batch "));
         assertNotNull(line, "the run ended before a checkpoint in its second epoch");
         // Signals through the process handle: Process.destroy would also close the pipes we read.
@@ -89,8 +92,8 @@ class ResumeIT {
         assertTrue(run.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(137, run.process().exitValue(), "not killed by SIGKILL");
         TrainingPosition killedAt = Checkpoint.read(out.resolve("last.safetensors")).position();
-        assertEquals(1, killedAt.epoch(), "the checkpoint left by the kill is not in the second epoch");
-        assertTrue(killedAt.batch() > 0, "the checkpoint left by the kill is not mid-epoch: " + killedAt);
+        assertTrue(killedAt.epoch() >= 1 && killedAt.step() > 150, "the checkpoint left by the kill is older "
+                + "than the one seen: " + killedAt);
 
         CortadoProcess.Result resumed = CortadoProcess.run(trainArgs(out, "--resume"));
         assertEquals(0, resumed.exitCode(), resumed.errors().toString());
@@ -111,7 +114,7 @@ class ResumeIT {
         assertTrue(seconds < 10, "took " + seconds + " s to stop");
         assertEquals(143, stopped.exitCode(), stopped.errors().toString());
         String last = stopped.stdout().get(stopped.stdout().size() - 1);
-        assertTrue(last.startsWith("stopped at epoch 1 after batch "), last);
+        assertTrue(last.startsWith("stopped at epoch "), last);
         TrainingPosition stoppedAt = Checkpoint.read(out.resolve("last.safetensors")).position();
         assertTrue(last.contains(stoppedAt.describe()), last + " vs " + stoppedAt);
 
