@@ -33,6 +33,7 @@ interface ClInventory {
         return new ClInventory() {
             @Override
             public List<cl_platform_id> platforms() {
+                OpenClLibrary.load();
                 CL.setExceptionsEnabled(true);
                 int[] count = new int[1];
                 clGetPlatformIDs(0, null, count);

@@ -25,6 +25,7 @@ final class Job {
 
     private final List<String> args;
     private final List<Bind> binds = new ArrayList<>();
+    private String image;
 
     private Job(List<String> args) {
         this.args = args;
@@ -33,6 +34,12 @@ final class Job {
     /** A job that runs {@code cortado args...} in the container; no arguments run the image's default command. */
     static Job of(String... args) {
         return new Job(List.of(args));
+    }
+
+    /** Runs in another image than the job image (one derived from it). */
+    Job image(String name) {
+        image = name;
+        return this;
     }
 
     /** Binds a host directory at {@code /data}, read-only as the job contract says. */
@@ -59,7 +66,7 @@ final class Job {
 
     /** Starts the job and returns while it runs (or has already ended). */
     Running start() {
-        GenericContainer<?> container = new GenericContainer<>(JobImage.name())
+        GenericContainer<?> container = new GenericContainer<>(image != null ? image : JobImage.name())
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
                         .withNetworkMode("none")
                         .withBinds(binds))

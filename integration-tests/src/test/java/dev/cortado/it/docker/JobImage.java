@@ -15,8 +15,10 @@ import org.testcontainers.images.builder.ImageFromDockerfile;
  */
 final class JobImage {
     static final String TAG = "cortado-it:latest";
+    static final String WITHOUT_OPENCL_TAG = "cortado-it-without-opencl:latest";
 
     private static String built;
+    private static String withoutOpenCl;
 
     private JobImage() {
     }
@@ -44,6 +46,23 @@ final class JobImage {
             System.out.printf("built %s on %s in %.1f s%n", built, base, (System.nanoTime() - start) / 1e9);
         }
         return built;
+    }
+
+    /**
+     * The job image with the OpenCL ICD loader deleted, as on a host that never installed one, built on first use.
+     */
+    static synchronized String withoutOpenCl() {
+        if (withoutOpenCl == null) {
+            String job = name();
+            withoutOpenCl = new ImageFromDockerfile(WITHOUT_OPENCL_TAG, false)
+                    .withDockerfileFromBuilder(b -> b.from(job)
+                            .user("root")
+                            .run("rm -f /usr/lib/*-linux-gnu/libOpenCL.so* && ldconfig")
+                            .user("cortado")
+                            .build())
+                    .get();
+        }
+        return withoutOpenCl;
     }
 
     private static boolean baseImagePresent(String base) {
