@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExit codes:%n")
 public final class Main implements Runnable {
     static final String VERBOSE = "--verbose";
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     @Spec
     CommandSpec spec;
@@ -41,6 +42,10 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // The curves plot is drawn off-screen; there may be no display (servers, containers).
         System.setProperty("java.awt.headless", "true");
+        // What the runtime logs (System.Logger, through java.util.logging) is one line, like every other message.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "cortado: %4$s: %5$s%n");
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         int code = execute(args, out, err);

@@ -32,6 +32,11 @@ public final class CpuBackend implements Backend {
     private final BufferPool pool = new BufferPool(new CpuAllocator());
     private final TransferCounter transfers = new TransferCounter();
 
+    /** Opens the backend; warns once per JVM when the Vector API module is missing ({@link VectorModule}). */
+    public CpuBackend() {
+        VectorModule.warnIfAbsent();
+    }
+
     /** The CPU as {@code cortado devices} lists it: processor model, heap size, threads and GEMM kernel. */
     public static DeviceInfo describe() {
         return CpuDescription.describe();

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What {@code cortado devices} shows for the CPU: the processor model, heap, threads, GEMM kernel and element-wise
- * loops.
+ * What {@code cortado devices} shows for the CPU: the processor model, heap, threads, whether the Vector API is
+ * on, the GEMM kernel and the element-wise loops.
  */
 final class CpuDescription {
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
@@ -24,6 +24,7 @@ final class CpuDescription {
     static DeviceInfo describe() {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("threads", Integer.toString(Parallel.threads()));
+        details.put("vector api", VectorModule.describe());
         details.put("gemm", Sgemm.describe());
         details.put("element-wise loops", FloatLoops.IN_USE.describe());
         return DeviceInfo.available(Device.CPU, processorName(), false, Runtime.getRuntime().maxMemory(),

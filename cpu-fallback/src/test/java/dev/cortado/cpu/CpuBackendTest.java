@@ -36,6 +36,7 @@ class CpuBackendTest {
         assertEquals(Parallel.threads(), info.computeUnits());
         assertEquals(Integer.toString(Parallel.threads()), info.details().get("threads"));
         assertEquals(Sgemm.describe(), info.details().get("gemm"));
+        assertEquals("on (jdk.incubator.vector)", info.details().get("vector api"), "the tests run with the module");
         Path cpuinfo = Path.of("/proc/cpuinfo");
         String model = Files.isReadable(cpuinfo) ? Files.readAllLines(cpuinfo).stream()
                 .filter(line -> line.startsWith("model name"))

@@ -8,8 +8,9 @@ import java.util.Arrays;
 
 /**
  * Run by {@link FloatLoopsTest} in a JVM on one core and without {@code --add-modules jdk.incubator.vector}:
- * prints the loops and thread count the backend chose, and checks ops that run through {@link FloatLoops} and
- * {@link Parallel} on tensors large enough to be split into chunks. No Vector API class may be loaded.
+ * prints the loops and thread count the backend chose, opens it twice (it warns once that the module is missing),
+ * and checks ops that run through {@link FloatLoops} and {@link Parallel} on tensors large enough to be split into
+ * chunks. No Vector API class may be loaded.
  */
 public final class PlainJvm {
     static final String CORRECT = "ops correct";
@@ -20,6 +21,8 @@ public final class PlainJvm {
     public static void main(String[] args) {
         System.out.println("element-wise loops: " + FloatLoops.IN_USE.describe());
         System.out.println("threads: " + Parallel.threads());
+        System.out.println("vector api: " + CpuBackend.describe().details().get("vector api"));
+        new CpuBackend().close();
         int n = 200_003;
         float[] x = new float[n];
         float[] relu = new float[n];

@@ -17,10 +17,8 @@ public final class Sgemm {
     /** Which kernel serves GEMM on this JVM, for {@code cortado devices}. */
     public static String describe() {
         MicroKernel kernel = GEMM.kernel();
-        if (kernel instanceof ScalarKernel) {
-            return kernel.describe() + " (" + (VectorModule.present()
-                    ? "the Vector API has no hardware vectors of 4 floats or more here"
-                    : "start java with --add-modules " + VectorModule.NAME + " for the Vector API kernel") + ")";
+        if (kernel instanceof ScalarKernel && VectorModule.present()) {
+            return kernel.describe() + " (the Vector API has no hardware vectors of 4 floats or more here)";
         }
         return kernel.describe();
     }
