@@ -11,12 +11,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --data}: a directory of MNIST-format IDX files. Without it, the Debian {@code dataset-fashion-mnist}
- * location, and where that is absent, the small sample bundled in the jar (with a note on how to get the full
- * set).
+ * {@code --data}: a directory of MNIST-format IDX files. Without it, {@code $CORTADO_DATA} or the Debian
+ * {@code dataset-fashion-mnist} location, and where that is absent, the small sample bundled in the jar (with a
+ * note on how to get the full set).
  */
 final class DataOption {
     /** Where Debian's {@code dataset-fashion-mnist} package puts the files. */
@@ -24,13 +25,21 @@ final class DataOption {
     static final String SAMPLE_RESOURCES = "sample/";
     static final String SAMPLE_DESCRIPTION = "the bundled Fashion-MNIST sample (1,000 training and 200 test images)";
 
+    /** The environment variable that names the directory to read when --data is not given. */
+    static final String DATA_VARIABLE = "CORTADO_DATA";
+
     @Option(names = "--data", paramLabel = "DIR", description = "Directory of MNIST-format IDX files (train-/t10k-"
-            + "images-idx3-ubyte, -labels-idx1-ubyte, plain or .gz). Default: " + "/usr/share/datasets/fashion-mnist"
-            + ", else a small bundled sample.")
+            + "images-idx3-ubyte, -labels-idx1-ubyte, plain or .gz). Default: $" + DATA_VARIABLE + ", else "
+            + "/usr/share/datasets/fashion-mnist; where that is missing, a small bundled sample.")
     Path data;
 
-    /** Where to look when --data is not given; tests point it elsewhere. */
-    Path defaultDir = DEBIAN_FASHION_MNIST;
+    /** Where to look when --data is not given. */
+    Path defaultDir = defaultDir(System.getenv());
+
+    static Path defaultDir(Map<String, String> environment) {
+        String configured = environment.get(DATA_VARIABLE);
+        return configured == null || configured.isBlank() ? DEBIAN_FASHION_MNIST : Path.of(configured);
+    }
 
     /**
      * The directory to read, extracting the bundled sample when needed and printing a note to {@code err} then.
@@ -47,9 +56,14 @@ final class DataOption {
         return extractSample();
     }
 
+    /** Whether {@link #resolve} returned the bundled sample. */
+    boolean isSample(Path resolved) {
+        return data == null && !resolved.equals(defaultDir);
+    }
+
     /** A human-readable name of what {@link #resolve} returned. */
     String describe(Path resolved) {
-        return data == null && !resolved.equals(defaultDir) ? SAMPLE_DESCRIPTION : resolved.toString();
+        return isSample(resolved) ? SAMPLE_DESCRIPTION : resolved.toString();
     }
 
     /**

@@ -130,6 +130,11 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint checkpoint = existingRun(last);
         Path outDir = OutputDirectory.prepare(out);
         Path dataDir = data.resolve(stderr);
+        String recipe = null;
+        if (data.isSample(dataDir) && SampleRecipe.applies(spec.commandLine().getParseResult())) {
+            recipe = SampleRecipe.describe(config);
+            config = SampleRecipe.apply(config);
+        }
         Dataset train = DataOption.load(dataDir, Split.TRAIN);
         Dataset test = DataOption.load(dataDir, Split.TEST);
         DeviceOption.Opened opened = device.open(Devices.system());
@@ -137,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
              TrainingRun run = checkpoint == null
                      ? TrainingRun.start(backend, modelSpec, config, train, test, outDir)
                      : resumeRun(opened, checkpoint, last, modelSpec, config, train, test)) {
-            printHeader(stdout, run, opened, dataDir, outDir, checkpoint);
+            printHeader(stdout, run, opened, dataDir, outDir, checkpoint, recipe);
             return train(run, outDir, stdout, stderr);
         } catch (IOException e) {
             throw new CliException(ExitCode.OUTPUT, "cannot write to " + outDir + ": " + e.getMessage(), e);
@@ -215,7 +220,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void printHeader(PrintWriter stdout, TrainingRun run, DeviceOption.Opened opened, Path dataDir,
-                             Path outDir, Checkpoint checkpoint) {
+                             Path outDir, Checkpoint checkpoint, String recipe) {
         long parameters = run.model().parameters().stream().mapToLong(p -> p.value().size()).sum();
         TrainingConfig c = run.config();
         stdout.println("model: " + run.spec().name() + " (" + String.format(Locale.ROOT, "%,d", parameters)
@@ -224,6 +229,9 @@ final class TrainCommand implements Callable<Integer> {
                 .count()) + " training, " + String.format(Locale.ROOT, "%,d", run.testData().count())
                 + " test images");
         stdout.println("device: " + opened.describe());
+        if (recipe != null) {
+            stdout.println(recipe);
+        }
         stdout.println("training: " + c.optimizer().label() + " lr " + c.lr()
                 + (c.optimizer() == OptimizerKind.SGD ? " momentum " + c.momentum() : "")
                 + (c.nesterov() ? " nesterov" : "") + (c.weightDecay() != 0 ? " weight decay " + c.weightDecay() : "")

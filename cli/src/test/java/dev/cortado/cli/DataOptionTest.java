@@ -9,6 +9,7 @@ import dev.cortado.data.Split;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,14 @@ class DataOptionTest {
         assertEquals(1000, train.count());
         assertEquals(200, test.count());
         assertEquals(DataOption.SAMPLE_DESCRIPTION, option.describe(dir));
+    }
+
+    @Test
+    void cortadoDataNamesTheDirectoryToReadWithoutData() {
+        assertEquals(Path.of("datasets", "fm"), DataOption.defaultDir(Map.of(DataOption.DATA_VARIABLE,
+                Path.of("datasets", "fm").toString())));
+        assertEquals(DataOption.DEBIAN_FASHION_MNIST, DataOption.defaultDir(Map.of()));
+        assertEquals(DataOption.DEBIAN_FASHION_MNIST, DataOption.defaultDir(Map.of(DataOption.DATA_VARIABLE, " ")));
     }
 
     @Test
