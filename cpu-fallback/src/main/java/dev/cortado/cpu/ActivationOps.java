@@ -7,13 +7,9 @@ final class ActivationOps {
     private ActivationOps() {
     }
 
-    /** Whether the gradient of {@code f} is computed from the input x (else from the output y). */
-    static boolean gradientFromInput(Activation f) {
-        return f == Activation.RELU || f == Activation.LEAKY_RELU;
-    }
-
+    /** Cheap loops (the gradient comes from x for ReLU-like functions) take larger ranges per task. */
     private static int grain(Activation f) {
-        return gradientFromInput(f) ? ElementwiseOps.GRAIN : ElementwiseOps.TRANSCENDENTAL_GRAIN;
+        return f.gradientFromInput() ? ElementwiseOps.GRAIN : ElementwiseOps.TRANSCENDENTAL_GRAIN;
     }
 
     static void forward(Activation f, float alpha, float[] x, int xo, float[] y, int yo, int n) {

@@ -8,17 +8,6 @@ final class SoftmaxCrossEntropyOps {
     private SoftmaxCrossEntropyOps() {
     }
 
-    /** Requires every label to be a whole number in {@code [0, classes)}; checked before any task starts. */
-    static void checkLabels(String op, float[] labels, int lo, int rows, int classes) {
-        for (int r = 0; r < rows; r++) {
-            float label = labels[lo + r];
-            if (!(label >= 0 && label < classes && label == (int) label)) {
-                throw new IllegalArgumentException(op + ": label " + label + " of row " + r
-                        + " is not a class index in [0, " + classes + ")");
-            }
-        }
-    }
-
     static void forward(float[] logits, int xo, float[] labels, int lo, int rows, int classes, float[] probs,
                         int po, float[] rowLoss, int ro) {
         int grain = Math.max(1, ElementwiseOps.TRANSCENDENTAL_GRAIN / classes);

@@ -7,11 +7,22 @@ package dev.cortado.backend;
  */
 public enum Activation {
     /** max(x, 0); gradient 1 where x > 0, else 0. */
-    RELU,
+    RELU(true),
     /** x where x > 0, else alpha*x; gradient 1 or alpha. */
-    LEAKY_RELU,
+    LEAKY_RELU(true),
     /** 1/(1+e^-x); gradient y(1-y). */
-    SIGMOID,
+    SIGMOID(false),
     /** tanh(x); gradient 1-y^2. */
-    TANH
+    TANH(false);
+
+    private final boolean gradientFromInput;
+
+    Activation(boolean gradientFromInput) {
+        this.gradientFromInput = gradientFromInput;
+    }
+
+    /** True when the gradient is computed from the input x, false when from the output y. */
+    public boolean gradientFromInput() {
+        return gradientFromInput;
+    }
 }

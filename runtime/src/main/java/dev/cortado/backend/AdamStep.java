@@ -9,7 +9,16 @@ package dev.cortado.backend;
 public record AdamStep(float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled,
                        long step) {
 
+    /**
+     * Rejects a learning rate, weight decay or epsilon that is negative or not finite, betas outside [0, 1), and a
+     * step below 1.
+     */
     public AdamStep {
+        StepChecks.rate("Adam", "learning rate", lr);
+        StepChecks.rate("Adam", "weight decay", weightDecay);
+        StepChecks.fraction("Adam", "beta1", beta1);
+        StepChecks.fraction("Adam", "beta2", beta2);
+        StepChecks.rate("Adam", "eps", eps);
         if (step < 1) {
             throw new IllegalArgumentException("Adam steps count from 1, got " + step);
         }

@@ -3,92 +3,195 @@ package dev.cortado.backend;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import java.util.OptionalInt;
 
 /**
  * The op set of one open device. Layers, losses and optimizers call only these methods, so the same layer stack
  * runs on every device. Each op is one method; every backend implements all of them and passes the conformance
  * suite in the runtime's test-jar.
  *
- * <p>Conventions for every op: tensors are contiguous float32 in row-major order and belong to this backend;
- * sizes are checked against the arguments and a mismatch throws {@link IllegalArgumentException}; an output is
- * fully written (never read unless the op says so, as with a non-zero {@code beta}), so its old contents,
- * NaN included, never leak into results. Ops may run asynchronously; {@link #download} waits for them.
+ * <p>The contract is the same on every device because it is checked here, once, before a backend sees the call:
+ * every public op checks its arguments (sizes, ranges, overlaps, class labels), that its tensors belong to this
+ * backend and are not closed, and that the backend is open, then calls the backend's {@code do...} method. A
+ * mistake throws {@link IllegalArgumentException} (a bad argument) or {@link IllegalStateException} (a closed
+ * tensor or backend), with one message that names the op, the argument and the sizes. A backend implements the
+ * {@code do...} methods and may assume their arguments are valid.
+ *
+ * <p>Conventions for every op: tensors are contiguous float32 in row-major order; an output is fully written
+ * (never read unless the op says so, as with a non-zero {@code beta}), so its old contents, NaN included, never
+ * leak into results. Ops may run asynchronously; {@link #download} waits for them.
  */
-public interface Backend extends AutoCloseable {
+public abstract class Backend implements AutoCloseable {
+    private volatile boolean closed;
 
     /** The device this backend runs on, as its provider described it. */
-    DeviceInfo info();
+    public abstract DeviceInfo info();
 
     /** The caching allocator every tensor of this backend comes from. */
-    BufferPool pool();
+    public abstract BufferPool pool();
+
+    /** The uploads and downloads made so far, {@link Tensor#toArray()} and {@link Tensor#item()} included. */
+    public abstract TransferStats transfers();
+
+    // ---- memory ------------------------------------------------------------------------------------------
 
     /** A new tensor of the given shape from the pool; contents undefined. */
-    default Tensor allocate(Shape shape) {
+    public final Tensor allocate(Shape shape) {
+        requireOpen("allocate");
         return Tensor.allocate(this, shape);
     }
 
     /** A new tensor of the given shape with every element {@code value}. */
-    default Tensor full(Shape shape, float value) {
+    public final Tensor full(Shape shape, float value) {
         Tensor t = allocate(shape);
         fill(t, value);
         return t;
     }
 
     /** A new tensor holding a copy of {@code data}, whose length must equal the shape's size. */
-    default Tensor upload(Shape shape, float[] data) {
+    public final Tensor upload(Shape shape, float[] data) {
         if (data.length != shape.size()) {
-            throw new IllegalArgumentException("data has " + data.length + " floats, shape " + shape + " needs "
-                    + shape.size());
+            throw new IllegalArgumentException("upload: data has " + data.length + " floats, shape " + shape
+                    + " needs " + shape.size());
         }
         Tensor t = allocate(shape);
         upload(data, 0, t);
         return t;
     }
 
-    // ---- memory ------------------------------------------------------------------------------------------
-
     /** Copies {@code dst.size()} floats from {@code src[srcOffset..]} into {@code dst}. */
-    void upload(float[] src, int srcOffset, Tensor dst);
+    public final void upload(float[] src, int srcOffset, Tensor dst) {
+        String op = "upload";
+        use(op, "dst", dst);
+        Checks.hostRange(op, src.length, srcOffset, dst);
+        dst.written();
+        doUpload(src, srcOffset, dst);
+    }
+
+    /**
+     * Uploads class labels, as {@link #upload(float[], int, Tensor)} does, after checking on the host that each
+     * is a class index (a whole number, at least 0). The softmax cross-entropy ops then check them against the
+     * number of classes without reading them back from the device.
+     */
+    public final void uploadLabels(float[] src, int srcOffset, Tensor dst) {
+        String op = "uploadLabels";
+        use(op, "dst", dst);
+        Checks.hostRange(op, src.length, srcOffset, dst);
+        int bound = Checks.labelBound(op, src, srcOffset, Math.toIntExact(dst.size()));
+        dst.written();
+        doUpload(src, srcOffset, dst);
+        dst.recordLabels(bound);
+    }
 
     /** Copies all of {@code src} into {@code dst[dstOffset..]}, after every earlier op has finished. */
-    void download(Tensor src, float[] dst, int dstOffset);
+    public final void download(Tensor src, float[] dst, int dstOffset) {
+        String op = "download";
+        use(op, "src", src);
+        Checks.hostRange(op, dst.length, dstOffset, src);
+        doDownload(src, dst, dstOffset);
+    }
 
-    /** The uploads and downloads made so far, {@link Tensor#toArray()} and {@link Tensor#item()} included. */
-    TransferStats transfers();
-
-    /** {@code dst = src}; sizes must be equal. */
-    void copy(Tensor src, Tensor dst);
+    /** {@code dst = src}; sizes must be equal, and the two must be the same range or not overlap. */
+    public final void copy(Tensor src, Tensor dst) {
+        String op = "copy";
+        use(op, "src", src);
+        use(op, "dst", dst);
+        Checks.size(op, "dst", dst, src.size());
+        if (!(src.buffer() == dst.buffer() && src.offset() == dst.offset())) {
+            Checks.disjoint(op, "dst", dst, dst.size(), "src", src, src.size());
+        }
+        dst.written();
+        doCopy(src, dst);
+    }
 
     /** Sets every element of {@code dst} to {@code value}. */
-    void fill(Tensor dst, float value);
+    public final void fill(Tensor dst, float value) {
+        use("fill", "dst", dst);
+        dst.written();
+        doFill(dst, value);
+    }
 
     // ---- linear algebra and convolution -------------------------------------------------------------------
 
-    /** Matrix product as {@link GemmSpec} describes; A, B and C must not overlap. */
-    void gemm(GemmSpec spec, Tensor a, Tensor b, Tensor c);
+    /**
+     * Matrix product as {@link GemmSpec} describes; C must not overlap A or B. Products with {@code m} or
+     * {@code n} of 0 do nothing.
+     */
+    public final void gemm(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
+        String op = "gemm";
+        use(op, "A", a);
+        use(op, "B", b);
+        use(op, "C", c);
+        Checks.atLeast(op, "A", a, spec.extentA());
+        Checks.atLeast(op, "B", b, spec.extentB());
+        Checks.atLeast(op, "C", c, spec.extentC());
+        Checks.disjoint(op, "C", c, spec.extentC(), "A", a, spec.extentA());
+        Checks.disjoint(op, "C", c, spec.extentC(), "B", b, spec.extentB());
+        c.written();
+        if (spec.m() > 0 && spec.n() > 0) {
+            doGemm(spec, a, b, c);
+        }
+    }
 
     /**
      * Unfolds an NCHW image batch of {@code g.imageSize()} floats into a column matrix of
      * {@code g.columnRows() x g.columnCols()} floats, laid out as {@link ConvGeometry} describes.
      */
-    void im2col(ConvGeometry g, Tensor image, Tensor columns);
+    public final void im2col(ConvGeometry g, Tensor image, Tensor columns) {
+        String op = "im2col";
+        use(op, "image", image);
+        use(op, "columns", columns);
+        Checks.size(op, "image", image, g.imageSize());
+        Checks.size(op, "columns", columns, g.columnRows() * g.columnCols());
+        Checks.disjoint(op, "columns", columns, columns.size(), "image", image, image.size());
+        columns.written();
+        doIm2col(g, image, columns);
+    }
 
     /**
      * The adjoint of {@link #im2col}: every image element becomes the sum of the column entries that were copied
      * from it (0 where none were). Overwrites {@code image}.
      */
-    void col2im(ConvGeometry g, Tensor columns, Tensor image);
+    public final void col2im(ConvGeometry g, Tensor columns, Tensor image) {
+        String op = "col2im";
+        use(op, "columns", columns);
+        use(op, "image", image);
+        Checks.size(op, "columns", columns, g.columnRows() * g.columnCols());
+        Checks.size(op, "image", image, g.imageSize());
+        Checks.disjoint(op, "image", image, image.size(), "columns", columns, columns.size());
+        image.written();
+        doCol2im(g, columns, image);
+    }
 
     /** Swaps the two leading axes of an {@code (a, b, c)} tensor: {@code dst[j][i][k] = src[i][j][k]}. */
-    void swapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst);
+    public final void swapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst) {
+        String op = "swapLeadingAxes";
+        use(op, "src", src);
+        use(op, "dst", dst);
+        Checks.nonNegative(op, "a", a);
+        Checks.nonNegative(op, "b", b);
+        Checks.nonNegative(op, "c", c);
+        long total = (long) a * b * c;
+        Checks.size(op, "src", src, total);
+        Checks.size(op, "dst", dst, total);
+        Checks.disjoint(op, "dst", dst, total, "src", src, total);
+        dst.written();
+        doSwapLeadingAxes(a, b, c, src, dst);
+    }
 
     // ---- element-wise --------------------------------------------------------------------------------------
 
     /** {@code y[i] = op(x[i])}; {@code y} may be {@code x}. */
-    void map(UnaryOp op, Tensor x, Tensor y);
+    public final void map(UnaryOp op, Tensor x, Tensor y) {
+        sameSize("map", "x", x, "y", y);
+        doMap(op, x, y);
+    }
 
     /** {@code y[i] = scale * x[i] + shift}; {@code y} may be {@code x}. */
-    void affine(float scale, Tensor x, float shift, Tensor y);
+    public final void affine(float scale, Tensor x, float shift, Tensor y) {
+        sameSize("affine", "x", x, "y", y);
+        doAffine(scale, x, shift, y);
+    }
 
     /**
      * {@code out[i] = op(a[i], b[(i / bInner) % b.size()])}: b is broadcast along the other axes. With
@@ -97,66 +200,340 @@ public interface Backend extends AutoCloseable {
      * a it is plain element-wise. {@code a.size()} must be a multiple of {@code b.size() * bInner};
      * {@code out} may be {@code a}.
      */
-    void zip(BinaryOp op, Tensor a, Tensor b, int bInner, Tensor out);
+    public final void zip(BinaryOp op, Tensor a, Tensor b, int bInner, Tensor out) {
+        String name = "zip";
+        use(name, "a", a);
+        use(name, "b", b);
+        use(name, "out", out);
+        Checks.positive(name, "bInner", bInner);
+        Checks.positive(name, "b.size()", b.size());
+        Checks.multiple(name, "a", a, "b.size() * bInner", b.size() * bInner);
+        Checks.size(name, "out", out, a.size());
+        out.written();
+        doZip(op, a, b, bInner, out);
+    }
 
     /** {@code y = alpha * x + beta * y}, element-wise (y is not read when beta is 0). */
-    void axpby(float alpha, Tensor x, float beta, Tensor y);
+    public final void axpby(float alpha, Tensor x, float beta, Tensor y) {
+        sameSize("axpby", "x", x, "y", y);
+        doAxpby(alpha, x, beta, y);
+    }
 
     // ---- reductions ----------------------------------------------------------------------------------------
 
     /**
      * Sums the middle axis of x viewed as {@code (outer, length, inner)}:
      * {@code out[o*inner + i] = alpha * sum_l x[(o*length + l)*inner + i] + beta * out[o*inner + i]}
-     * (out is not read when beta is 0).
+     * (out is not read when beta is 0). Any of the three may be 0; a sum over length 0 is 0.
      */
-    void sum(Tensor x, int outer, int length, int inner, float alpha, float beta, Tensor out);
+    public final void sum(Tensor x, int outer, int length, int inner, float alpha, float beta, Tensor out) {
+        String op = "sum";
+        use(op, "x", x);
+        use(op, "out", out);
+        Checks.nonNegative(op, "outer", outer);
+        Checks.nonNegative(op, "length", length);
+        Checks.nonNegative(op, "inner", inner);
+        Checks.size(op, "x", x, (long) outer * length * inner);
+        Checks.size(op, "out", out, (long) outer * inner);
+        Checks.disjoint(op, "out", out, out.size(), "x", x, x.size());
+        out.written();
+        if (out.size() > 0) {
+            doSum(x, outer, length, inner, alpha, beta, out);
+        }
+    }
 
     /** {@code out[r]} = the column index (as a float) of the first maximum of row {@code r} of x. */
-    void argmax(Tensor x, int rows, int cols, Tensor out);
+    public final void argmax(Tensor x, int rows, int cols, Tensor out) {
+        String op = "argmax";
+        use(op, "x", x);
+        use(op, "out", out);
+        Checks.nonNegative(op, "rows", rows);
+        Checks.positive(op, "cols", cols);
+        Checks.size(op, "x", x, (long) rows * cols);
+        Checks.size(op, "out", out, rows);
+        Checks.disjoint(op, "out", out, out.size(), "x", x, x.size());
+        out.written();
+        if (rows > 0) {
+            doArgmax(x, rows, cols, out);
+        }
+    }
 
     // ---- fused softmax cross-entropy -------------------------------------------------------------------------
 
     /**
      * For logits of shape (N, C) and labels (N floats holding class indices in [0, C)): writes the row-wise
      * softmax into {@code probs} (N, C) and {@code -log softmax(logits)[n][label[n]]}, computed stably, into
-     * {@code rowLoss} (N).
+     * {@code rowLoss} (N). Labels are checked against C: without reading them back when they were uploaded with
+     * {@link #uploadLabels}, else by downloading them.
      */
-    void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss);
+    public final void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
+        String op = "softmaxCrossEntropyForward";
+        use(op, "logits", logits);
+        use(op, "probs", probs);
+        use(op, "rowLoss", rowLoss);
+        int rows = checkLabels(op, "logits", logits, labels);
+        Checks.size(op, "probs", probs, logits.size());
+        Checks.size(op, "rowLoss", rowLoss, rows);
+        probs.written();
+        rowLoss.written();
+        doSoftmaxCrossEntropyForward(logits, labels, probs, rowLoss);
+    }
 
-    /** {@code dLogits[n][c] = scale * (probs[n][c] - (c == label[n] ? 1 : 0))}. */
-    void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits);
+    /** {@code dLogits[n][c] = scale * (probs[n][c] - (c == label[n] ? 1 : 0))}; labels checked as above. */
+    public final void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
+        String op = "softmaxCrossEntropyBackward";
+        use(op, "probs", probs);
+        use(op, "dLogits", dLogits);
+        checkLabels(op, "probs", probs, labels);
+        Checks.size(op, "dLogits", dLogits, probs.size());
+        dLogits.written();
+        doSoftmaxCrossEntropyBackward(probs, labels, scale, dLogits);
+    }
+
+    /** Checks (N, C) scores and N labels in [0, C); returns N. */
+    private int checkLabels(String op, String name, Tensor scores, Tensor labels) {
+        use(op, "labels", labels);
+        Shape shape = scores.shape();
+        if (shape.rank() != 2 || shape.dim(1) < 1) {
+            throw new IllegalArgumentException(op + ": " + name + " must be (N, C) with C >= 1, got " + shape);
+        }
+        int rows = shape.dim(0);
+        int classes = shape.dim(1);
+        Checks.size(op, "labels", labels, rows);
+        OptionalInt checked = labels.recordedLabelBound();
+        if (checked.isEmpty() || checked.getAsInt() > classes) {
+            float[] host = new float[rows];
+            doDownload(labels, host, 0);
+            Checks.labelsBelow(op, host, classes);
+        }
+        return rows;
+    }
 
     // ---- pooling -------------------------------------------------------------------------------------------
 
     /** Pools x ({@code spec.inputSize()}) into y ({@code spec.outputSize()}). */
-    void poolForward(PoolSpec spec, Tensor x, Tensor y);
+    public final void poolForward(PoolSpec spec, Tensor x, Tensor y) {
+        String op = "poolForward";
+        use(op, "x", x);
+        use(op, "y", y);
+        Checks.size(op, "x", x, spec.inputSize());
+        Checks.size(op, "y", y, spec.outputSize());
+        Checks.disjoint(op, "y", y, y.size(), "x", x, x.size());
+        y.written();
+        doPoolForward(spec, x, y);
+    }
 
-    /** The gradient of {@link #poolForward}: overwrites dx from x and dy. */
-    void poolBackward(PoolSpec spec, Tensor x, Tensor dy, Tensor dx);
+    /**
+     * The gradient of {@link #poolForward}: overwrites dx from dy, and from x for max pooling (average pooling
+     * does not read x, which may then be null).
+     */
+    public final void poolBackward(PoolSpec spec, Tensor x, Tensor dy, Tensor dx) {
+        String op = "poolBackward";
+        use(op, "dy", dy);
+        use(op, "dx", dx);
+        if (spec.kind() == PoolSpec.Kind.MAX || x != null) {
+            use(op, "x", Checks.present(op, "x", x, "max pooling"));
+            Checks.size(op, "x", x, spec.inputSize());
+            Checks.disjoint(op, "dx", dx, dx.size(), "x", x, x.size());
+        }
+        Checks.size(op, "dy", dy, spec.outputSize());
+        Checks.size(op, "dx", dx, spec.inputSize());
+        Checks.disjoint(op, "dx", dx, dx.size(), "dy", dy, dy.size());
+        dx.written();
+        doPoolBackward(spec, x, dy, dx);
+    }
 
     // ---- activations and dropout -------------------------------------------------------------------------
 
     /** {@code y = f(x)}; {@code y} may be {@code x}. */
-    void activationForward(Activation f, float alpha, Tensor x, Tensor y);
+    public final void activationForward(Activation f, float alpha, Tensor x, Tensor y) {
+        sameSize("activationForward", "x", x, "y", y);
+        doActivationForward(f, alpha, x, y);
+    }
 
-    /** {@code dx = f'(x) * dy}, from x or y as {@link Activation} says; {@code dx} may be {@code dy}. */
-    void activationBackward(Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx);
+    /**
+     * {@code dx = f'(x) * dy}, from x or y as {@link Activation#gradientFromInput()} says (the other may be
+     * null); {@code dx} may be {@code dy}.
+     */
+    public final void activationBackward(Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+        String op = "activationBackward";
+        String name = f.gradientFromInput() ? "x" : "y";
+        Tensor from = Checks.present(op, name, f.gradientFromInput() ? x : y, f);
+        use(op, name, from);
+        use(op, "dy", dy);
+        use(op, "dx", dx);
+        Checks.size(op, name, from, dy.size());
+        Checks.size(op, "dx", dx, dy.size());
+        dx.written();
+        doActivationBackward(f, alpha, from, dy, dx);
+    }
 
-    /** {@code y = keep(i) ? x / (1-p) : 0} with the mask {@link DropoutSpec} defines. */
-    void dropoutForward(DropoutSpec spec, Tensor x, Tensor y);
+    /** {@code y = keep(i) ? x / (1-p) : 0} with the mask {@link DropoutSpec} defines; {@code y} may be {@code x}. */
+    public final void dropoutForward(DropoutSpec spec, Tensor x, Tensor y) {
+        sameSize("dropoutForward", "x", x, "y", y);
+        doDropout(spec, x, y);
+    }
 
-    /** {@code dx = keep(i) ? dy / (1-p) : 0} with the same mask as the forward pass. */
-    void dropoutBackward(DropoutSpec spec, Tensor dy, Tensor dx);
+    /** {@code dx = keep(i) ? dy / (1-p) : 0} with the same mask as the forward pass; {@code dx} may be {@code dy}. */
+    public final void dropoutBackward(DropoutSpec spec, Tensor dy, Tensor dx) {
+        sameSize("dropoutBackward", "dy", dy, "dx", dx);
+        doDropout(spec, dy, dx);
+    }
 
     // ---- fused optimizer updates -----------------------------------------------------------------------------
 
     /** Updates {@code param} and {@code velocity} in place, as {@link SgdStep} describes. */
-    void sgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity);
+    public final void sgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity) {
+        String op = "sgdUpdate";
+        use(op, "param", param);
+        use(op, "grad", grad);
+        Checks.size(op, "grad", grad, param.size());
+        if (step.momentum() != 0f) {
+            use(op, "velocity", Checks.present(op, "velocity", velocity, "momentum " + step.momentum()));
+            Checks.size(op, "velocity", velocity, param.size());
+            velocity.written();
+        }
+        param.written();
+        doSgdUpdate(step, param, grad, step.momentum() != 0f ? velocity : null);
+    }
 
     /** Updates {@code param}, {@code m} and {@code v} in place, as {@link AdamStep} describes. */
-    void adamUpdate(AdamStep step, Tensor param, Tensor grad, Tensor m, Tensor v);
+    public final void adamUpdate(AdamStep step, Tensor param, Tensor grad, Tensor m, Tensor v) {
+        String op = "adamUpdate";
+        use(op, "param", param);
+        use(op, "grad", grad);
+        use(op, "m", m);
+        use(op, "v", v);
+        Checks.size(op, "grad", grad, param.size());
+        Checks.size(op, "m", m, param.size());
+        Checks.size(op, "v", v, param.size());
+        param.written();
+        m.written();
+        v.written();
+        doAdamUpdate(step, param, grad, m, v);
+    }
 
-    /** Waits for every op to finish, releases the pool and every device object. */
+    // ---- lifecycle ---------------------------------------------------------------------------------------------
+
+    /** True once {@link #close()} was called. */
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /** Waits for every op to finish, releases the pool and every device object; idempotent. */
     @Override
-    void close();
+    public final void close() {
+        if (!closed) {
+            closed = true;
+            doClose();
+        }
+    }
+
+    // ---- checks shared by the ops -----------------------------------------------------------------------------
+
+    private void requireOpen(String op) {
+        if (closed) {
+            throw new IllegalStateException(op + ": the backend of " + info().device() + " is closed");
+        }
+    }
+
+    /** A tensor an op uses: this backend's, open, and the backend open too. */
+    private void use(String op, String name, Tensor t) {
+        requireOpen(op);
+        if (t == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null");
+        }
+        if (t.backend() != this) {
+            throw new IllegalArgumentException(op + ": " + name + " " + t + " does not belong to this backend ("
+                    + info().device() + (t.backend().info().device().equals(info().device())
+                    ? ", another backend of the same device" : "") + ")");
+        }
+        t.requireOpen(op + ": " + name);
+    }
+
+    /** An element-wise op's input and output: open, of equal size, the output marked as written. */
+    private void sameSize(String op, String inName, Tensor in, String outName, Tensor out) {
+        use(op, inName, in);
+        use(op, outName, out);
+        Checks.size(op, outName, out, in.size());
+        out.written();
+    }
+
+    // ---- what each backend implements: arguments are valid, tensors are its own and open ------------------------
+
+    /** Copies {@code dst.size()} floats from {@code src[srcOffset..]} into {@code dst}. */
+    protected abstract void doUpload(float[] src, int srcOffset, Tensor dst);
+
+    /** Copies all of {@code src} into {@code dst[dstOffset..]}, after every earlier op has finished. */
+    protected abstract void doDownload(Tensor src, float[] dst, int dstOffset);
+
+    /** {@code dst = src}, equal sizes; the same range or disjoint ones. */
+    protected abstract void doCopy(Tensor src, Tensor dst);
+
+    /** Sets every element of {@code dst} to {@code value}. */
+    protected abstract void doFill(Tensor dst, float value);
+
+    /** The product, {@code m} and {@code n} at least 1 ({@code k} may be 0: then {@code C = beta * C}). */
+    protected abstract void doGemm(GemmSpec spec, Tensor a, Tensor b, Tensor c);
+
+    /** See {@link #im2col}. */
+    protected abstract void doIm2col(ConvGeometry g, Tensor image, Tensor columns);
+
+    /** See {@link #col2im}. */
+    protected abstract void doCol2im(ConvGeometry g, Tensor columns, Tensor image);
+
+    /** See {@link #swapLeadingAxes}. */
+    protected abstract void doSwapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst);
+
+    /** See {@link #map}. */
+    protected abstract void doMap(UnaryOp op, Tensor x, Tensor y);
+
+    /** See {@link #affine}. */
+    protected abstract void doAffine(float scale, Tensor x, float shift, Tensor y);
+
+    /** See {@link #zip}. */
+    protected abstract void doZip(BinaryOp op, Tensor a, Tensor b, int bInner, Tensor out);
+
+    /** See {@link #axpby}. */
+    protected abstract void doAxpby(float alpha, Tensor x, float beta, Tensor y);
+
+    /** See {@link #sum}; {@code out} has at least one element. */
+    protected abstract void doSum(Tensor x, int outer, int length, int inner, float alpha, float beta, Tensor out);
+
+    /** See {@link #argmax}; at least one row. */
+    protected abstract void doArgmax(Tensor x, int rows, int cols, Tensor out);
+
+    /** See {@link #softmaxCrossEntropyForward}; logits are (N, C) and every label is in [0, C). */
+    protected abstract void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs,
+                                                         Tensor rowLoss);
+
+    /** See {@link #softmaxCrossEntropyBackward}; probs are (N, C) and every label is in [0, C). */
+    protected abstract void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale,
+                                                          Tensor dLogits);
+
+    /** See {@link #poolForward}. */
+    protected abstract void doPoolForward(PoolSpec spec, Tensor x, Tensor y);
+
+    /** See {@link #poolBackward}; x is null only for average pooling. */
+    protected abstract void doPoolBackward(PoolSpec spec, Tensor x, Tensor dy, Tensor dx);
+
+    /** See {@link #activationForward}. */
+    protected abstract void doActivationForward(Activation f, float alpha, Tensor x, Tensor y);
+
+    /**
+     * See {@link #activationBackward}; {@code from} is x or y, as {@link Activation#gradientFromInput()} says.
+     */
+    protected abstract void doActivationBackward(Activation f, float alpha, Tensor from, Tensor dy, Tensor dx);
+
+    /** Dropout forward and backward are the same masked scaling: {@code out = keep(i) ? in / (1-p) : 0}. */
+    protected abstract void doDropout(DropoutSpec spec, Tensor in, Tensor out);
+
+    /** See {@link #sgdUpdate}; {@code velocity} is null exactly when the momentum is 0. */
+    protected abstract void doSgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity);
+
+    /** See {@link #adamUpdate}. */
+    protected abstract void doAdamUpdate(AdamStep step, Tensor param, Tensor grad, Tensor m, Tensor v);
+
+    /** Waits for every op to finish, releases the pool and every device object; called once. */
+    protected abstract void doClose();
 }

@@ -19,6 +19,10 @@ public record GemmSpec(boolean transA, boolean transB, int m, int n, int k, floa
             throw new IllegalArgumentException("bad GEMM dimensions m=" + m + " n=" + n + " k=" + k
                     + " batch=" + batch);
         }
+        if (strideA < 0 || strideB < 0 || strideC < 0) {
+            throw new IllegalArgumentException("negative GEMM batch stride: strideA=" + strideA + " strideB="
+                    + strideB + " strideC=" + strideC);
+        }
         if (batch > 1 && strideC < (long) m * n) {
             throw new IllegalArgumentException("batched GEMM outputs overlap: strideC=" + strideC + " < m*n="
                     + (long) m * n);

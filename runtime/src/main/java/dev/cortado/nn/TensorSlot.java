@@ -27,6 +27,16 @@ public final class TensorSlot implements AutoCloseable {
         return t;
     }
 
+    /**
+     * The slot's tensor with this shape, holding the first {@code shape.size()} floats of {@code host} as class
+     * labels, checked on the host ({@link Backend#uploadLabels}).
+     */
+    public Tensor uploadLabels(Backend backend, Shape shape, float[] host) {
+        Tensor t = get(backend, shape);
+        backend.uploadLabels(host, 0, t);
+        return t;
+    }
+
     @Override
     public void close() {
         if (tensor != null) {

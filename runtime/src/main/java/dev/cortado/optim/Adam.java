@@ -22,13 +22,7 @@ public final class Adam extends ParameterOptimizer<AdamStep> {
     public Adam(List<Parameter> parameters, float beta1, float beta2, float eps, float weightDecay,
                 boolean decoupled) {
         super(parameters);
-        if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
-        }
-        if (!(eps > 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("Adam needs eps > 0 and weight decay >= 0, got eps " + eps
-                    + ", weight decay " + weightDecay);
-        }
+        new AdamStep(0f, beta1, beta2, eps, weightDecay, decoupled, 1); // checks the settings now
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;

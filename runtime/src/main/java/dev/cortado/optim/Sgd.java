@@ -15,15 +15,7 @@ public final class Sgd extends ParameterOptimizer<SgdStep> {
 
     public Sgd(List<Parameter> parameters, float momentum, float weightDecay, boolean nesterov) {
         super(parameters);
-        if (!(momentum >= 0 && momentum < 1)) {
-            throw new IllegalArgumentException("SGD momentum must be in [0, 1), got " + momentum);
-        }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
-        }
-        if (nesterov && momentum == 0) {
-            throw new IllegalArgumentException("Nesterov momentum needs a momentum > 0");
-        }
+        new SgdStep(0f, momentum, weightDecay, nesterov); // checks the settings now, not at the first step
         this.momentum = momentum;
         this.weightDecay = weightDecay;
         this.nesterov = nesterov;

@@ -52,7 +52,7 @@ public final class Evaluator implements AutoCloseable {
                 Batch batch = loader.next();
                 int n = batch.count();
                 Tensor x = inputs.upload(backend, batch.inputShape(), batch.inputs());
-                Tensor y = labels.upload(backend, Shape.of(n), batch.labels());
+                Tensor y = labels.uploadLabels(backend, Shape.of(n), batch.labels());
                 Tensor output = model.forward(x, Mode.EVAL);
                 Tensor both = results.get(backend, Shape.of(n + 1));
                 backend.copy(loss.forward(output, y), both.slice(0, 1));

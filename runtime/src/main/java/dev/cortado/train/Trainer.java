@@ -102,7 +102,7 @@ public final class Trainer implements AutoCloseable {
         long step = optimizer.steps();
         float lr = schedule.at(step);
         Tensor x = inputs.upload(backend, batch.inputShape(), batch.inputs());
-        Tensor y = labels.upload(backend, Shape.of(batch.count()), batch.labels());
+        Tensor y = labels.uploadLabels(backend, Shape.of(batch.count()), batch.labels());
         Tensor output = model.forward(x, Mode.TRAIN);
         Tensor lossValue = loss.forward(output, y);
         Tensor stepStats = countCorrect(output, y, lossValue);

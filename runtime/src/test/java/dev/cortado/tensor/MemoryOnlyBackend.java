@@ -21,7 +21,7 @@ import java.util.Arrays;
  * A test double for the runtime's own tests: host arrays behind a real {@link BufferPool}, with the memory ops
  * and nothing else. Every compute op throws, so a test that needs one fails loudly instead of using a fake result.
  */
-public final class MemoryOnlyBackend implements Backend {
+public final class MemoryOnlyBackend extends Backend {
 
     /** Host memory. */
     private record HostBuffer(float[] data) implements DeviceBuffer {
@@ -68,13 +68,13 @@ public final class MemoryOnlyBackend implements Backend {
     }
 
     @Override
-    public void upload(float[] src, int srcOffset, Tensor dst) {
+    protected void doUpload(float[] src, int srcOffset, Tensor dst) {
         transfers.upload(dst.size());
         System.arraycopy(src, srcOffset, data(dst), offset(dst), Math.toIntExact(dst.size()));
     }
 
     @Override
-    public void download(Tensor src, float[] dst, int dstOffset) {
+    protected void doDownload(Tensor src, float[] dst, int dstOffset) {
         transfers.download(src.size());
         System.arraycopy(data(src), offset(src), dst, dstOffset, Math.toIntExact(src.size()));
     }
@@ -85,12 +85,12 @@ public final class MemoryOnlyBackend implements Backend {
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
+    protected void doCopy(Tensor src, Tensor dst) {
         System.arraycopy(data(src), offset(src), data(dst), offset(dst), Math.toIntExact(src.size()));
     }
 
     @Override
-    public void fill(Tensor dst, float value) {
+    protected void doFill(Tensor dst, float value) {
         Arrays.fill(data(dst), offset(dst), offset(dst) + Math.toIntExact(dst.size()), value);
     }
 
@@ -99,107 +99,102 @@ public final class MemoryOnlyBackend implements Backend {
     }
 
     @Override
-    public void gemm(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
+    protected void doGemm(GemmSpec spec, Tensor a, Tensor b, Tensor c) {
         throw computeOp();
     }
 
     @Override
-    public void im2col(ConvGeometry g, Tensor image, Tensor columns) {
+    protected void doIm2col(ConvGeometry g, Tensor image, Tensor columns) {
         throw computeOp();
     }
 
     @Override
-    public void col2im(ConvGeometry g, Tensor columns, Tensor image) {
+    protected void doCol2im(ConvGeometry g, Tensor columns, Tensor image) {
         throw computeOp();
     }
 
     @Override
-    public void swapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst) {
+    protected void doSwapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst) {
         throw computeOp();
     }
 
     @Override
-    public void map(UnaryOp op, Tensor x, Tensor y) {
+    protected void doMap(UnaryOp op, Tensor x, Tensor y) {
         throw computeOp();
     }
 
     @Override
-    public void affine(float scale, Tensor x, float shift, Tensor y) {
+    protected void doAffine(float scale, Tensor x, float shift, Tensor y) {
         throw computeOp();
     }
 
     @Override
-    public void zip(BinaryOp op, Tensor a, Tensor b, int bInner, Tensor out) {
+    protected void doZip(BinaryOp op, Tensor a, Tensor b, int bInner, Tensor out) {
         throw computeOp();
     }
 
     @Override
-    public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+    protected void doAxpby(float alpha, Tensor x, float beta, Tensor y) {
         throw computeOp();
     }
 
     @Override
-    public void sum(Tensor x, int outer, int length, int inner, float alpha, float beta, Tensor out) {
+    protected void doSum(Tensor x, int outer, int length, int inner, float alpha, float beta, Tensor out) {
         throw computeOp();
     }
 
     @Override
-    public void argmax(Tensor x, int rows, int cols, Tensor out) {
+    protected void doArgmax(Tensor x, int rows, int cols, Tensor out) {
         throw computeOp();
     }
 
     @Override
-    public void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
+    protected void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
         throw computeOp();
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
+    protected void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
         throw computeOp();
     }
 
     @Override
-    public void poolForward(PoolSpec spec, Tensor x, Tensor y) {
+    protected void doPoolForward(PoolSpec spec, Tensor x, Tensor y) {
         throw computeOp();
     }
 
     @Override
-    public void poolBackward(PoolSpec spec, Tensor x, Tensor dy, Tensor dx) {
+    protected void doPoolBackward(PoolSpec spec, Tensor x, Tensor dy, Tensor dx) {
         throw computeOp();
     }
 
     @Override
-    public void activationForward(Activation f, float alpha, Tensor x, Tensor y) {
+    protected void doActivationForward(Activation f, float alpha, Tensor x, Tensor y) {
         throw computeOp();
     }
 
     @Override
-    public void activationBackward(Activation f, float alpha, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    protected void doActivationBackward(Activation f, float alpha, Tensor from, Tensor dy, Tensor dx) {
         throw computeOp();
     }
 
     @Override
-    public void dropoutForward(DropoutSpec spec, Tensor x, Tensor y) {
+    protected void doDropout(DropoutSpec spec, Tensor in, Tensor out) {
         throw computeOp();
     }
 
     @Override
-    public void dropoutBackward(DropoutSpec spec, Tensor dy, Tensor dx) {
+    protected void doSgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity) {
         throw computeOp();
     }
 
     @Override
-    public void sgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity) {
+    protected void doAdamUpdate(AdamStep step, Tensor param, Tensor grad, Tensor m, Tensor v) {
         throw computeOp();
     }
 
     @Override
-    public void adamUpdate(AdamStep step, Tensor param, Tensor grad, Tensor m, Tensor v) {
-        throw computeOp();
-    }
-
-    @Override
-    public void close() {
+    protected void doClose() {
         pool.close();
     }
 }

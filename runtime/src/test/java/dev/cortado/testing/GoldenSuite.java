@@ -43,7 +43,9 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
         int k = c.setting("kernel");
         Conv2d conv = new Conv2d(backend(), new Initializer(1), c.setting("in"), c.setting("out"), k, k,
                 c.setting("stride"), c.setting("padding"), c.setting("dilation"), true);
-        checkLayer(c, conv, Mode.TRAIN, true);
+        try (conv) {
+            checkLayer(c, conv, Mode.TRAIN, true);
+        }
     }
 
     @ParameterizedTest
@@ -53,14 +55,17 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
         Layer pool = name.startsWith("max")
                 ? new MaxPool2d(c.setting("kernel"), c.setting("stride"), c.setting("padding"))
                 : new AvgPool2d(c.setting("kernel"), c.setting("stride"), c.setting("padding"));
-        checkLayer(c, pool, Mode.TRAIN, true);
+        try (pool) {
+            checkLayer(c, pool, Mode.TRAIN, true);
+        }
     }
 
     @Test
     void linear() {
         GoldenCase c = GoldenCase.load("linear");
-        checkLayer(c, new Linear(backend(), new Initializer(1), c.setting("in"), c.setting("out")), Mode.TRAIN,
-                true);
+        try (Linear linear = new Linear(backend(), new Initializer(1), c.setting("in"), c.setting("out"))) {
+            checkLayer(c, linear, Mode.TRAIN, true);
+        }
     }
 
     @ParameterizedTest
@@ -157,8 +162,9 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
     }
 
     /** Loads the fixture's parameters into the layer, runs forward (and backward) and compares everything. */
+    /** Runs the layer on the case's input and gradient; the caller closes the layer, after any checks of its own. */
     private void checkLayer(GoldenCase c, Layer layer, Mode mode, boolean backward) {
-        try (layer; Tensor x = c.upload(backend(), "x"); Tensor dy = c.upload(backend(), "dy")) {
+        try (Tensor x = c.upload(backend(), "x"); Tensor dy = c.upload(backend(), "dy")) {
             for (Parameter p : layer.parameters()) {
                 c.copyInto(p.name(), p.value());
             }

@@ -66,7 +66,7 @@ public interface OptimizerConformance extends BackendTestContext {
     @Test
     default void sgdWithoutMomentumIgnoresTheVelocity() {
         int n = 1009;
-        SgdStep step = new SgdStep(0.1f, 0f, 1e-3f, true);
+        SgdStep step = new SgdStep(0.1f, 0f, 1e-3f, false);
         float[] p = values(n);
         float[] grad = values(n);
         Tensor param = tensor(p);

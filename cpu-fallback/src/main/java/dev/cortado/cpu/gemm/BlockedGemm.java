@@ -47,9 +47,9 @@ final class BlockedGemm {
 
     /** {@link Sgemm#compute}, on this kernel. */
     void compute(GemmSpec s, float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset) {
-        checkExtent("A", a, aOffset, s.strideA(), s.extentA(), s);
-        checkExtent("B", b, bOffset, s.strideB(), s.extentB(), s);
-        checkExtent("C", c, cOffset, s.strideC(), s.extentC(), s);
+        checkExtent("A", a, aOffset, s.extentA(), s);
+        checkExtent("B", b, bOffset, s.extentB(), s);
+        checkExtent("C", c, cOffset, s.extentC(), s);
         if (s.m() == 0 || s.n() == 0) {
             return; // C is empty
         }
@@ -69,11 +69,7 @@ final class BlockedGemm {
         }
     }
 
-    private static void checkExtent(String name, float[] array, int offset, long stride, long extent,
-                                    GemmSpec s) {
-        if (stride < 0) {
-            throw new IllegalArgumentException("GEMM " + name + " has a negative batch stride " + stride + ": " + s);
-        }
+    private static void checkExtent(String name, float[] array, int offset, long extent, GemmSpec s) {
         if (offset < 0 || offset + extent > array.length) {
             throw new IllegalArgumentException("GEMM " + name + " spans floats [" + offset + ", "
                     + (offset + extent) + ") but its array holds " + array.length + ": " + s);
