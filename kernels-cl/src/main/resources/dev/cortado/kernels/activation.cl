@@ -1,12 +1,8 @@
 /*
- * Activation functions and their gradients, one work-item per element. Codes are the ordinals of the Java
- * enum Activation; alpha is the negative slope of LEAKY_RELU.
+ * Activation functions and their gradients, one work-item per element. Codes (ACT_RELU, ...) are defined by the
+ * host from the Java enum Activation (OpCodes in cortado-backend-kernels), ahead of this text; alpha is the
+ * negative slope of LEAKY_RELU.
  */
-
-#define ACT_RELU 0
-#define ACT_LEAKY_RELU 1
-#define ACT_SIGMOID 2
-#define ACT_TANH 3
 
 /* y = f(x) */
 __kernel void activation_forward(const int n, const int f, const float alpha,

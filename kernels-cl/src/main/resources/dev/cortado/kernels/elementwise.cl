@@ -1,22 +1,8 @@
 /*
  * Element-wise kernels. Every tensor is a buffer plus an offset in floats; one work-item per element.
- * Op codes are the ordinals of the Java enums UnaryOp and BinaryOp.
+ * Op codes (UNARY_EXP, BINARY_ADD, ...) are defined by the host from the Java enums UnaryOp and BinaryOp
+ * (OpCodes in cortado-backend-kernels), ahead of this text.
  */
-
-#define UNARY_SQUARE 0
-#define UNARY_SQRT 1
-#define UNARY_RSQRT 2
-#define UNARY_EXP 3
-#define UNARY_LOG 4
-#define UNARY_NEG 5
-#define UNARY_ABS 6
-#define UNARY_RECIPROCAL 7
-
-#define BINARY_ADD 0
-#define BINARY_SUB 1
-#define BINARY_MUL 2
-#define BINARY_DIV 3
-#define BINARY_EQUAL 4
 
 /* dst[i] = value */
 __kernel void fill(const int n, __global float* dst, const int dstOff, const float value) {

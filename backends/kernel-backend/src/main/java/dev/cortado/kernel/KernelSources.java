@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Reads the kernel files of cortado-kernels-cl from the class path, once each. */
+/**
+ * Reads the kernel files of cortado-kernels-cl from the class path, once each; a kernel file ({@code .cl}) comes
+ * with the {@link OpCodes} ahead of its text.
+ */
 public final class KernelSources {
     /** The class-path folder of the kernel files. */
     public static final String PACKAGE = "dev/cortado/kernels/";
@@ -17,9 +20,10 @@ public final class KernelSources {
     private KernelSources() {
     }
 
-    /** The text of a kernel file, e.g. {@code gemm.cl}. */
+    /** The text of a file, e.g. {@code gemm.cl}: for a kernel file, the source to build, op codes first. */
     public static String get(String file) {
-        return SOURCES.computeIfAbsent(file, KernelSources::read);
+        return SOURCES.computeIfAbsent(file, name -> name.endsWith(".cl") ? OpCodes.DEFINES + read(name)
+                : read(name));
     }
 
     /** Every kernel file, as {@code index.txt} lists them. */
