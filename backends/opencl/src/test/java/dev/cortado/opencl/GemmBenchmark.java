@@ -1,17 +1,14 @@
 package dev.cortado.opencl;
 
 import dev.cortado.backend.Backend;
-import dev.cortado.backend.GemmSpec;
 import dev.cortado.device.Device;
 import dev.cortado.device.Devices;
 import dev.cortado.kernel.GemmChoice;
 import dev.cortado.kernel.ProgramCache;
-import dev.cortado.tensor.Shape;
-import dev.cortado.tensor.Tensor;
+import dev.cortado.testing.GemmThroughput;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * GFLOP/s of square SGEMM on opencl:0 with the tiled kernel and with CLBlast, and on the CPU fallback, in the same
@@ -23,12 +20,11 @@ import java.util.Random;
  * java --add-modules jdk.incubator.vector -cp "$(cat backends/opencl/target/bench.classpath):backends/opencl/target/classes:backends/opencl/target/test-classes" \
  *     dev.cortado.opencl.GemmBenchmark 256 512 1024 2048
  * </pre>
- * (the first command builds the reactor and writes the test class path). Each size is timed over at least
- * {@link #MIN_SECONDS} after one untimed warm-up product (which also builds the kernels), alternating the engines.
+ * (the first command builds the reactor and writes the test class path). Each size is timed with
+ * {@link GemmThroughput#measure} for at least {@link #MIN_SECONDS}, alternating the engines.
  */
 public final class GemmBenchmark {
     private static final double MIN_SECONDS = 2.0;
-    private static final int MIN_REPEATS = 3;
     /** Each engine is measured this many times per size, alternating, and its best is kept: the CPU may be shared. */
     private static final int ROUNDS = 2;
 
@@ -58,39 +54,12 @@ public final class GemmBenchmark {
                 double bestClBlast = 0;
                 double bestCpu = 0;
                 for (int round = 0; round < ROUNDS; round++) {
-                    bestTiled = Math.max(bestTiled, measure(tiled, n));
-                    bestClBlast = Math.max(bestClBlast, measure(clblast, n));
-                    bestCpu = Math.max(bestCpu, measure(cpu, n));
+                    bestTiled = Math.max(bestTiled, GemmThroughput.measure(tiled, n, MIN_SECONDS));
+                    bestClBlast = Math.max(bestClBlast, GemmThroughput.measure(clblast, n, MIN_SECONDS));
+                    bestCpu = Math.max(bestCpu, GemmThroughput.measure(cpu, n, MIN_SECONDS));
                 }
                 System.out.printf(Locale.ROOT, "%6d   %13.1f   %15.1f   %11.1f%n", n, bestTiled, bestClBlast, bestCpu);
             }
-        }
-    }
-
-    /** GFLOP/s of C = A * B for n x n matrices. */
-    private static double measure(Backend backend, int n) {
-        Random random = new Random(n);
-        float[] host = new float[n * n];
-        for (int i = 0; i < host.length; i++) {
-            host[i] = random.nextFloat() - 0.5f;
-        }
-        GemmSpec spec = GemmSpec.of(false, false, n, n, n);
-        float[] one = new float[1];
-        try (Tensor a = backend.upload(Shape.of(n, n), host); Tensor b = backend.upload(Shape.of(n, n), host);
-             Tensor c = backend.allocate(Shape.of(n, n))) {
-            Tensor corner = c.reshape(Shape.of(n * n)).slice(0, 1);
-            backend.gemm(spec, a, b, c);
-            backend.download(corner, one, 0);
-            int repeats = 0;
-            long start = System.nanoTime();
-            long elapsed;
-            do {
-                backend.gemm(spec, a, b, c);
-                backend.download(corner, one, 0);
-                repeats++;
-                elapsed = System.nanoTime() - start;
-            } while (repeats < MIN_REPEATS || elapsed < MIN_SECONDS * 1e9);
-            return spec.flops() * repeats / elapsed;
         }
     }
 }
