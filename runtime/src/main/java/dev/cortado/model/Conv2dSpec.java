@@ -43,6 +43,26 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
         this(out, kernel, kernel, stride, padding, 1, true);
     }
 
+    /** This convolution with another stride. */
+    public Conv2dSpec stride(int newStride) {
+        return new Conv2dSpec(out, kernelH, kernelW, newStride, padding, dilation, bias);
+    }
+
+    /** This convolution with another zero padding on each side. */
+    public Conv2dSpec padding(int newPadding) {
+        return new Conv2dSpec(out, kernelH, kernelW, stride, newPadding, dilation, bias);
+    }
+
+    /** This convolution with another dilation. */
+    public Conv2dSpec dilation(int newDilation) {
+        return new Conv2dSpec(out, kernelH, kernelW, stride, padding, newDilation, bias);
+    }
+
+    /** This convolution without a bias (as before a batch norm, which has its own). */
+    public Conv2dSpec withoutBias() {
+        return new Conv2dSpec(out, kernelH, kernelW, stride, padding, dilation, false);
+    }
+
     static Conv2dSpec fromJson(JsonFields fields) {
         int out = fields.requiredInt("out");
         JsonNode kernel = fields.required("kernel");

@@ -9,9 +9,10 @@ import java.util.Set;
 
 /**
  * Typed access to the fields of one JSON object that remembers which fields were read, so that a misspelt field
- * is reported instead of silently ignored. Errors are {@link IllegalArgumentException}s naming the field.
+ * is reported instead of silently ignored. Errors are {@link IllegalArgumentException}s naming the field. A
+ * {@link LayerType} reads its layer's settings through it.
  */
-final class JsonFields {
+public final class JsonFields {
     private final JsonNode object;
     private final Set<String> read = new HashSet<>();
 
@@ -22,14 +23,15 @@ final class JsonFields {
         this.object = object;
     }
 
-    /** The field's node, or null when absent. */
-    JsonNode optional(String name) {
+    /** The field's node, or null when absent or JSON null. */
+    public JsonNode optional(String name) {
         read.add(name);
         JsonNode node = object.get(name);
         return node == null || node.isNull() ? null : node;
     }
 
-    JsonNode required(String name) {
+    /** The field's node; an error naming the field when it is absent. */
+    public JsonNode required(String name) {
         JsonNode node = optional(name);
         if (node == null) {
             throw new IllegalArgumentException("missing field '" + name + "'");
@@ -37,7 +39,8 @@ final class JsonFields {
         return node;
     }
 
-    String requiredString(String name) {
+    /** A string field that must be present. */
+    public String requiredString(String name) {
         JsonNode node = required(name);
         if (!node.isTextual()) {
             throw new IllegalArgumentException("field '" + name + "' must be a string, got " + describe(node));
@@ -45,20 +48,24 @@ final class JsonFields {
         return node.textValue();
     }
 
-    int requiredInt(String name) {
+    /** An integer field that must be present. */
+    public int requiredInt(String name) {
         return toInt(name, required(name));
     }
 
-    int optionalInt(String name, int fallback) {
+    /** An integer field, or {@code fallback} when absent. */
+    public int optionalInt(String name, int fallback) {
         JsonNode node = optional(name);
         return node == null ? fallback : toInt(name, node);
     }
 
-    float requiredFloat(String name) {
+    /** A number field that must be present. */
+    public float requiredFloat(String name) {
         return toFloat(name, required(name));
     }
 
-    float optionalFloat(String name, float fallback) {
+    /** A number field, or {@code fallback} when absent. */
+    public float optionalFloat(String name, float fallback) {
         JsonNode node = optional(name);
         return node == null ? fallback : toFloat(name, node);
     }
@@ -70,7 +77,8 @@ final class JsonFields {
         return node.floatValue();
     }
 
-    boolean optionalBoolean(String name, boolean fallback) {
+    /** A true/false field, or {@code fallback} when absent. */
+    public boolean optionalBoolean(String name, boolean fallback) {
         JsonNode node = optional(name);
         if (node == null) {
             return fallback;

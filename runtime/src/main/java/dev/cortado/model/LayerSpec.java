@@ -1,29 +1,33 @@
 package dev.cortado.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cortado.backend.Activation;
 import dev.cortado.backend.Backend;
-import dev.cortado.backend.PoolSpec;
 import dev.cortado.nn.Initializer;
 import dev.cortado.nn.Layer;
 import dev.cortado.tensor.Shape;
-import java.util.List;
 
 /**
  * One layer of a {@link ModelSpec}: its type and settings, without input sizes, which come from the shape that
  * the previous layer produces. In JSON an object with a {@code "type"} field naming the record, e.g.
  * {@code {"type": "conv2d", "out": 6, "kernel": 5, "padding": 2}}.
+ *
+ * <p>The static methods make the built-in layers, for models written in code:
+ *
+ * <pre>{@code
+ * import static dev.cortado.model.LayerSpec.*;
+ *
+ * ModelSpec lenet = ModelSpec.of("lenet5", Shape.of(1, 28, 28),
+ *         conv2d(6, 5).padding(2), relu(), maxPool2d(2),
+ *         conv2d(16, 5), relu(), maxPool2d(2),
+ *         flatten(), linear(120), relu(), linear(84), relu(), linear(10));
+ * }</pre>
+ *
+ * A layer of your own implements this interface and registers a {@link LayerType} for its JSON type, so that
+ * specs can name it and checkpoints that hold it can be read back.
  */
-public sealed interface LayerSpec permits LinearSpec, Conv2dSpec, Pool2dSpec, ActivationSpec, FlattenSpec,
-        DropoutSpec, BatchNormSpec {
+public interface LayerSpec {
 
-    /** Every layer type, as written in JSON. */
-    List<String> TYPES = List.of(LinearSpec.TYPE, Conv2dSpec.TYPE, Pool2dSpec.MAX_TYPE, Pool2dSpec.AVG_TYPE,
-            ActivationSpec.type(Activation.RELU), ActivationSpec.type(Activation.LEAKY_RELU),
-            ActivationSpec.type(Activation.SIGMOID), ActivationSpec.type(Activation.TANH), FlattenSpec.TYPE,
-            DropoutSpec.TYPE, BatchNormSpec.TYPE);
-
-    /** The JSON {@code "type"} of this layer. */
+    /** The JSON {@code "type"} of this layer, which its {@link LayerType} reads. */
     String type();
 
     /**
@@ -39,25 +43,73 @@ public sealed interface LayerSpec permits LinearSpec, Conv2dSpec, Pool2dSpec, Ac
     /** Writes this layer's settings (everything but the type) into {@code node}. */
     void writeFields(ObjectNode node);
 
-    /** Reads a layer from its JSON object, checking every field. */
+    /**
+     * Reads a layer from its JSON object, checking every field, through the {@link LayerTypes} registry.
+     *
+     * @throws IllegalArgumentException for an unknown type, or a field that is missing, unknown or wrong
+     */
     static LayerSpec fromJson(JsonFields fields) {
-        String type = fields.requiredString("type");
-        LayerSpec spec = switch (type) {
-            case LinearSpec.TYPE -> LinearSpec.fromJson(fields);
-            case Conv2dSpec.TYPE -> Conv2dSpec.fromJson(fields);
-            case Pool2dSpec.MAX_TYPE -> Pool2dSpec.fromJson(PoolSpec.Kind.MAX, fields);
-            case Pool2dSpec.AVG_TYPE -> Pool2dSpec.fromJson(PoolSpec.Kind.AVG, fields);
-            case "relu" -> ActivationSpec.fromJson(Activation.RELU, fields);
-            case "leaky_relu" -> ActivationSpec.fromJson(Activation.LEAKY_RELU, fields);
-            case "sigmoid" -> ActivationSpec.fromJson(Activation.SIGMOID, fields);
-            case "tanh" -> ActivationSpec.fromJson(Activation.TANH, fields);
-            case FlattenSpec.TYPE -> new FlattenSpec();
-            case DropoutSpec.TYPE -> DropoutSpec.fromJson(fields);
-            case BatchNormSpec.TYPE -> new BatchNormSpec();
-            default -> throw new IllegalArgumentException("unknown layer type '" + type + "' (known: "
-                    + String.join(", ", TYPES) + ")");
-        };
+        LayerSpec spec = LayerTypes.get(fields.requiredString("type")).read(fields);
         fields.rejectUnknown();
         return spec;
+    }
+
+    /** A fully connected layer with {@code out} outputs; its input size comes from the layer before. */
+    static LinearSpec linear(int out) {
+        return new LinearSpec(out);
+    }
+
+    /**
+     * A 2-D convolution with {@code out} channels and a square kernel, stride 1, no padding, with a bias; change
+     * these with {@link Conv2dSpec#stride(int)}, {@link Conv2dSpec#padding(int)}, {@link Conv2dSpec#dilation(int)}
+     * and {@link Conv2dSpec#withoutBias()}.
+     */
+    static Conv2dSpec conv2d(int out, int kernel) {
+        return new Conv2dSpec(out, kernel, kernel, 1, 0, 1, true);
+    }
+
+    /** Max pooling over a square window, with the window as the stride and no padding. */
+    static Pool2dSpec maxPool2d(int kernel) {
+        return Pool2dSpec.max(kernel, kernel, 0);
+    }
+
+    /** Average pooling over a square window, with the window as the stride and no padding. */
+    static Pool2dSpec avgPool2d(int kernel) {
+        return Pool2dSpec.avg(kernel, kernel, 0);
+    }
+
+    /** {@code max(x, 0)}. */
+    static ActivationSpec relu() {
+        return ActivationSpec.relu();
+    }
+
+    /** {@code x} for positive x, else {@code slope * x}. */
+    static ActivationSpec leakyRelu(float slope) {
+        return ActivationSpec.leakyRelu(slope);
+    }
+
+    /** {@code 1 / (1 + e^-x)}. */
+    static ActivationSpec sigmoid() {
+        return ActivationSpec.sigmoid();
+    }
+
+    /** {@code tanh(x)}. */
+    static ActivationSpec tanh() {
+        return ActivationSpec.tanh();
+    }
+
+    /** Flattens each sample to one dimension, as before a linear layer. */
+    static FlattenSpec flatten() {
+        return new FlattenSpec();
+    }
+
+    /** Drops each element with probability {@code p} while training. */
+    static DropoutSpec dropout(float p) {
+        return new DropoutSpec(p);
+    }
+
+    /** Batch normalisation over the channels (or features) of its input. */
+    static BatchNormSpec batchNorm() {
+        return new BatchNormSpec();
     }
 }

@@ -85,6 +85,16 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
     }
 
     /**
+     * A spec written in code, e.g. {@code ModelSpec.of("mlp", Shape.of(1, 28, 28), flatten(), linear(128),
+     * relu(), linear(10))} with the factories of {@link LayerSpec}.
+     *
+     * @throws ModelSpecException naming the first layer that does not fit the shape before it
+     */
+    public static ModelSpec of(String name, Shape input, LayerSpec... layers) {
+        return new ModelSpec(name, input, List.of(layers));
+    }
+
+    /**
      * Reads a spec from JSON text.
      *
      * @throws ModelSpecException for malformed JSON (naming line and column), a missing or unknown field or

@@ -42,6 +42,16 @@ public record Pool2dSpec(PoolSpec.Kind kind, int kernel, int stride, int padding
         return new Pool2dSpec(PoolSpec.Kind.AVG, kernel, stride, padding);
     }
 
+    /** This pooling with another stride. */
+    public Pool2dSpec stride(int newStride) {
+        return new Pool2dSpec(kind, kernel, newStride, padding);
+    }
+
+    /** This pooling with another padding. */
+    public Pool2dSpec padding(int newPadding) {
+        return new Pool2dSpec(kind, kernel, stride, newPadding);
+    }
+
     /** kernel (required), stride (default: the kernel), padding (default 0). */
     static Pool2dSpec fromJson(PoolSpec.Kind kind, JsonFields fields) {
         int kernel = fields.requiredInt("kernel");

@@ -76,7 +76,7 @@ class ModelSpecTest {
         String json = spec.toJson();
         assertEquals(spec, ModelSpec.parse(json));
         assertEquals(Shape.of(5, 1), spec.outputShape(5));
-        for (String type : LayerSpec.TYPES) {
+        for (String type : LayerTypes.BUILT_INS) {
             assertTrue(json.contains("\"" + type + "\""), type + " missing from " + json);
         }
     }
