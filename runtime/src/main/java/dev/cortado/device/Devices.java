@@ -37,6 +37,26 @@ public final class Devices {
         return SYSTEM;
     }
 
+    /**
+     * Opens the device that {@value #ENV_VARIABLE} names, else the best available one ({@link #best()}): the
+     * front door's way to a backend, e.g. {@code try (Backend device = Devices.openBest()) { ... }}.
+     *
+     * @throws DeviceUnavailableException if {@value #ENV_VARIABLE} names a device that cannot be used
+     */
+    public static Backend openBest() {
+        return SYSTEM.open(SYSTEM.select(null).info().device());
+    }
+
+    /**
+     * Opens a device by name, e.g. {@code cpu}, {@code opencl:0} or {@code cuda:0}.
+     *
+     * @throws IllegalArgumentException if the name is not a device name
+     * @throws DeviceUnavailableException if the device is unknown or cannot be used, with the reason
+     */
+    public static Backend open(String device) {
+        return SYSTEM.open(Device.parse(device));
+    }
+
     private static List<BackendProvider> loadProviders() {
         List<BackendProvider> found = new ArrayList<>();
         ServiceLoader.load(BackendProvider.class).stream().forEach(p -> {

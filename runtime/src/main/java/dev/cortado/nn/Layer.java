@@ -42,7 +42,14 @@ public interface Layer extends AutoCloseable {
         return Map.of();
     }
 
-    /** Releases parameters, buffers and cached activations. */
+    /**
+     * A layer that computes what this one computes in {@link Mode#EVAL}, with activations of its own but this
+     * layer's parameters and buffers (shared, not copied): one per thread lets several threads evaluate one model
+     * at once. The copy only evaluates (a training pass throws), and closing it releases only its activations.
+     */
+    Layer evaluationCopy();
+
+    /** Releases parameters, buffers and cached activations (an evaluation copy: its activations only). */
     @Override
     void close();
 }

@@ -92,6 +92,11 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public Sequential evaluationCopy() {
+        return new Sequential(layers.stream().map(Layer::evaluationCopy).toList());
+    }
+
+    @Override
     public void close() {
         layers.forEach(Layer::close);
     }

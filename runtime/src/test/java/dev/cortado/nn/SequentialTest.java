@@ -64,6 +64,11 @@ class SequentialTest {
         }
 
         @Override
+        public Layer evaluationCopy() {
+            throw new UnsupportedOperationException("not needed by these tests");
+        }
+
+        @Override
         public void close() {
             gradient.close();
             parameters.forEach(Parameter::close);

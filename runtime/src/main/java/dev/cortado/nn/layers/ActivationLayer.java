@@ -33,6 +33,11 @@ public final class ActivationLayer implements Layer {
         return new ActivationLayer(function, function == Activation.LEAKY_RELU ? alpha : 0f);
     }
 
+    @Override
+    public Layer evaluationCopy() {
+        return new ActivationLayer(function, alpha);
+    }
+
     public static ActivationLayer relu() {
         return of(Activation.RELU, 0f);
     }

@@ -45,6 +45,8 @@ public final class BatchNorm implements Layer {
     private final TensorSlot inverseStd = new TensorSlot();
     private final TensorSlot output = new TensorSlot();
     private final TensorSlot inputGrad = new TensorSlot();
+    /** False for an evaluation copy, which shares the parameters and statistics of the layer it copies. */
+    private final boolean ownsParameters;
     /** The input shape of the last training forward pass; null after an evaluation pass. */
     private Shape trained;
 
@@ -61,6 +63,24 @@ public final class BatchNorm implements Layer {
         this.runningMean = backend.full(perFeature, 0f);
         this.runningVar = backend.full(perFeature, 1f);
         this.batchesTracked = backend.full(Shape.of(), 0f);
+        this.ownsParameters = true;
+    }
+
+    private BatchNorm(BatchNorm shared) {
+        this.backend = shared.backend;
+        this.features = shared.features;
+        this.spatial = shared.spatial;
+        this.weight = shared.weight;
+        this.bias = shared.bias;
+        this.runningMean = shared.runningMean;
+        this.runningVar = shared.runningVar;
+        this.batchesTracked = shared.batchesTracked;
+        this.ownsParameters = false;
+    }
+
+    @Override
+    public Layer evaluationCopy() {
+        return new BatchNorm(this);
     }
 
     /** Normalizes each of {@code features} channels of an {@code (N, features)} or {@code (N, features, L)} input. */
@@ -99,6 +119,7 @@ public final class BatchNorm implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Shape shape = outputShape(x.shape());
+        Layers.requireTrainable(mode, ownsParameters, this);
         int n = shape.dim(0);
         int s = spatialSize(shape);
         Tensor y = output.get(backend, shape);
@@ -225,11 +246,13 @@ public final class BatchNorm implements Layer {
 
     @Override
     public void close() {
-        weight.close();
-        bias.close();
-        runningMean.close();
-        runningVar.close();
-        batchesTracked.close();
+        if (ownsParameters) {
+            weight.close();
+            bias.close();
+            runningMean.close();
+            runningVar.close();
+            batchesTracked.close();
+        }
         normalized.close();
         scratch.close();
         partialSums.close();

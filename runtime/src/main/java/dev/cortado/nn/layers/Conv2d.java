@@ -38,6 +38,8 @@ public final class Conv2d implements Layer {
     private final TensorSlot output = new TensorSlot();
     private final TensorSlot columnGrad = new TensorSlot();
     private final TensorSlot inputGrad = new TensorSlot();
+    /** False for an evaluation copy, which shares the parameters of the layer it copies. */
+    private final boolean ownsParameters;
     /** The geometry of the last training forward pass, whose column matrix backward uses; null after eval. */
     private ConvGeometry trained;
 
@@ -66,6 +68,26 @@ public final class Conv2d implements Layer {
         this.weight = Parameter.of("weight",
                 init.uniform(backend, Shape.of(outChannels, inChannels, kernelH, kernelW), bound));
         this.bias = bias ? Parameter.of("bias", init.uniform(backend, Shape.of(outChannels), bound)) : null;
+        this.ownsParameters = true;
+    }
+
+    private Conv2d(Conv2d shared) {
+        this.backend = shared.backend;
+        this.inChannels = shared.inChannels;
+        this.outChannels = shared.outChannels;
+        this.kernelH = shared.kernelH;
+        this.kernelW = shared.kernelW;
+        this.stride = shared.stride;
+        this.padding = shared.padding;
+        this.dilation = shared.dilation;
+        this.weight = shared.weight;
+        this.bias = shared.bias;
+        this.ownsParameters = false;
+    }
+
+    @Override
+    public Layer evaluationCopy() {
+        return new Conv2d(this);
     }
 
     /** A square kernel with a bias, stride 1, no padding, no dilation. */
@@ -114,6 +136,7 @@ public final class Conv2d implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         ConvGeometry g = geometryFor(x.shape());
+        Layers.requireTrainable(mode, ownsParameters, this);
         int n = g.batch();
         int spatial = g.outHeight() * g.outWidth();
         int k = g.columnRows();
@@ -162,9 +185,11 @@ public final class Conv2d implements Layer {
 
     @Override
     public void close() {
-        weight.close();
-        if (bias != null) {
-            bias.close();
+        if (ownsParameters) {
+            weight.close();
+            if (bias != null) {
+                bias.close();
+            }
         }
         columns.close();
         channelMajor.close();

@@ -29,6 +29,8 @@ public final class Dropout implements Layer {
     private final long layerId;
     private final TensorSlot output = new TensorSlot();
     private final TensorSlot inputGrad = new TensorSlot();
+    /** False for an evaluation copy: its pass count is not the model's, so it must not draw masks. */
+    private final boolean ownsCalls;
     private long calls;
     private DropoutSpec trained;
     private Shape trainedShape;
@@ -45,6 +47,19 @@ public final class Dropout implements Layer {
             throw new IllegalArgumentException("too many dropout layers for one initializer: at most "
                     + (MAX_LAYER_ID + 1) + " get their own random streams");
         }
+        this.ownsCalls = true;
+    }
+
+    private Dropout(Dropout shared) {
+        this.p = shared.p;
+        this.seed = shared.seed;
+        this.layerId = shared.layerId;
+        this.ownsCalls = false;
+    }
+
+    @Override
+    public Layer evaluationCopy() {
+        return new Dropout(this);
     }
 
     /** Training forward passes so far: the index of the next mask. */
@@ -77,6 +92,7 @@ public final class Dropout implements Layer {
             trained = null;
             return x;
         }
+        Layers.requireTrainable(mode, ownsCalls, this);
         if (calls >= MAX_CALLS) {
             throw new IllegalStateException(describe() + ": ran out of random streams after " + calls
                     + " training passes");

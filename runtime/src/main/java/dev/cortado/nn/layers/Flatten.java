@@ -38,6 +38,11 @@ public final class Flatten implements Layer {
     }
 
     @Override
+    public Layer evaluationCopy() {
+        return new Flatten();
+    }
+
+    @Override
     public void close() {
         inputShape = null;
     }

@@ -1,6 +1,7 @@
 package dev.cortado.nn.layers;
 
 import dev.cortado.nn.Layer;
+import dev.cortado.nn.Mode;
 import dev.cortado.nn.ShapeMismatchException;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
@@ -16,6 +17,14 @@ final class Layers {
             throw new IllegalStateException(layer.describe() + ": backward called without a training forward pass");
         }
         return saved;
+    }
+
+    /** Throws when an evaluation copy (a layer that does not own its parameters) is asked to train. */
+    static void requireTrainable(Mode mode, boolean ownsParameters, Layer layer) {
+        if (mode == Mode.TRAIN && !ownsParameters) {
+            throw new IllegalStateException(layer.describe() + ": an evaluation copy cannot train; train the "
+                    + "layer it was copied from");
+        }
     }
 
     /** Throws naming the layer when a tensor passed to it does not have the expected shape. */

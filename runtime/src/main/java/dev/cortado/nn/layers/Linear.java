@@ -25,6 +25,8 @@ public final class Linear implements Layer {
     private final Parameter bias;
     private final TensorSlot output = new TensorSlot();
     private final TensorSlot inputGrad = new TensorSlot();
+    /** False for an evaluation copy, which shares the parameters of the layer it copies. */
+    private final boolean ownsParameters;
     private Tensor input;
 
     /** Weight and bias uniform in {@code +-1/sqrt(in)}, as PyTorch initializes them. */
@@ -38,6 +40,21 @@ public final class Linear implements Layer {
         float bound = (float) (1 / Math.sqrt(in));
         this.weight = Parameter.of("weight", init.uniform(backend, Shape.of(out, in), bound));
         this.bias = Parameter.of("bias", init.uniform(backend, Shape.of(out), bound));
+        this.ownsParameters = true;
+    }
+
+    private Linear(Linear shared) {
+        this.backend = shared.backend;
+        this.in = shared.in;
+        this.out = shared.out;
+        this.weight = shared.weight;
+        this.bias = shared.bias;
+        this.ownsParameters = false;
+    }
+
+    @Override
+    public Layer evaluationCopy() {
+        return new Linear(this);
     }
 
     @Override
@@ -56,6 +73,7 @@ public final class Linear implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Shape shape = outputShape(x.shape());
+        Layers.requireTrainable(mode, ownsParameters, this);
         int n = shape.dim(0);
         Tensor y = output.get(backend, shape);
         backend.gemm(GemmSpec.of(false, true, n, out, in), x, weight.value(), y);
@@ -86,8 +104,10 @@ public final class Linear implements Layer {
 
     @Override
     public void close() {
-        weight.close();
-        bias.close();
+        if (ownsParameters) {
+            weight.close();
+            bias.close();
+        }
         output.close();
         inputGrad.close();
         input = null;

@@ -84,6 +84,12 @@ public abstract sealed class Pool2d implements Layer permits MaxPool2d, AvgPool2
     }
 
     @Override
+    public Layer evaluationCopy() {
+        return kind == PoolSpec.Kind.MAX ? new MaxPool2d(kernel, stride, padding)
+                : new AvgPool2d(kernel, stride, padding);
+    }
+
+    @Override
     public void close() {
         output.close();
         inputGrad.close();

@@ -1,0 +1,203 @@
+package dev.cortado.model;
+
+import dev.cortado.backend.Backend;
+import dev.cortado.nn.Mode;
+import dev.cortado.nn.Sequential;
+import dev.cortado.nn.TensorSlot;
+import dev.cortado.tensor.Shape;
+import dev.cortado.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A model on one device: its architecture ({@link ModelSpec}) and its weights, with what a user does with one.
+ *
+ * <pre>{@code
+ * try (Backend device = Devices.openBest();
+ *      Model model = Model.create(ModelSpec.builtIn("lenet5"), device, 42)) {
+ *     Prediction p = model.predict(image);          // 784 floats in [0, 1]
+ *     System.out.println(p.topK(3));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #predict} is safe to call from many threads at once: the weights are shared, and each caller borrows
+ * activations of its own (an {@link Sequential#evaluationCopy() evaluation copy} of the network, made on first
+ * need and kept for reuse). Training excludes predictions while it runs.
+ */
+public final class Model implements AutoCloseable {
+    /** Samples per forward pass when predicting a batch: bounds the activations' memory. */
+    static final int PREDICT_CHUNK = 256;
+
+    private final ModelSpec spec;
+    private final Backend backend;
+    private final Sequential network;
+    private final ConcurrentLinkedDeque<Predictor> idle = new ConcurrentLinkedDeque<>();
+    private final List<Predictor> made = new ArrayList<>();
+    /** Predictions share the read side; training and closing take the write side. */
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private Model(ModelSpec spec, Backend backend, Sequential network) {
+        this.spec = spec;
+        this.backend = backend;
+        this.network = network;
+    }
+
+    /**
+     * A new model with freshly initialized weights: the same seed gives the same weights on every device, as
+     * PyTorch's default initialization draws them.
+     */
+    public static Model create(ModelSpec spec, Backend backend, long seed) {
+        return new Model(spec, backend, spec.build(backend, seed));
+    }
+
+    /** The architecture. */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /** The device the model lives on. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The layers, for training loops and checkpoints; their weights are this model's. */
+    public Sequential network() {
+        return network;
+    }
+
+    /** The number of trainable values. */
+    public long parameterCount() {
+        return network.parameters().stream().mapToLong(p -> p.value().size()).sum();
+    }
+
+    /** One line: the name, the parameter count and the layers, e.g. for a log. */
+    public String summary() {
+        return spec.name() + " (" + String.format(Locale.ROOT, "%,d", parameterCount()) + " parameters): "
+                + network.describe();
+    }
+
+    /** The shape of one input sample, e.g. {@code [1, 28, 28]}. */
+    public Shape inputShape() {
+        return spec.input();
+    }
+
+    /**
+     * The model's outputs for one sample of {@link #inputShape()} (its values in row-major order), in evaluation
+     * mode. Safe to call from many threads at once.
+     *
+     * @throws IllegalArgumentException when the sample has the wrong number of values
+     */
+    public Prediction predict(float[] sample) {
+        return predictBatch(sample).get(0);
+    }
+
+    /**
+     * The outputs for several samples stored back to back, in evaluation mode. Safe to call from many threads at
+     * once.
+     *
+     * @throws IllegalArgumentException when the values are not a whole number (at least one) of samples
+     */
+    public List<Prediction> predictBatch(float[] samples) {
+        int sampleSize = Math.toIntExact(spec.input().size());
+        if (samples.length == 0 || samples.length % sampleSize != 0) {
+            throw new IllegalArgumentException("predict: a sample of " + spec.input() + " has " + sampleSize
+                    + " values; got " + samples.length + ", which is not a whole number of samples");
+        }
+        int count = samples.length / sampleSize;
+        lock.readLock().lock();
+        try {
+            requireOpen();
+            Predictor predictor = borrow();
+            try {
+                List<Prediction> all = new ArrayList<>(count);
+                for (int start = 0; start < count; start += PREDICT_CHUNK) {
+                    all.addAll(predictor.run(samples, start, Math.min(PREDICT_CHUNK, count - start)));
+                }
+                return all;
+            } finally {
+                idle.push(predictor);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private Predictor borrow() {
+        Predictor predictor = idle.poll();
+        if (predictor != null) {
+            return predictor;
+        }
+        predictor = new Predictor(network.evaluationCopy());
+        synchronized (made) {
+            made.add(predictor);
+        }
+        return predictor;
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("model " + spec.name() + " is closed");
+        }
+    }
+
+    /** Releases the weights and every caller's activations (not the backend). */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            synchronized (made) {
+                made.forEach(Predictor::close);
+                made.clear();
+            }
+            idle.clear();
+            network.close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** One caller's activations: an evaluation copy of the network and its input tensor. */
+    private final class Predictor implements AutoCloseable {
+        private final Sequential copy;
+        private final TensorSlot input = new TensorSlot();
+        private float[] host = new float[0];
+
+        Predictor(Sequential copy) {
+            this.copy = copy;
+        }
+
+        List<Prediction> run(float[] samples, int start, int count) {
+            int sampleSize = Math.toIntExact(spec.input().size());
+            Shape shape = spec.input().prepend(count);
+            Tensor x = input.get(backend, shape);
+            backend.upload(samples, start * sampleSize, x);
+            Tensor y = copy.forward(x, Mode.EVAL);
+            int width = Math.toIntExact(y.shape().sizeAfterFirst());
+            if (host.length != y.size()) {
+                host = new float[Math.toIntExact(y.size())];
+            }
+            backend.download(y, host, 0);
+            List<Prediction> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                out.add(new Prediction(Arrays.copyOfRange(host, i * width, (i + 1) * width)));
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            input.close();
+            copy.close();
+        }
+    }
+}
