@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -93,7 +94,8 @@ public final class TrainingRun implements AutoCloseable {
      * the number of epochs may differ (to train longer) unless the cosine schedule depends on it, and the
      * training data must have as many samples as when the checkpoint was made.
      *
-     * @throws CheckpointException saying what differs, or what in the checkpoint does not fit the model
+     * @throws CheckpointException saying what differs, what in the checkpoint does not fit the model, or which
+     *     of its tensors hold NaN or infinite values
      */
     public static TrainingRun resume(Backend backend, Checkpoint checkpoint, Path checkpointFile,
                                      ModelSpec spec, TrainingConfig config, Dataset train, Dataset test)
@@ -122,6 +124,12 @@ public final class TrainingRun implements AutoCloseable {
                 throw new CheckpointException(checkpointFile + " has already trained " + at.epoch()
                         + " epochs, more than the " + config.epochs() + " asked for");
             }
+            Optional<String> nonFinite = checkpoint.nonFinite();
+            if (nonFinite.isPresent()) {
+                throw new CheckpointException("holds NaN or infinite values, which training cannot continue from: "
+                        + nonFinite.get() + "; resume from an earlier checkpoint (epoch-NNN.safetensors) or start "
+                        + "over");
+            }
             checkpoint.restore(run.model, run.optimizer);
         } catch (CheckpointException | RuntimeException e) {
             run.close();
@@ -148,8 +156,8 @@ public final class TrainingRun implements AutoCloseable {
      * epochs), then writes a checkpoint of where it stopped.
      *
      * @param checkpointEvery also write a checkpoint after every this many steps; 0 for epoch ends only
-     * @throws NonFiniteLossException when a loss becomes NaN or infinite; the last checkpoint written stays
-     *     as it was (see {@link #lastCheckpoint()})
+     * @throws NonFiniteLossException when a loss, a weight or an optimizer state becomes NaN or infinite; the
+     *     last checkpoint written stays as it was (see {@link #lastCheckpoint()}), and it is finite
      * @throws IOException when a checkpoint cannot be written
      */
     public Result run(Listener listener, BooleanSupplier stop, int checkpointEvery) throws IOException {
@@ -199,8 +207,18 @@ public final class TrainingRun implements AutoCloseable {
                 after.test());
     }
 
+    /**
+     * Writes the run's state to {@value #LAST_CHECKPOINT} (and to the epoch's file at an epoch end), unless it is not
+     * finite: then the last checkpoint stays the last good one.
+     *
+     * @throws NonFiniteLossException when a weight or optimizer state is NaN or infinite
+     */
     private void writeCheckpoint(Listener listener, boolean epochEnd) throws IOException {
         Checkpoint checkpoint = Checkpoint.capture(spec, config, position, history, partialEpoch, model, optimizer);
+        Optional<String> nonFinite = checkpoint.nonFinite();
+        if (nonFinite.isPresent()) {
+            throw NonFiniteLossException.inWeights(position, nonFinite.get());
+        }
         Path last = directory.resolve(LAST_CHECKPOINT);
         if (epochEnd) {
             Path epochFile = directory.resolve(epochCheckpointName(position.epoch() - 1));

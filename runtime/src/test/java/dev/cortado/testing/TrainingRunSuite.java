@@ -250,6 +250,48 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
         }
     }
 
+    @Test
+    void weightsThatBecomeNonFiniteAreNotCheckpointedAndTheLastFiniteCheckpointIsKept() throws Exception {
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.01f, 0.9f, 0f, false, ScheduleKind.CONSTANT,
+                1, 2, 4, 3, 0, 0);
+        try (TrainingRun run = TrainingRun.start(backend(), spec, config, train, test, dir)) {
+            // An update that overflows while the loss was still finite, as a huge gradient does.
+            TrainingRun.Listener overflow = new TrainingRun.Listener() {
+                @Override
+                public void onStep(int epoch, int batch, int perEpoch, StepResult r, double imagesPerSecond) {
+                    if (r.step() == 5) {
+                        backend().fill(run.model().parameters().get(0).value(), Float.POSITIVE_INFINITY);
+                    }
+                }
+            };
+            NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> run.run(overflow, () -> false,
+                    2));
+            assertEquals("weights became NaN or infinite at epoch 1 after batch 6 (step 6): 0.weight (27 infinite "
+                    + "of 27 values); lower the learning rate or check the data", e.getMessage());
+            assertEquals(4, run.lastCheckpointPosition().step());
+            Checkpoint kept = Checkpoint.read(run.lastCheckpoint());
+            assertEquals(4, kept.position().step());
+            assertEquals(java.util.Optional.empty(), kept.nonFinite());
+        }
+    }
+
+    @Test
+    void aCheckpointWithNonFiniteWeightsIsNotResumed() throws Exception {
+        TrainingConfig config = TrainingConfig.defaults().withEpochs(1);
+        Checkpoint good = uninterrupted(config, dir, 0, new TrainingRun.Listener() { });
+        Map<String, HostTensor> tensors = new java.util.LinkedHashMap<>(good.tensors());
+        float[] bias = tensors.get("5.bias").data().clone();
+        bias[2] = Float.NaN;
+        tensors.put("5.bias", new HostTensor(new int[] {5}, bias));
+        Path poisoned = dir.resolve("poisoned.safetensors");
+        new Checkpoint(good.spec(), good.config(), good.position(), good.history(), good.partialEpoch(),
+                good.dropoutCalls(), tensors, true).write(poisoned);
+        String message = assertThrows(CheckpointException.class, () -> TrainingRun.resume(backend(),
+                Checkpoint.read(poisoned), poisoned, spec, config.withEpochs(2), train, test)).getMessage();
+        assertEquals(poisoned + ": holds NaN or infinite values, which training cannot continue from: 5.bias (1 NaN "
+                + "of 5 values); resume from an earlier checkpoint (epoch-NNN.safetensors) or start over", message);
+    }
+
     /**
      * No host round trips inside a step: it uploads the batch's inputs and labels and downloads two floats (the
      * loss and the number of hits), whatever the model's layers and the optimizer do on the device.
