@@ -79,13 +79,16 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * A new run from freshly initialized weights.
+     * A new run from freshly initialized weights, after the {@link Preflight} checks; nothing is written before
+     * {@link #run}.
      *
      * @param test evaluated after each epoch, or null for none
      * @param directory where checkpoints go; created when missing
+     * @throws PreflightException when the data does not fit the model or a batch does not fit the device
      */
     public static TrainingRun start(Backend backend, ModelSpec spec, TrainingConfig config, Dataset train,
                                     Dataset test, Path directory) {
+        Preflight.check(backend, spec, config, train, test);
         return new TrainingRun(backend, spec, config, train, test, directory);
     }
 
@@ -96,6 +99,7 @@ public final class TrainingRun implements AutoCloseable {
      *
      * @throws CheckpointException saying what differs, what in the checkpoint does not fit the model, or which
      *     of its tensors hold NaN or infinite values
+     * @throws PreflightException when the data does not fit the model or a batch does not fit the device
      */
     public static TrainingRun resume(Backend backend, Checkpoint checkpoint, Path checkpointFile,
                                      ModelSpec spec, TrainingConfig config, Dataset train, Dataset test)
@@ -111,6 +115,7 @@ public final class TrainingRun implements AutoCloseable {
             throw new CheckpointException(checkpointFile + " was trained with other settings (checkpoint vs now: "
                     + String.join(", ", differences) + "): resume with the options of the first run");
         }
+        Preflight.check(backend, spec, config, train, test);
         TrainingPosition at = checkpoint.position();
         TrainingRun run = new TrainingRun(backend, spec, config, train, test,
                 checkpointFile.toAbsolutePath().getParent());
