@@ -4,6 +4,7 @@ import dev.cortado.backend.Backend;
 import dev.cortado.data.BatchLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.model.ModelSpec;
+import dev.cortado.nn.PassStoppedException;
 import dev.cortado.nn.Sequential;
 import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.optim.Optimizer;
@@ -57,6 +58,7 @@ public final class TrainingRun implements AutoCloseable {
     private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
     private final Optimizer optimizer;
     private final Trainer trainer;
+    private final StepRollback rollback;
     private final List<EpochResult> history = new ArrayList<>();
     private TrainingPosition position;
     private EpochResult partialEpoch;
@@ -75,6 +77,7 @@ public final class TrainingRun implements AutoCloseable {
         this.trainer = new Trainer(backend, model, loss, optimizer,
                 config.newSchedule(BatchLoader.batchCount(this.train.count(), config.batchSize())),
                 config.batchSize(), config.seed());
+        this.rollback = new StepRollback(model);
         this.position = TrainingPosition.start(this.train.count());
     }
 
@@ -157,8 +160,11 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Trains until every epoch has run or {@code stop} answers true (asked after every step and between
-     * epochs), then writes a checkpoint of where it stopped.
+     * Trains until every epoch has run or {@code stop} answers true, then writes a checkpoint of where it stopped.
+     * {@code stop} is asked between two steps and also between two layers of every pass, so that even a long
+     * step (or the evaluation after an epoch) ends within one layer's time: a step stopped part-way is undone
+     * ({@link StepRollback}) and the checkpoint holds the last completed step, from which a resumed run goes on
+     * exactly as an uninterrupted one.
      *
      * @param checkpointEvery also write a checkpoint after every this many steps; 0 for epoch ends only
      * @throws NonFiniteLossException when a loss, a weight or an optimizer state becomes NaN or infinite; the
@@ -172,22 +178,32 @@ public final class TrainingRun implements AutoCloseable {
         if (lastCheckpoint == null) {
             writeCheckpoint(listener, false);
         }
+        model.stopPassesWhen(stop);
+        try {
+            return trainEpochs(listener, stop, checkpointEvery);
+        } finally {
+            model.stopPassesWhen(() -> false);
+        }
+    }
+
+    private Result trainEpochs(Listener listener, BooleanSupplier stop, int checkpointEvery) throws IOException {
         while (position.epoch() < config.epochs()) {
             if (stop.getAsBoolean()) {
                 return new Result(false, List.copyOf(history), position);
             }
             EpochTracker tracker = new EpochTracker(listener, checkpointEvery);
+            rollback.save();
             EpochResult part;
             try {
                 part = trainer.trainEpoch(train, position.epoch(), position.batch(), test, tracker, stop);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
+            } catch (PassStoppedException e) {
+                rollback.restore();
+                return stopAt(tracker, listener);
             }
             if (!part.complete()) {
-                partialEpoch = tracker.progress();
-                position = tracker.nextPosition();
-                writeCheckpoint(listener, false);
-                return new Result(false, List.copyOf(history), position);
+                return stopAt(tracker, listener);
             }
             EpochResult done = merge(tracker.basis, part);
             history.add(done);
@@ -197,6 +213,14 @@ public final class TrainingRun implements AutoCloseable {
             writeCheckpoint(listener, true);
         }
         return new Result(true, List.copyOf(history), position);
+    }
+
+    /** Writes the checkpoint of a run stopped after the tracker's last step. */
+    private Result stopAt(EpochTracker tracker, Listener listener) throws IOException {
+        partialEpoch = tracker.progress();
+        position = tracker.nextPosition();
+        writeCheckpoint(listener, false);
+        return new Result(false, List.copyOf(history), position);
     }
 
     /** Adds the statistics of the steps run before a resume to those of the part of the epoch run after it. */
@@ -256,6 +280,7 @@ public final class TrainingRun implements AutoCloseable {
 
         @Override
         public void onStep(int epoch, int batch, int batchesPerEpoch, StepResult result, double imagesPerSecond) {
+            rollback.save();
             stats.add(result);
             nextBatch = batch + 1;
             listener.onStep(epoch, batch, batchesPerEpoch, result, imagesPerSecond);
@@ -338,6 +363,7 @@ public final class TrainingRun implements AutoCloseable {
     /** Releases the model, optimizer, loss and trainer tensors (not the backend). */
     @Override
     public void close() {
+        rollback.close();
         trainer.close();
         optimizer.close();
         loss.close();

@@ -147,6 +147,49 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
         }
     }
 
+    /**
+     * A stop between two layers (in a step's forward or backward pass, or in the evaluation after an epoch) undoes
+     * the step in flight, BatchNorm's running statistics and the dropout count included, and the resumed run ends
+     * with the weights of one that never stopped.
+     */
+    @Test
+    void aStopBetweenTwoLayersUndoesTheStepInFlightAndResumesToTheSameWeights() throws Exception {
+        ModelSpec withBatchNorm = ModelSpec.parse("""
+                {"name": "tiny-bn", "input": [1, 7, 7], "layers": [
+                  {"type": "conv2d", "out": 3, "kernel": 3, "padding": 1}, {"type": "batchnorm"}, {"type": "relu"},
+                  {"type": "flatten"}, {"type": "dropout", "p": 0.3}, {"type": "linear", "out": 5}]}""");
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.05f, 0.9f, 1e-4f, true, ScheduleKind.STEP, 1,
+                2, 10, 5, 0, 0);
+        Path referenceDir = dir.resolve("reference-bn");
+        try (TrainingRun run = TrainingRun.start(backend(), withBatchNorm, config, train, test, referenceDir)) {
+            assertTrue(run.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
+        }
+        Checkpoint reference = Checkpoint.read(referenceDir.resolve(TrainingRun.LAST_CHECKPOINT));
+        // The stop is asked once before the epoch, before each of the 6 layers in forward and in backward, and
+        // between two steps: 1 + 13 questions per step. The n-th question answers true.
+        Map<Integer, Long> stepsDoneWhenStopped = Map.of(
+                1 + 13 * 3 + 3, 3L,   // step 4's forward pass, before layer 2
+                1 + 13 * 3 + 9, 3L,   // step 4's backward pass
+                1 + 13 * 2 + 13, 3L,  // between steps 3 and 4, as before
+                1 + 13 * 6 + 12 + 3, 7L); // the evaluation after the first epoch's 7 steps
+        for (Map.Entry<Integer, Long> e : stepsDoneWhenStopped.entrySet()) {
+            Path out = dir.resolve("stopped-at-question-" + e.getKey());
+            AtomicLong asked = new AtomicLong();
+            try (TrainingRun run = TrainingRun.start(backend(), withBatchNorm, config, train, test, out)) {
+                TrainingRun.Result result = run.run(new TrainingRun.Listener() { },
+                        () -> asked.incrementAndGet() >= e.getKey(), 0);
+                assertFalse(result.complete());
+                assertEquals(e.getValue(), result.position().step(), "question " + e.getKey());
+            }
+            Path last = out.resolve(TrainingRun.LAST_CHECKPOINT);
+            try (TrainingRun resumed = TrainingRun.resume(backend(), Checkpoint.read(last), last, withBatchNorm,
+                    config, train, test)) {
+                assertTrue(resumed.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
+            }
+            assertSameWeights(reference, Checkpoint.read(last));
+        }
+    }
+
     @Test
     void aCrashAfterAMidEpochCheckpointResumesToTheSameWeights() throws Exception {
         TrainingConfig config = configs().findFirst().map(a -> (TrainingConfig) a.get()[0]).orElseThrow();
