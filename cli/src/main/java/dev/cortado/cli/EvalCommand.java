@@ -65,7 +65,14 @@ final class EvalCommand implements Callable<Integer> {
         } catch (CheckpointException e) {
             throw new CliException(ExitCode.CHECKPOINT, e.getMessage(), e);
         }
-        Path dataDir = data.resolve(spec.commandLine().getErr());
+        PrintWriter err = spec.commandLine().getErr();
+        CheckpointNote.ifUnchecked(err, checkpointFile, checkpoint);
+        checkpoint.nonFinite().ifPresent(what -> {
+            err.println("cortado eval: warning: " + checkpointFile + " holds NaN or infinite values: " + what
+                    + "; the results below are not meaningful");
+            err.flush();
+        });
+        Path dataDir = data.resolve(err);
         Dataset test = DataOption.load(dataDir, Split.TEST).limit(limit == null ? 0 : limit);
         DeviceOption.Opened opened = device.open(Devices.system());
         Evaluation result;

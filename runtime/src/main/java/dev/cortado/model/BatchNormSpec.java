@@ -27,6 +27,12 @@ public record BatchNormSpec() implements LayerSpec {
         return input;
     }
 
+    /** A scale and a shift per feature or channel. */
+    @Override
+    public long parameterCount(Shape input) {
+        return 2L * input.dim(1);
+    }
+
     @Override
     public Layer build(Backend backend, Initializer init, Shape input) {
         outputShape(input);

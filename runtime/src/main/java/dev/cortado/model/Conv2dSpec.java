@@ -99,6 +99,12 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
         return Shape.of(input.dim(0), out, g.outHeight(), g.outWidth());
     }
 
+    /** The weight {@code (out, in, kernelH, kernelW)} and, when there is one, the bias. */
+    @Override
+    public long parameterCount(Shape input) {
+        return ((long) input.dim(1) * kernelH * kernelW + (bias ? 1 : 0)) * out;
+    }
+
     @Override
     public Layer build(Backend backend, Initializer init, Shape input) {
         outputShape(input);

@@ -37,6 +37,14 @@ public interface LayerSpec {
      */
     Shape outputShape(Shape input);
 
+    /**
+     * How many trainable values the layer built for inputs of this shape holds (0 for none), computed without
+     * building it, for the checks that a model fits before it is built.
+     */
+    default long parameterCount(Shape input) {
+        return 0;
+    }
+
     /** A new layer for inputs of this shape, drawing its parameters from {@code init}. */
     Layer build(Backend backend, Initializer init, Shape input);
 

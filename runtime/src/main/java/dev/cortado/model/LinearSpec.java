@@ -35,6 +35,12 @@ public record LinearSpec(int out) implements LayerSpec {
         return Shape.of(input.dim(0), out);
     }
 
+    /** The weight {@code (out, in)} and the bias. */
+    @Override
+    public long parameterCount(Shape input) {
+        return ((long) input.dim(1) + 1) * out;
+    }
+
     @Override
     public Layer build(Backend backend, Initializer init, Shape input) {
         outputShape(input);

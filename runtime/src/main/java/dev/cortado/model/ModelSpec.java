@@ -79,6 +79,9 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
                 shape = layer.outputShape(shape);
             } catch (IllegalArgumentException e) {
                 return "layers[" + i + "] (" + layer.type() + "): " + e.getMessage();
+            } catch (ArithmeticException e) {
+                return "layers[" + i + "] (" + layer.type() + "): its output for one sample of input " + shape
+                        + " has more values than a tensor can hold (" + e.getMessage() + ")";
             }
         }
         return null;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -16,6 +17,7 @@ public final class Sequential implements Layer {
     private final List<Layer> layers;
     /** The index of the first layer with parameters (the size when none has): no gradient is needed below it. */
     private final int firstTrainable;
+    private volatile BooleanSupplier stopPasses = () -> false;
 
     public Sequential(List<Layer> layers) {
         this.layers = List.copyOf(layers);
@@ -28,6 +30,24 @@ public final class Sequential implements Layer {
 
     public List<Layer> layers() {
         return layers;
+    }
+
+    /**
+     * Makes every later forward and backward pass ask {@code condition} before each layer and throw
+     * {@link PassStoppedException} when it answers true, so that a pass through a large model stops within one
+     * layer's time of a request (a training run's stop on SIGTERM). The layers' own state then reflects a partial
+     * pass: buffers, dropout counts and parameter gradients may hold part of it. {@code () -> false}, the
+     * default, never stops.
+     */
+    public void stopPassesWhen(BooleanSupplier condition) {
+        this.stopPasses = condition;
+    }
+
+    private void checkStop(String pass, int layer) {
+        if (stopPasses.getAsBoolean()) {
+            throw new PassStoppedException(pass + " pass stopped on request before layer " + layer + " ("
+                    + layers.get(layer).describe() + ")");
+        }
     }
 
     @Override
@@ -47,8 +67,9 @@ public final class Sequential implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Tensor out = x;
-        for (Layer layer : layers) {
-            out = layer.forward(out, mode);
+        for (int i = 0; i < layers.size(); i++) {
+            checkStop("forward", i);
+            out = layers.get(i).forward(out, mode);
         }
         return out;
     }
@@ -64,6 +85,7 @@ public final class Sequential implements Layer {
         int first = inputGradient ? 0 : firstTrainable;
         Tensor grad = dy;
         for (int i = layers.size() - 1; i >= first; i--) {
+            checkStop("backward", i);
             grad = layers.get(i).backward(grad, inputGradient || i > first);
         }
         return inputGradient ? grad : null;

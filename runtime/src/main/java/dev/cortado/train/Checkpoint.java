@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,7 +34,9 @@ import java.util.Set;
  * value JSON where it is not a plain string: {@code format} ({@value #FORMAT}), {@code format_version}, the
  * {@code model} spec, the training {@code config}, the {@code position} (epoch, next batch, step, training
  * samples), {@code rng} (the seed and each dropout layer's count of training passes), the {@code history} of
- * completed epochs and the {@code partial_epoch} statistics of the epoch under way.
+ * completed epochs and the {@code partial_epoch} statistics of the epoch under way. Since format version 2 the
+ * file also carries the checksums {@link Safetensors} writes and checks, so a damaged checkpoint is refused; files
+ * of version 1, which have none, are read as before ({@link #checksummed()} is false for them).
  *
  * @param spec the model's architecture
  * @param config the run's training configuration
@@ -42,14 +45,15 @@ import java.util.Set;
  * @param partialEpoch the statistics of the steps run so far in the current epoch, or null at an epoch boundary
  * @param dropoutCalls training passes of each dropout layer so far, by its index in the model
  * @param tensors model and optimizer tensors by name
+ * @param checksummed whether the file read had checksums (all of which matched); true for a captured checkpoint
  */
 public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition position,
                          List<EpochResult> history, EpochResult partialEpoch, Map<Integer, Long> dropoutCalls,
-                         Map<String, HostTensor> tensors) {
+                         Map<String, HostTensor> tensors, boolean checksummed) {
     /** The value of the {@code format} metadata entry. */
     public static final String FORMAT = "cortado.checkpoint";
-    /** The version this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The version this code writes; it also reads version 1, the same without checksums. */
+    public static final int FORMAT_VERSION = 2;
     /** The prefix of optimizer state tensors. */
     public static final String OPTIMIZER_PREFIX = "optimizer.";
 
@@ -78,7 +82,7 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
                 calls.put(i, dropout.calls());
             }
         }
-        return new Checkpoint(spec, config, position, history, partialEpoch, calls, tensors);
+        return new Checkpoint(spec, config, position, history, partialEpoch, calls, tensors, true);
     }
 
     /** Writes this checkpoint to {@code file} atomically (temporary file, then rename). */
@@ -102,8 +106,8 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
     /**
      * Reads a checkpoint written by {@link #write}.
      *
-     * @throws CheckpointException naming the file when it is missing, unreadable, not a Cortado checkpoint or of
-     *     another format version
+     * @throws CheckpointException naming the file when it is missing, unreadable, damaged (a checksum does not
+     *     match), not a Cortado checkpoint or of another format version
      */
     public static Checkpoint read(Path file) throws CheckpointException {
         Safetensors.Contents contents;
@@ -117,9 +121,14 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
             throw new CheckpointException(file + ": not a Cortado checkpoint (a safetensors file without format "
                     + FORMAT + " in its metadata)");
         }
-        if (!Integer.toString(FORMAT_VERSION).equals(meta.get("format_version"))) {
-            throw new CheckpointException(file + ": checkpoint format version " + meta.get("format_version")
-                    + "; this Cortado reads version " + FORMAT_VERSION);
+        String version = meta.get("format_version");
+        if (!Integer.toString(FORMAT_VERSION).equals(version) && !"1".equals(version)) {
+            throw new CheckpointException(file + ": checkpoint format version " + version
+                    + "; this Cortado reads versions 1 and " + FORMAT_VERSION);
+        }
+        if (!"1".equals(version) && !contents.checksummed()) {
+            throw new CheckpointException(file + ": corrupt file: a version " + version + " checkpoint without its "
+                    + "checksums; it was damaged after it was written (disk, copy or transfer)");
         }
         try {
             ModelSpec spec = ModelSpec.parse(required(meta, "model"));
@@ -137,10 +146,36 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
             }
             String partial = meta.get("partial_epoch");
             EpochResult partialEpoch = partial == null ? null : epochFromJson(JSON.readTree(partial));
-            return new Checkpoint(spec, config, position, history, partialEpoch, calls, contents.tensors());
+            return new Checkpoint(spec, config, position, history, partialEpoch, calls, contents.tensors(),
+                    contents.checksummed());
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new CheckpointException(file + ": corrupt checkpoint metadata: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What in the tensors is NaN or infinite, e.g. {@code 3.weight (12 NaN, 1 infinite of 400 values)}, naming
+     * every such tensor, or empty when all are finite. A model with such weights computes nothing useful, and an
+     * optimizer state with them spoils every later step.
+     */
+    public Optional<String> nonFinite() {
+        List<String> bad = new ArrayList<>();
+        tensors.forEach((name, t) -> {
+            long nan = 0;
+            long infinite = 0;
+            for (float v : t.data()) {
+                if (Float.isNaN(v)) {
+                    nan++;
+                } else if (Float.isInfinite(v)) {
+                    infinite++;
+                }
+            }
+            if (nan + infinite > 0) {
+                bad.add(name + " (" + (nan > 0 ? nan + " NaN" : "") + (nan > 0 && infinite > 0 ? ", " : "")
+                        + (infinite > 0 ? infinite + " infinite" : "") + " of " + t.data().length + " values)");
+            }
+        });
+        return bad.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", bad));
     }
 
     private static String required(Map<String, String> meta, String key) {

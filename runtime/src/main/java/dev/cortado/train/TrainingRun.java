@@ -4,6 +4,7 @@ import dev.cortado.backend.Backend;
 import dev.cortado.data.BatchLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.model.ModelSpec;
+import dev.cortado.nn.PassStoppedException;
 import dev.cortado.nn.Sequential;
 import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.optim.Optimizer;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -56,6 +58,7 @@ public final class TrainingRun implements AutoCloseable {
     private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
     private final Optimizer optimizer;
     private final Trainer trainer;
+    private final StepRollback rollback;
     private final List<EpochResult> history = new ArrayList<>();
     private TrainingPosition position;
     private EpochResult partialEpoch;
@@ -74,17 +77,21 @@ public final class TrainingRun implements AutoCloseable {
         this.trainer = new Trainer(backend, model, loss, optimizer,
                 config.newSchedule(BatchLoader.batchCount(this.train.count(), config.batchSize())),
                 config.batchSize(), config.seed());
+        this.rollback = new StepRollback(model);
         this.position = TrainingPosition.start(this.train.count());
     }
 
     /**
-     * A new run from freshly initialized weights.
+     * A new run from freshly initialized weights, after the {@link Preflight} checks; nothing is written before
+     * {@link #run}.
      *
      * @param test evaluated after each epoch, or null for none
      * @param directory where checkpoints go; created when missing
+     * @throws PreflightException when the data does not fit the model or a batch does not fit the device
      */
     public static TrainingRun start(Backend backend, ModelSpec spec, TrainingConfig config, Dataset train,
                                     Dataset test, Path directory) {
+        Preflight.check(backend, spec, config, train, test);
         return new TrainingRun(backend, spec, config, train, test, directory);
     }
 
@@ -93,7 +100,9 @@ public final class TrainingRun implements AutoCloseable {
      * the number of epochs may differ (to train longer) unless the cosine schedule depends on it, and the
      * training data must have as many samples as when the checkpoint was made.
      *
-     * @throws CheckpointException saying what differs, or what in the checkpoint does not fit the model
+     * @throws CheckpointException saying what differs, what in the checkpoint does not fit the model, or which
+     *     of its tensors hold NaN or infinite values
+     * @throws PreflightException when the data does not fit the model or a batch does not fit the device
      */
     public static TrainingRun resume(Backend backend, Checkpoint checkpoint, Path checkpointFile,
                                      ModelSpec spec, TrainingConfig config, Dataset train, Dataset test)
@@ -109,6 +118,7 @@ public final class TrainingRun implements AutoCloseable {
             throw new CheckpointException(checkpointFile + " was trained with other settings (checkpoint vs now: "
                     + String.join(", ", differences) + "): resume with the options of the first run");
         }
+        Preflight.check(backend, spec, config, train, test);
         TrainingPosition at = checkpoint.position();
         TrainingRun run = new TrainingRun(backend, spec, config, train, test,
                 checkpointFile.toAbsolutePath().getParent());
@@ -121,6 +131,12 @@ public final class TrainingRun implements AutoCloseable {
             if (at.epoch() > config.epochs()) {
                 throw new CheckpointException(checkpointFile + " has already trained " + at.epoch()
                         + " epochs, more than the " + config.epochs() + " asked for");
+            }
+            Optional<String> nonFinite = checkpoint.nonFinite();
+            if (nonFinite.isPresent()) {
+                throw new CheckpointException("holds NaN or infinite values, which training cannot continue from: "
+                        + nonFinite.get() + "; resume from an earlier checkpoint (epoch-NNN.safetensors) or start "
+                        + "over");
             }
             checkpoint.restore(run.model, run.optimizer);
         } catch (CheckpointException | RuntimeException e) {
@@ -144,12 +160,15 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /**
-     * Trains until every epoch has run or {@code stop} answers true (asked after every step and between
-     * epochs), then writes a checkpoint of where it stopped.
+     * Trains until every epoch has run or {@code stop} answers true, then writes a checkpoint of where it stopped.
+     * {@code stop} is asked between two steps and also between two layers of every pass, so that even a long
+     * step (or the evaluation after an epoch) ends within one layer's time: a step stopped part-way is undone
+     * ({@link StepRollback}) and the checkpoint holds the last completed step, from which a resumed run goes on
+     * exactly as an uninterrupted one.
      *
      * @param checkpointEvery also write a checkpoint after every this many steps; 0 for epoch ends only
-     * @throws NonFiniteLossException when a loss becomes NaN or infinite; the last checkpoint written stays
-     *     as it was (see {@link #lastCheckpoint()})
+     * @throws NonFiniteLossException when a loss, a weight or an optimizer state becomes NaN or infinite; the
+     *     last checkpoint written stays as it was (see {@link #lastCheckpoint()}), and it is finite
      * @throws IOException when a checkpoint cannot be written
      */
     public Result run(Listener listener, BooleanSupplier stop, int checkpointEvery) throws IOException {
@@ -159,22 +178,32 @@ public final class TrainingRun implements AutoCloseable {
         if (lastCheckpoint == null) {
             writeCheckpoint(listener, false);
         }
+        model.stopPassesWhen(stop);
+        try {
+            return trainEpochs(listener, stop, checkpointEvery);
+        } finally {
+            model.stopPassesWhen(() -> false);
+        }
+    }
+
+    private Result trainEpochs(Listener listener, BooleanSupplier stop, int checkpointEvery) throws IOException {
         while (position.epoch() < config.epochs()) {
             if (stop.getAsBoolean()) {
                 return new Result(false, List.copyOf(history), position);
             }
             EpochTracker tracker = new EpochTracker(listener, checkpointEvery);
+            rollback.save();
             EpochResult part;
             try {
                 part = trainer.trainEpoch(train, position.epoch(), position.batch(), test, tracker, stop);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
+            } catch (PassStoppedException e) {
+                rollback.restore();
+                return stopAt(tracker, listener);
             }
             if (!part.complete()) {
-                partialEpoch = tracker.progress();
-                position = tracker.nextPosition();
-                writeCheckpoint(listener, false);
-                return new Result(false, List.copyOf(history), position);
+                return stopAt(tracker, listener);
             }
             EpochResult done = merge(tracker.basis, part);
             history.add(done);
@@ -184,6 +213,14 @@ public final class TrainingRun implements AutoCloseable {
             writeCheckpoint(listener, true);
         }
         return new Result(true, List.copyOf(history), position);
+    }
+
+    /** Writes the checkpoint of a run stopped after the tracker's last step. */
+    private Result stopAt(EpochTracker tracker, Listener listener) throws IOException {
+        partialEpoch = tracker.progress();
+        position = tracker.nextPosition();
+        writeCheckpoint(listener, false);
+        return new Result(false, List.copyOf(history), position);
     }
 
     /** Adds the statistics of the steps run before a resume to those of the part of the epoch run after it. */
@@ -199,8 +236,18 @@ public final class TrainingRun implements AutoCloseable {
                 after.test());
     }
 
+    /**
+     * Writes the run's state to {@value #LAST_CHECKPOINT} (and to the epoch's file at an epoch end), unless it is not
+     * finite: then the last checkpoint stays the last good one.
+     *
+     * @throws NonFiniteLossException when a weight or optimizer state is NaN or infinite
+     */
     private void writeCheckpoint(Listener listener, boolean epochEnd) throws IOException {
         Checkpoint checkpoint = Checkpoint.capture(spec, config, position, history, partialEpoch, model, optimizer);
+        Optional<String> nonFinite = checkpoint.nonFinite();
+        if (nonFinite.isPresent()) {
+            throw NonFiniteLossException.inWeights(position, nonFinite.get());
+        }
         Path last = directory.resolve(LAST_CHECKPOINT);
         if (epochEnd) {
             Path epochFile = directory.resolve(epochCheckpointName(position.epoch() - 1));
@@ -233,6 +280,7 @@ public final class TrainingRun implements AutoCloseable {
 
         @Override
         public void onStep(int epoch, int batch, int batchesPerEpoch, StepResult result, double imagesPerSecond) {
+            rollback.save();
             stats.add(result);
             nextBatch = batch + 1;
             listener.onStep(epoch, batch, batchesPerEpoch, result, imagesPerSecond);
@@ -315,6 +363,7 @@ public final class TrainingRun implements AutoCloseable {
     /** Releases the model, optimizer, loss and trainer tensors (not the backend). */
     @Override
     public void close() {
+        rollback.close();
         trainer.close();
         optimizer.close();
         loss.close();

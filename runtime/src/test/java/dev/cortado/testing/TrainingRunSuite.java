@@ -147,6 +147,49 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
         }
     }
 
+    /**
+     * A stop between two layers (in a step's forward or backward pass, or in the evaluation after an epoch) undoes
+     * the step in flight, BatchNorm's running statistics and the dropout count included, and the resumed run ends
+     * with the weights of one that never stopped.
+     */
+    @Test
+    void aStopBetweenTwoLayersUndoesTheStepInFlightAndResumesToTheSameWeights() throws Exception {
+        ModelSpec withBatchNorm = ModelSpec.parse("""
+                {"name": "tiny-bn", "input": [1, 7, 7], "layers": [
+                  {"type": "conv2d", "out": 3, "kernel": 3, "padding": 1}, {"type": "batchnorm"}, {"type": "relu"},
+                  {"type": "flatten"}, {"type": "dropout", "p": 0.3}, {"type": "linear", "out": 5}]}""");
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.05f, 0.9f, 1e-4f, true, ScheduleKind.STEP, 1,
+                2, 10, 5, 0, 0);
+        Path referenceDir = dir.resolve("reference-bn");
+        try (TrainingRun run = TrainingRun.start(backend(), withBatchNorm, config, train, test, referenceDir)) {
+            assertTrue(run.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
+        }
+        Checkpoint reference = Checkpoint.read(referenceDir.resolve(TrainingRun.LAST_CHECKPOINT));
+        // The stop is asked once before the epoch, before each of the 6 layers in forward and in backward, and
+        // between two steps: 1 + 13 questions per step. The n-th question answers true.
+        Map<Integer, Long> stepsDoneWhenStopped = Map.of(
+                1 + 13 * 3 + 3, 3L,   // step 4's forward pass, before layer 2
+                1 + 13 * 3 + 9, 3L,   // step 4's backward pass
+                1 + 13 * 2 + 13, 3L,  // between steps 3 and 4, as before
+                1 + 13 * 6 + 12 + 3, 7L); // the evaluation after the first epoch's 7 steps
+        for (Map.Entry<Integer, Long> e : stepsDoneWhenStopped.entrySet()) {
+            Path out = dir.resolve("stopped-at-question-" + e.getKey());
+            AtomicLong asked = new AtomicLong();
+            try (TrainingRun run = TrainingRun.start(backend(), withBatchNorm, config, train, test, out)) {
+                TrainingRun.Result result = run.run(new TrainingRun.Listener() { },
+                        () -> asked.incrementAndGet() >= e.getKey(), 0);
+                assertFalse(result.complete());
+                assertEquals(e.getValue(), result.position().step(), "question " + e.getKey());
+            }
+            Path last = out.resolve(TrainingRun.LAST_CHECKPOINT);
+            try (TrainingRun resumed = TrainingRun.resume(backend(), Checkpoint.read(last), last, withBatchNorm,
+                    config, train, test)) {
+                assertTrue(resumed.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
+            }
+            assertSameWeights(reference, Checkpoint.read(last));
+        }
+    }
+
     @Test
     void aCrashAfterAMidEpochCheckpointResumesToTheSameWeights() throws Exception {
         TrainingConfig config = configs().findFirst().map(a -> (TrainingConfig) a.get()[0]).orElseThrow();
@@ -248,6 +291,48 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
             assertTrue(kept <= e.step() && kept > e.step() - 2, "kept step " + kept + ", failed at " + e.step());
             assertEquals(kept, Checkpoint.read(run.lastCheckpoint()).position().step());
         }
+    }
+
+    @Test
+    void weightsThatBecomeNonFiniteAreNotCheckpointedAndTheLastFiniteCheckpointIsKept() throws Exception {
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.01f, 0.9f, 0f, false, ScheduleKind.CONSTANT,
+                1, 2, 4, 3, 0, 0);
+        try (TrainingRun run = TrainingRun.start(backend(), spec, config, train, test, dir)) {
+            // An update that overflows while the loss was still finite, as a huge gradient does.
+            TrainingRun.Listener overflow = new TrainingRun.Listener() {
+                @Override
+                public void onStep(int epoch, int batch, int perEpoch, StepResult r, double imagesPerSecond) {
+                    if (r.step() == 5) {
+                        backend().fill(run.model().parameters().get(0).value(), Float.POSITIVE_INFINITY);
+                    }
+                }
+            };
+            NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> run.run(overflow, () -> false,
+                    2));
+            assertEquals("weights became NaN or infinite at epoch 1 after batch 6 (step 6): 0.weight (27 infinite "
+                    + "of 27 values); lower the learning rate or check the data", e.getMessage());
+            assertEquals(4, run.lastCheckpointPosition().step());
+            Checkpoint kept = Checkpoint.read(run.lastCheckpoint());
+            assertEquals(4, kept.position().step());
+            assertEquals(java.util.Optional.empty(), kept.nonFinite());
+        }
+    }
+
+    @Test
+    void aCheckpointWithNonFiniteWeightsIsNotResumed() throws Exception {
+        TrainingConfig config = TrainingConfig.defaults().withEpochs(1);
+        Checkpoint good = uninterrupted(config, dir, 0, new TrainingRun.Listener() { });
+        Map<String, HostTensor> tensors = new java.util.LinkedHashMap<>(good.tensors());
+        float[] bias = tensors.get("5.bias").data().clone();
+        bias[2] = Float.NaN;
+        tensors.put("5.bias", new HostTensor(new int[] {5}, bias));
+        Path poisoned = dir.resolve("poisoned.safetensors");
+        new Checkpoint(good.spec(), good.config(), good.position(), good.history(), good.partialEpoch(),
+                good.dropoutCalls(), tensors, true).write(poisoned);
+        String message = assertThrows(CheckpointException.class, () -> TrainingRun.resume(backend(),
+                Checkpoint.read(poisoned), poisoned, spec, config.withEpochs(2), train, test)).getMessage();
+        assertEquals(poisoned + ": holds NaN or infinite values, which training cannot continue from: 5.bias (1 NaN "
+                + "of 5 values); resume from an earlier checkpoint (epoch-NNN.safetensors) or start over", message);
     }
 
     /**
