@@ -5,11 +5,11 @@ import dev.cortado.data.Dataset;
 import dev.cortado.data.Split;
 import dev.cortado.device.Devices;
 import dev.cortado.nn.Sequential;
-import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.train.Checkpoint;
 import dev.cortado.train.CheckpointException;
 import dev.cortado.train.Evaluation;
 import dev.cortado.train.Evaluator;
+import dev.cortado.train.Objective;
 import dev.cortado.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -77,12 +77,13 @@ final class EvalCommand implements Callable<Integer> {
         DeviceOption.Opened opened = device.open(Devices.system());
         Evaluation result;
         try (Backend backend = opened.backend();
-             Sequential model = checkpoint.spec().build(backend, checkpoint.config().seed());
-             SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
-             Evaluator evaluator = new Evaluator(backend, model, loss, batchSize)) {
+             Sequential model = checkpoint.spec().build(backend, 0);
+             Objective objective = Objective.forTargets(test.targets());
+             Evaluator evaluator = new Evaluator(backend, model, objective, batchSize)) {
             checkpoint.restoreModel(model);
             out.println("checkpoint: " + checkpointFile + " (model " + checkpoint.spec().name() + ", "
-                    + checkpoint.history().size() + " epochs trained, step " + checkpoint.position().step() + ")");
+                    + (checkpoint.hasTrainingState() ? checkpoint.history().size() + " epochs trained, step "
+                    + checkpoint.position().step() : "saved without training state") + ")");
             out.println("data: " + data.describe(dataDir) + ": " + String.format(Locale.ROOT, "%,d", test.count())
                     + " test images");
             out.println("device: " + opened.describe());

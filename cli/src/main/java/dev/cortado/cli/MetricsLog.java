@@ -93,7 +93,7 @@ final class MetricsLog implements AutoCloseable {
         node.put("epoch", result.epoch() + 1);
         node.put("step", step);
         node.put("train_loss", result.trainLoss());
-        node.put("train_accuracy", result.trainAccuracy());
+        node.put("train_accuracy", result.trainMetric());
         if (result.test() != null) {
             node.put("test_loss", result.test().loss());
             node.put("test_accuracy", result.test().accuracy());

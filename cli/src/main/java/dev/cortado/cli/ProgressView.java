@@ -31,7 +31,7 @@ interface ProgressView extends AutoCloseable {
     /** The line printed after each epoch, in both views. */
     static String epochLine(EpochResult r, int epochs) {
         StringBuilder line = new StringBuilder("epoch " + (r.epoch() + 1) + "/" + epochs + " done: train loss "
-                + Format.loss(r.trainLoss()) + " acc " + Format.percent(r.trainAccuracy()));
+                + Format.loss(r.trainLoss()) + " acc " + Format.percent(r.trainMetric()));
         if (r.test() != null) {
             line.append(", test loss ").append(Format.loss(r.test().loss())).append(" acc ")
                     .append(Format.percent(r.test().accuracy()));

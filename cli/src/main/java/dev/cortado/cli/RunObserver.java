@@ -23,10 +23,10 @@ final class RunObserver implements TrainingRun.Listener {
     private final PrintWriter err;
     private int epochForRunning = -1;
     private double runningLoss;
-    private long runningCorrect;
+    private double runningCorrect;
     private long runningCount;
     private double windowLoss;
-    private long windowCorrect;
+    private double windowCorrect;
     private long windowCount;
     private long lastStep;
     /** Whether metrics.jsonl may hold lines the plot does not show yet (true at start: a resumed run's file). */
@@ -54,10 +54,10 @@ final class RunObserver implements TrainingRun.Listener {
             runningCount = 0;
         }
         runningLoss += (double) r.loss() * r.count();
-        runningCorrect += r.correct();
+        runningCorrect += r.metricSum();
         runningCount += r.count();
         windowLoss += (double) r.loss() * r.count();
-        windowCorrect += r.correct();
+        windowCorrect += r.metricSum();
         windowCount += r.count();
         lastStep = r.step() + 1;
         view.step(epoch, batch, batchesPerEpoch, runningLoss / runningCount, (double) runningCorrect / runningCount,

@@ -305,7 +305,7 @@ final class TrainCommand implements Callable<Integer> {
         TextTable table = new TextTable(">epoch", ">train loss", ">train acc", ">test loss", ">test acc",
                 ">images/s", ">time");
         for (EpochResult e : epochs) {
-            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), Format.percent(e.trainAccuracy()),
+            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), Format.percent(e.trainMetric()),
                     e.test() == null ? "-" : Format.loss(e.test().loss()),
                     e.test() == null ? "-" : Format.percent(e.test().accuracy()), Format.rate(e.imagesPerSecond()),
                     Format.seconds(e.seconds()));

@@ -11,10 +11,10 @@ import dev.cortado.device.Device;
 import dev.cortado.device.Devices;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Sequential;
-import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.optim.LrSchedule;
 import dev.cortado.optim.Sgd;
 import dev.cortado.train.EpochResult;
+import dev.cortado.train.Objective;
 import dev.cortado.train.Trainer;
 import dev.cortado.train.TrainingListener;
 import org.junit.jupiter.api.Test;
@@ -34,15 +34,15 @@ class LeNetFashionMnistIT {
         Dataset test = FashionMnistData.load(Split.TEST);
         try (Backend cpu = Devices.system().open(Device.CPU);
              Sequential model = ModelSpec.builtIn("lenet5").build(cpu, 1);
-             SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
+             Objective objective = Objective.forTargets(train.targets());
              Sgd sgd = new Sgd(model.parameters(), 0.9f, 0f, false);
-             Trainer trainer = new Trainer(cpu, model, loss, sgd, new LrSchedule.Constant(0.01f), 64, 1)) {
+             Trainer trainer = new Trainer(cpu, model, objective, sgd, new LrSchedule.Constant(0.01f), 64, 1)) {
             EpochResult last = null;
             PoolStats afterFirstEpoch = null;
             for (int epoch = 0; epoch < EPOCHS; epoch++) {
                 last = trainer.trainEpoch(train, epoch, 0, test, new TrainingListener() { }, () -> false);
                 System.out.printf("epoch %d: train loss %.4f acc %.4f, test loss %.4f acc %.4f, %.0f images/s%n",
-                        epoch + 1, last.trainLoss(), last.trainAccuracy(), last.test().loss(),
+                        epoch + 1, last.trainLoss(), last.trainMetric(), last.test().loss(),
                         last.test().accuracy(), last.imagesPerSecond());
                 if (epoch == 0) {
                     afterFirstEpoch = cpu.pool().stats();

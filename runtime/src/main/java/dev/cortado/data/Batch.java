@@ -3,7 +3,7 @@ package dev.cortado.data;
 import dev.cortado.tensor.Shape;
 
 /**
- * One batch served by a {@link BatchLoader}: the inputs and labels of {@link #count()} samples, in host arrays
+ * One batch served by a {@link BatchLoader}: the inputs and targets of {@link #count()} samples, in host arrays
  * that belong to the loader's ring and are refilled once the batch is handed back.
  *
  * <p>A batch is valid from the {@link BatchLoader#next()} call that returned it until the following call to
@@ -13,17 +13,19 @@ import dev.cortado.tensor.Shape;
  */
 public final class Batch {
     final float[] inputs;
-    final float[] labels;
+    final float[] targets;
     private final Shape sampleShape;
+    private final Shape targetShape;
     private final BatchLoader owner;
     private int index;
     private int count;
 
-    Batch(BatchLoader owner, Shape sampleShape, int capacity) {
+    Batch(BatchLoader owner, Shape sampleShape, Shape targetShape, int capacity) {
         this.owner = owner;
         this.sampleShape = sampleShape;
+        this.targetShape = targetShape;
         this.inputs = new float[Math.multiplyExact(capacity, Math.toIntExact(sampleShape.size()))];
-        this.labels = new float[capacity];
+        this.targets = new float[Math.multiplyExact(capacity, Math.toIntExact(targetShape.size()))];
     }
 
     /** Called by the producer once the arrays hold the samples of batch {@code index}. */
@@ -42,10 +44,13 @@ public final class Batch {
         return inputs;
     }
 
-    /** The class indices as floats, sized for a full batch: only the first {@link #count()} belong to it. */
-    public float[] labels() {
+    /**
+     * The targets, sample after sample (class indices as floats for a classification), sized for a full batch:
+     * only the first {@code count()} targets belong to this batch.
+     */
+    public float[] targets() {
         checkHeld();
-        return labels;
+        return targets;
     }
 
     /** Number of samples in this batch: the batch size, or fewer in the last batch of an epoch. */
@@ -64,6 +69,12 @@ public final class Batch {
     public Shape inputShape() {
         checkHeld();
         return sampleShape.prepend(count);
+    }
+
+    /** Shape of the targets of this batch: {@code count()} before a target's shape, e.g. (count) for labels. */
+    public Shape targetShape() {
+        checkHeld();
+        return targetShape.prepend(count);
     }
 
     private void checkHeld() {

@@ -8,7 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Serves one epoch of a {@link SampleSource} as batches, prepared ahead on a background daemon thread so that the
+ * Serves one epoch of a {@link Dataset} as batches, prepared ahead on a background daemon thread so that the
  * consumer does not wait for copying.
  *
  * <p>The epoch visits the samples in the {@link SampleOrder} given, {@code batchSize} at a time; the last batch
@@ -34,7 +34,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     private static final AtomicLong THREADS = new AtomicLong();
 
-    private final SampleSource source;
+    private final Dataset source;
     private final int batchSize;
     private final int batchCount;
     private final int startBatch;
@@ -55,7 +55,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private boolean closed;
     private BatchProducerException producerFailure;
 
-    private BatchLoader(SampleSource source, int batchSize, SampleOrder order, int startBatch) {
+    private BatchLoader(Dataset source, int batchSize, SampleOrder order, int startBatch) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -72,20 +72,20 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         Shape sampleShape = source.sampleShape();
         int capacity = Math.min(batchSize, source.count());
         for (int i = 0; i <= PREFETCH; i++) {
-            free.add(new Batch(this, sampleShape, capacity));
+            free.add(new Batch(this, sampleShape, source.targets().shape(), capacity));
         }
-        this.failed = new Batch(this, sampleShape, 0);
+        this.failed = new Batch(this, sampleShape, source.targets().shape(), 0);
         this.producer = new Thread(this::produce, THREAD_NAME_PREFIX + THREADS.incrementAndGet());
         producer.setDaemon(true);
     }
 
     /** Starts serving the epoch from its first batch. */
-    public static BatchLoader open(SampleSource source, int batchSize, SampleOrder order) {
+    public static BatchLoader open(Dataset source, int batchSize, SampleOrder order) {
         return open(source, batchSize, order, 0);
     }
 
     /** Starts serving the epoch from batch {@code startBatch} (0 to {@link #batchCount(int, int)}). */
-    public static BatchLoader open(SampleSource source, int batchSize, SampleOrder order, int startBatch) {
+    public static BatchLoader open(Dataset source, int batchSize, SampleOrder order, int startBatch) {
         BatchLoader loader = new BatchLoader(source, batchSize, order, startBatch);
         loader.producer.start();
         return loader;
@@ -183,6 +183,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         int batchIndex = startBatch;
         try {
             int sampleSize = source.sampleSize();
+            int targetSize = source.targets().size();
             int samples = source.count();
             for (; batchIndex < batchCount; batchIndex++) {
                 Batch batch = free.take();
@@ -191,7 +192,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
                 for (int i = 0; i < count; i++) {
                     int sample = order[first + i];
                     source.copyInputs(sample, batch.inputs, i * sampleSize);
-                    batch.labels[i] = source.label(sample);
+                    source.copyTarget(sample, batch.targets, i * targetSize);
                 }
                 batch.filled(batchIndex, count);
                 ready.put(batch);

@@ -34,7 +34,7 @@ public final class MnistDataset {
     }
 
     /** Reads one split from {@code dir}; the message of a failure names the file or directory and the problem. */
-    public static Dataset load(Path dir, Split split) throws DatasetException {
+    public static ArrayDataset load(Path dir, Split split) throws DatasetException {
         String imagesName = imagesFileName(split);
         String labelsName = labelsFileName(split);
         String expected = imagesName + "[" + GZIP_SUFFIX + "] and " + labelsName + "[" + GZIP_SUFFIX + "]";
@@ -61,7 +61,7 @@ public final class MnistDataset {
             throw new DatasetException(imagesFile + " holds " + images.count() + " images but " + labelsFile
                     + " holds " + labels.count() + " labels");
         }
-        return new Dataset(scalePixels(images.data()), checkLabels(labels), images.count(),
+        return ArrayDataset.classification(scalePixels(images.data()), checkLabels(labels),
                 Shape.of(1, images.dims()[1], images.dims()[2]), CLASSES);
     }
 

@@ -32,7 +32,7 @@ public final class SampleWriter {
      * @throws IllegalArgumentException if the samples are not of shape (1, rows, columns), an input is not a
      *     pixel value {@code k / 255f}, or a label does not fit in a byte
      */
-    public static List<Path> write(Dataset dataset, Path dir, Split split) throws IOException {
+    public static List<Path> write(ArrayDataset dataset, Path dir, Split split) throws IOException {
         int[] sample = dataset.sampleShape().dims();
         if (sample.length != 3 || sample[0] != 1) {
             throw new IllegalArgumentException("IDX images need samples of shape (1, rows, columns), got "
@@ -43,7 +43,7 @@ public final class SampleWriter {
         Path labels = dir.resolve(MnistDataset.labelsFileName(split) + MnistDataset.GZIP_SUFFIX);
         writeIdx(images, IdxReader.IMAGES_MAGIC, new int[] {dataset.count(), sample[1], sample[2]},
                 pixelBytes(dataset.inputs()));
-        writeIdx(labels, IdxReader.LABELS_MAGIC, new int[] {dataset.count()}, labelBytes(dataset.labels()));
+        writeIdx(labels, IdxReader.LABELS_MAGIC, new int[] {dataset.count()}, labelBytes(dataset.targetValues()));
         return List.of(images, labels);
     }
 
@@ -59,7 +59,7 @@ public final class SampleWriter {
             int[] counts = {Integer.parseInt(args[2]), Integer.parseInt(args[3])};
             long total = 0;
             for (Split split : Split.values()) {
-                Dataset subset = MnistDataset.load(source, split).first(counts[split.ordinal()]);
+                ArrayDataset subset = MnistDataset.load(source, split).first(counts[split.ordinal()]);
                 for (Path file : write(subset, target, split)) {
                     long bytes = Files.size(file);
                     total += bytes;

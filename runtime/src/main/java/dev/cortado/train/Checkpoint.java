@@ -38,9 +38,13 @@ import java.util.Set;
  * file also carries the checksums {@link Safetensors} writes and checks, so a damaged checkpoint is refused; files
  * of version 1, which have none, are read as before ({@link #checksummed()} is false for them).
  *
+ * <p>A model saved on its own ({@link #ofModel}, as {@link dev.cortado.Model#save} does) is the same file
+ * with the model's tensors and spec and no training state: {@code config}, {@code position}, {@code rng} and
+ * {@code history} are left out. It can be evaluated and loaded, not resumed.
+ *
  * @param spec the model's architecture
- * @param config the run's training configuration
- * @param position where the run stands
+ * @param config the run's training configuration, or null for a model saved on its own
+ * @param position where the run stands, or null for a model saved on its own
  * @param history the results of the completed epochs, in order
  * @param partialEpoch the statistics of the steps run so far in the current epoch, or null at an epoch boundary
  * @param dropoutCalls training passes of each dropout layer so far, by its index in the model
@@ -56,6 +60,10 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
     public static final int FORMAT_VERSION = 2;
     /** The prefix of optimizer state tensors. */
     public static final String OPTIMIZER_PREFIX = "optimizer.";
+
+    /** Why a model saved on its own cannot be resumed. */
+    public static final String NO_TRAINING_STATE = "holds a model saved on its own, without training state: it "
+            + "can be evaluated, predicted with and loaded (Model.load), not resumed";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,12 +93,34 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         return new Checkpoint(spec, config, position, history, partialEpoch, calls, tensors, true);
     }
 
+    /** A model's weights and buffers with its spec, without training state. */
+    public static Checkpoint ofModel(ModelSpec spec, Sequential model) {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (Parameter p : model.parameters()) {
+            tensors.put(p.name(), HostTensor.of(p.value()));
+        }
+        model.buffers().forEach((name, t) -> tensors.put(name, HostTensor.of(t)));
+        return new Checkpoint(spec, null, null, List.of(), null, Map.of(), tensors, true);
+    }
+
+    /** True for a training run's checkpoint, false for a model saved on its own. */
+    public boolean hasTrainingState() {
+        return config != null;
+    }
+
     /** Writes this checkpoint to {@code file} atomically (temporary file, then rename). */
     public void write(Path file) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", FORMAT);
         metadata.put("format_version", Integer.toString(FORMAT_VERSION));
         metadata.put("model", spec.toJson());
+        if (hasTrainingState()) {
+            writeTrainingState(metadata);
+        }
+        Safetensors.write(file, tensors, metadata);
+    }
+
+    private void writeTrainingState(Map<String, String> metadata) {
         metadata.put("config", config.toJson());
         metadata.put("position", json(positionJson()));
         metadata.put("rng", json(rngJson()));
@@ -100,7 +130,6 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         if (partialEpoch != null) {
             metadata.put("partial_epoch", json(epochJson(partialEpoch)));
         }
-        Safetensors.write(file, tensors, metadata);
     }
 
     /**
@@ -132,6 +161,10 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         }
         try {
             ModelSpec spec = ModelSpec.parse(required(meta, "model"));
+            if (!meta.containsKey("config")) {
+                return new Checkpoint(spec, null, null, List.of(), null, Map.of(), contents.tensors(),
+                        contents.checksummed());
+            }
             TrainingConfig config = TrainingConfig.fromJson(required(meta, "config"));
             JsonNode pos = JSON.readTree(required(meta, "position"));
             TrainingPosition position = new TrainingPosition(pos.path("epoch").asInt(-1),
@@ -193,6 +226,9 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
      * @throws CheckpointException when a tensor is missing, has another shape, or is left over
      */
     public void restore(Sequential model, Optimizer optimizer) throws CheckpointException {
+        if (!hasTrainingState()) {
+            throw new CheckpointException(NO_TRAINING_STATE);
+        }
         Set<String> unused = new LinkedHashSet<>(tensors.keySet());
         restoreModel(model, unused);
         for (Map.Entry<String, Tensor> e : optimizer.state().entrySet()) {
@@ -270,20 +306,22 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         ObjectNode node = JSON.createObjectNode();
         node.put("epoch", e.epoch());
         node.put("train_loss", e.trainLoss());
-        node.put("train_accuracy", e.trainAccuracy());
+        node.put("train_metric", e.trainMetric());
         node.put("samples", e.samples());
         node.put("seconds", e.seconds());
         node.put("complete", e.complete());
         if (e.test() != null) {
             ObjectNode test = node.putObject("test");
             test.put("loss", e.test().loss());
-            test.put("correct", e.test().correct());
+            test.put("metric_sum", e.test().metricSum());
             test.put("count", e.test().count());
-            ArrayNode rows = test.putArray("confusion");
-            for (int[] row : e.test().confusion()) {
-                ArrayNode r = rows.addArray();
-                for (int n : row) {
-                    r.add(n);
+            if (e.test().isClassification()) {
+                ArrayNode rows = test.putArray("confusion");
+                for (int[] row : e.test().confusion()) {
+                    ArrayNode r = rows.addArray();
+                    for (int n : row) {
+                        r.add(n);
+                    }
                 }
             }
         }
@@ -294,20 +332,25 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         Evaluation test = null;
         JsonNode t = node.get("test");
         if (t != null) {
-            JsonNode rows = t.path("confusion");
-            int[][] confusion = new int[rows.size()][];
-            for (int i = 0; i < confusion.length; i++) {
-                JsonNode row = rows.get(i);
-                confusion[i] = new int[row.size()];
-                for (int j = 0; j < confusion[i].length; j++) {
-                    confusion[i][j] = row.get(j).asInt();
+            int[][] confusion = null;
+            if (t.has("confusion")) {
+                JsonNode rows = t.path("confusion");
+                confusion = new int[rows.size()][];
+                for (int i = 0; i < confusion.length; i++) {
+                    JsonNode row = rows.get(i);
+                    confusion[i] = new int[row.size()];
+                    for (int j = 0; j < confusion[i].length; j++) {
+                        confusion[i][j] = row.get(j).asInt();
+                    }
                 }
             }
-            test = new Evaluation(t.path("loss").asDouble(), t.path("correct").asInt(), t.path("count").asInt(),
-                    confusion);
+            // Files of format versions 1 and 2 name the metric by what a classification measures.
+            test = new Evaluation(t.path("loss").asDouble(), (t.has("metric_sum") ? t.path("metric_sum")
+                    : t.path("correct")).asDouble(), t.path("count").asInt(), confusion);
         }
         return new EpochResult(node.path("epoch").asInt(), node.path("train_loss").asDouble(),
-                node.path("train_accuracy").asDouble(), node.path("samples").asLong(),
+                (node.has("train_metric") ? node.path("train_metric") : node.path("train_accuracy")).asDouble(),
+                node.path("samples").asLong(),
                 node.path("seconds").asDouble(), node.path("complete").asBoolean(), test);
     }
 

@@ -36,10 +36,10 @@ public final class Preflight {
     public static void check(Backend backend, ModelSpec spec, TrainingConfig config, Dataset train, Dataset test) {
         fits(spec, train, "training");
         if (test != null) {
-            if (!test.sampleShape().equals(train.sampleShape()) || test.classes() != train.classes()) {
+            if (!test.sampleShape().equals(train.sampleShape()) || !test.targets().equals(train.targets())) {
                 throw new PreflightException(Problem.DATA, "the test data has samples of " + test.sampleShape()
-                        + " in " + test.classes() + " classes, the training data " + train.sampleShape() + " in "
-                        + train.classes() + ": both splits must have samples of one shape and the same classes");
+                        + " with " + test.targets() + ", the training data " + train.sampleShape() + " with "
+                        + train.targets() + ": both splits must have samples of one shape and the same targets");
             }
         }
         int batch = Math.max(batch(config, train.count(), config.trainLimit()),
@@ -61,7 +61,7 @@ public final class Preflight {
 
     /**
      * Checks that {@code data} fits {@code spec}: its samples have the model's input shape and the model has one
-     * output per class. {@code role} names the data in the message ("training", "test").
+     * output per class (or, for regression targets, outputs of the targets' shape). {@code role} names the data in the message ("training", "test").
      *
      * @throws PreflightException with {@link Problem#MODEL} saying what to change
      */
@@ -78,6 +78,15 @@ public final class Preflight {
         Shape out = spec.outputShape(1);
         List<LayerSpec> layers = spec.layers();
         String last = "layers[" + (layers.size() - 1) + "] (" + layers.get(layers.size() - 1).type() + ")";
+        if (!data.targets().isClassification()) {
+            Shape targets = data.targets().shape();
+            if (!out.dropFirst().equals(targets)) {
+                throw new PreflightException(Problem.MODEL, model + " gives outputs of " + out.dropFirst()
+                        + " per sample, but the " + role + " data's targets are " + targets + ": make its last "
+                        + "layer, " + last + ", give " + targets);
+            }
+            return;
+        }
         if (out.rank() != 2) {
             throw new PreflightException(Problem.MODEL, model + " ends in " + last + ", whose output for a sample is "
                     + out.dropFirst() + "; a classifier of the " + role + " data's " + data.classes()
@@ -171,11 +180,13 @@ public final class Preflight {
         if (!sharesTheHeap(info)) {
             return info.memoryBytes();
         }
-        long data = 4L * (train.inputs().length + train.labels().length);
-        if (test != null) {
-            data += 4L * (test.inputs().length + test.labels().length);
-        }
+        long data = heldBytes(train) + (test == null ? 0 : heldBytes(test));
         return Math.max(1, Runtime.getRuntime().maxMemory() - data);
+    }
+
+    /** The bytes a dataset's samples take, as if held in memory. */
+    private static long heldBytes(Dataset data) {
+        return 4L * data.count() * (data.sampleSize() + data.targets().size());
     }
 
     private static String count(long n) {

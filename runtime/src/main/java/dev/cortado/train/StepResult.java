@@ -5,9 +5,15 @@ package dev.cortado.train;
  *
  * @param step the optimizer step this was, from 0
  * @param loss mean loss of the batch, before the update
- * @param correct samples of the batch whose highest logit was the label
+ * @param metricSum the batch's metric summed over its samples (see {@link Objective#metricSum}): the number of
+ *     correct predictions for a classification
  * @param count samples in the batch
  * @param lr the learning rate used for the update
  */
-public record StepResult(long step, float loss, int correct, int count, float lr) {
+public record StepResult(long step, float loss, float metricSum, int count, float lr) {
+
+    /** The batch's metric: its accuracy, or its mean absolute error. */
+    public double metric() {
+        return count == 0 ? 0 : metricSum / count;
+    }
 }

@@ -1,10 +1,10 @@
 package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.Dataset;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Sequential;
-import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.random.Philox;
 import java.util.Arrays;
@@ -74,9 +74,9 @@ public final class Throughput {
         double[] training = new double[settings.repetitions()];
         double[] inference = new double[settings.repetitions()];
         try (Sequential model = spec.build(backend, settings.seed());
-             SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
+             Objective objective = Objective.forTargets(data.targets());
              Optimizer sgd = TrainingConfig.defaults().newOptimizer(model.parameters());
-             Trainer trainer = new Trainer(backend, model, loss, sgd,
+             Trainer trainer = new Trainer(backend, model, objective, sgd,
                      TrainingConfig.defaults().newSchedule(settings.batches()), settings.batchSize(),
                      settings.seed())) {
             for (int rep = 0; rep < total; rep++) {
@@ -103,6 +103,6 @@ public final class Throughput {
         for (int i = 0; i < count; i++) {
             labels[i] = Math.min(classes - 1, (float) Math.floor(labels[i]));
         }
-        return new Dataset(inputs, labels, count, spec.input(), classes);
+        return ArrayDataset.classification(inputs, labels, spec.input(), classes);
     }
 }

@@ -1,7 +1,6 @@
 package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
-import dev.cortado.backend.BinaryOp;
 import dev.cortado.data.Batch;
 import dev.cortado.data.BatchLoader;
 import dev.cortado.data.Dataset;
@@ -9,7 +8,6 @@ import dev.cortado.data.SampleOrder;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.TensorSlot;
-import dev.cortado.nn.loss.Loss;
 import dev.cortado.optim.LrSchedule;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.tensor.Shape;
@@ -17,37 +15,35 @@ import dev.cortado.tensor.Tensor;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs training steps, epochs and evaluations of a classifier on one backend. A step uploads the batch, runs
- * forward, loss, backward and the optimizer update on the device, and downloads two floats: the loss and the
- * number of correct predictions. Batches are shuffled from the seed and the epoch, so an epoch can be resumed
- * at any batch with the same order.
+ * Runs training steps, epochs and evaluations of a model on one backend, for an {@link Objective}
+ * (classification or regression). A step uploads the batch, runs forward, loss, backward and the optimizer
+ * update on the device, and downloads two floats: the loss and the batch's metric sum. Batches are shuffled from
+ * the seed and the epoch, so an epoch can be resumed at any batch with the same order.
  */
 public final class Trainer implements AutoCloseable {
     private final Backend backend;
     private final Layer model;
-    private final Loss loss;
+    private final Objective objective;
     private final Optimizer optimizer;
     private final LrSchedule schedule;
     private final int batchSize;
     private final long seed;
     private final TensorSlot inputs = new TensorSlot();
-    private final TensorSlot labels = new TensorSlot();
-    private final TensorSlot hits = new TensorSlot();
     private final TensorSlot stats = new TensorSlot();
     private final float[] hostStats = new float[2];
     private final Evaluator evaluator;
 
     /**
-     * @param backend the device everything runs on; model, loss and optimizer must live there
+     * @param backend the device everything runs on; model, objective and optimizer must live there
      * @param batchSize samples per step
      * @param seed the run's seed, which fixes the order of batches in every epoch
      */
-    public Trainer(Backend backend, Layer model, Loss loss, Optimizer optimizer, LrSchedule schedule,
+    public Trainer(Backend backend, Layer model, Objective objective, Optimizer optimizer, LrSchedule schedule,
                    int batchSize, long seed) {
-        this.evaluator = new Evaluator(backend, model, loss, batchSize); // checks the batch size
+        this.evaluator = new Evaluator(backend, model, objective, batchSize); // checks the batch size
         this.backend = backend;
         this.model = model;
-        this.loss = loss;
+        this.objective = objective;
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.batchSize = batchSize;
@@ -102,39 +98,26 @@ public final class Trainer implements AutoCloseable {
         long step = optimizer.steps();
         float lr = schedule.at(step);
         Tensor x = inputs.upload(backend, batch.inputShape(), batch.inputs());
-        Tensor y = labels.uploadLabels(backend, Shape.of(batch.count()), batch.labels());
+        Tensor y = objective.uploadTargets(backend, batch);
         Tensor output = model.forward(x, Mode.TRAIN);
-        Tensor lossValue = loss.forward(output, y);
-        Tensor stepStats = countCorrect(output, y, lossValue);
-        model.backward(loss.backward(), false);
+        Tensor both = stats.get(backend, Shape.of(2));
+        backend.copy(objective.loss().forward(output, y), both.slice(0, 1));
+        objective.metricSum(output, y, both.slice(1, 2));
+        model.backward(objective.loss().backward(), false);
         optimizer.step(lr);
-        backend.download(stepStats, hostStats, 0);
-        return new StepResult(step, hostStats[0], Math.round(hostStats[1]), batch.count(), lr);
+        backend.download(both, hostStats, 0);
+        return new StepResult(step, hostStats[0], hostStats[1], batch.count(), lr);
     }
 
-    /** Mean loss, accuracy and confusion matrix of the model on a dataset, in evaluation mode, in index order. */
+    /** The model's mean loss and metric on a dataset (and a confusion matrix for classes), in index order. */
     public Evaluation evaluate(Dataset data) {
         return evaluator.evaluate(data);
     }
 
-    /** Writes [loss, number of correct predictions] into a two-float device tensor. */
-    private Tensor countCorrect(Tensor output, Tensor y, Tensor lossValue) {
-        int n = output.shape().dim(0);
-        Tensor correct = hits.get(backend, Shape.of(n));
-        backend.argmax(output, n, output.shape().dim(1), correct);
-        backend.zip(BinaryOp.EQUAL, correct, y, 1, correct);
-        Tensor both = stats.get(backend, Shape.of(2));
-        backend.copy(lossValue, both.slice(0, 1));
-        backend.sum(correct, 1, n, 1, 1f, 0f, both.slice(1, 2));
-        return both;
-    }
-
-    /** Releases the trainer's own device tensors (not the model, loss or optimizer). */
+    /** Releases the trainer's own device tensors (not the model, objective or optimizer). */
     @Override
     public void close() {
         inputs.close();
-        labels.close();
-        hits.close();
         stats.close();
         evaluator.close();
     }

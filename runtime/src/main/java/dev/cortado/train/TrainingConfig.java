@@ -108,6 +108,11 @@ public record TrainingConfig(OptimizerKind optimizer, float lr, float momentum, 
                 0, 0);
     }
 
+    /** A builder that starts from {@link #defaults()}. */
+    public static TrainingConfigBuilder builder() {
+        return new TrainingConfigBuilder(defaults());
+    }
+
     /** This configuration with another number of epochs. */
     public TrainingConfig withEpochs(int newEpochs) {
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, nesterov, schedule, stepEpochs, newEpochs,

@@ -6,7 +6,6 @@ import dev.cortado.data.Dataset;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.PassStoppedException;
 import dev.cortado.nn.Sequential;
-import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.optim.Optimizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +17,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * A classifier's training run that survives interruption: it trains epoch after epoch from a
+ * A training run that survives interruption: it trains epoch after epoch from a
  * {@link TrainingPosition}, writes a {@link Checkpoint} every N steps and at the end of each epoch, stops
  * cleanly between two steps when asked, and continues from a checkpoint exactly where it stopped, with the same
  * batches, learning rates and dropout masks, so a resumed run ends with the same weights as an uninterrupted one.
@@ -26,7 +25,12 @@ import java.util.function.BooleanSupplier;
  * <p>Files in the checkpoint directory: {@value #LAST_CHECKPOINT}, replaced at every checkpoint, and
  * {@code epoch-NNN.safetensors} after each completed epoch (1-based). Every write goes to a temporary file that
  * is then renamed, so a crash leaves the previous checkpoint intact. A fresh run writes a checkpoint before its
- * first step, so there is always one to go back to.
+ * first step, so there is always one to go back to. A run without a directory ({@link #of} with null, as
+ * {@link dev.cortado.Model#fit} makes by default) writes no checkpoints.
+ *
+ * <p>What the model learns follows from the training data's {@link dev.cortado.data.Targets}: class indices are
+ * trained with the softmax cross-entropy and measured by accuracy, regression values with the mean squared error
+ * and measured by the mean absolute error ({@link Objective#forTargets}).
  */
 public final class TrainingRun implements AutoCloseable {
     /** The file name of the latest checkpoint, the one {@code --resume} reads. */
@@ -55,7 +59,9 @@ public final class TrainingRun implements AutoCloseable {
     private final Dataset test;
     private final Path directory;
     private final Sequential model;
-    private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
+    /** True when the run built the model and closes it; false for a network it was given. */
+    private final boolean ownsModel;
+    private final Objective objective;
     private final Optimizer optimizer;
     private final Trainer trainer;
     private final StepRollback rollback;
@@ -65,16 +71,18 @@ public final class TrainingRun implements AutoCloseable {
     private Path lastCheckpoint;
     private TrainingPosition lastCheckpointPosition;
 
-    private TrainingRun(Backend backend, ModelSpec spec, TrainingConfig config, Dataset train, Dataset test,
-                        Path directory) {
+    private TrainingRun(Backend backend, ModelSpec spec, Sequential model, boolean ownsModel, TrainingConfig config,
+                        Dataset train, Dataset test, Path directory) {
         this.spec = spec;
         this.config = config;
         this.train = train.limit(config.trainLimit());
         this.test = test == null ? null : test.limit(config.testLimit());
         this.directory = directory;
-        this.model = spec.build(backend, config.seed());
+        this.model = model;
+        this.ownsModel = ownsModel;
+        this.objective = Objective.forTargets(train.targets());
         this.optimizer = config.newOptimizer(model.parameters());
-        this.trainer = new Trainer(backend, model, loss, optimizer,
+        this.trainer = new Trainer(backend, model, objective, optimizer,
                 config.newSchedule(BatchLoader.batchCount(this.train.count(), config.batchSize())),
                 config.batchSize(), config.seed());
         this.rollback = new StepRollback(model);
@@ -92,7 +100,23 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun start(Backend backend, ModelSpec spec, TrainingConfig config, Dataset train,
                                     Dataset test, Path directory) {
         Preflight.check(backend, spec, config, train, test);
-        return new TrainingRun(backend, spec, config, train, test, directory);
+        return new TrainingRun(backend, spec, spec.build(backend, config.seed()), true, config, train, test,
+                directory);
+    }
+
+    /**
+     * A new run that trains an existing network of {@code spec} from its current weights, after the
+     * {@link Preflight} checks; the configuration's seed orders the batches. The network stays open when the run
+     * is closed.
+     *
+     * @param test evaluated after each epoch, or null for none
+     * @param directory where checkpoints go (created when missing), or null for none
+     * @throws PreflightException when the data does not fit the model or a batch does not fit the device
+     */
+    public static TrainingRun of(Backend backend, ModelSpec spec, Sequential network, TrainingConfig config,
+                                 Dataset train, Dataset test, Path directory) {
+        Preflight.check(backend, spec, config, train, test);
+        return new TrainingRun(backend, spec, network, false, config, train, test, directory);
     }
 
     /**
@@ -107,6 +131,9 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun resume(Backend backend, Checkpoint checkpoint, Path checkpointFile,
                                      ModelSpec spec, TrainingConfig config, Dataset train, Dataset test)
             throws CheckpointException {
+        if (!checkpoint.hasTrainingState()) {
+            throw new CheckpointException(checkpointFile + " " + Checkpoint.NO_TRAINING_STATE);
+        }
         if (!checkpoint.spec().equals(spec)) {
             String stored = checkpoint.spec().name();
             throw new CheckpointException(checkpointFile + " is from model '" + stored + "', not '" + spec.name()
@@ -120,8 +147,8 @@ public final class TrainingRun implements AutoCloseable {
         }
         Preflight.check(backend, spec, config, train, test);
         TrainingPosition at = checkpoint.position();
-        TrainingRun run = new TrainingRun(backend, spec, config, train, test,
-                checkpointFile.toAbsolutePath().getParent());
+        TrainingRun run = new TrainingRun(backend, spec, spec.build(backend, config.seed()), true, config, train,
+                test, checkpointFile.toAbsolutePath().getParent());
         try {
             if (at.trainSamples() != run.train.count()) {
                 throw new CheckpointException(checkpointFile + " was made on " + at.trainSamples()
@@ -230,19 +257,22 @@ public final class TrainingRun implements AutoCloseable {
         }
         long samples = before.samples() + after.samples();
         double lossSum = before.trainLoss() * before.samples() + after.trainLoss() * after.samples();
-        double correct = before.trainAccuracy() * before.samples() + after.trainAccuracy() * after.samples();
+        double metricSum = before.trainMetric() * before.samples() + after.trainMetric() * after.samples();
         return new EpochResult(after.epoch(), samples == 0 ? 0 : lossSum / samples,
-                samples == 0 ? 0 : correct / samples, samples, before.seconds() + after.seconds(), after.complete(),
+                samples == 0 ? 0 : metricSum / samples, samples, before.seconds() + after.seconds(), after.complete(),
                 after.test());
     }
 
     /**
      * Writes the run's state to {@value #LAST_CHECKPOINT} (and to the epoch's file at an epoch end), unless it is not
-     * finite: then the last checkpoint stays the last good one.
+     * finite: then the last checkpoint stays the last good one. A run without a directory writes nothing.
      *
      * @throws NonFiniteLossException when a weight or optimizer state is NaN or infinite
      */
     private void writeCheckpoint(Listener listener, boolean epochEnd) throws IOException {
+        if (directory == null) {
+            return;
+        }
         Checkpoint checkpoint = Checkpoint.capture(spec, config, position, history, partialEpoch, model, optimizer);
         Optional<String> nonFinite = checkpoint.nonFinite();
         if (nonFinite.isPresent()) {
@@ -360,13 +390,20 @@ public final class TrainingRun implements AutoCloseable {
         return lastCheckpointPosition;
     }
 
-    /** Releases the model, optimizer, loss and trainer tensors (not the backend). */
+    /** What the run trains for: its loss and metric. */
+    public Objective objective() {
+        return objective;
+    }
+
+    /** Releases the optimizer, objective and trainer tensors, and the model unless it was given one. */
     @Override
     public void close() {
         rollback.close();
         trainer.close();
         optimizer.close();
-        loss.close();
-        model.close();
+        objective.close();
+        if (ownsModel) {
+            model.close();
+        }
     }
 }

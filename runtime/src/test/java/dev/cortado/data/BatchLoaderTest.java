@@ -37,7 +37,7 @@ class BatchLoaderTest {
 
     @Test
     void shuffledEpochServesEverySampleOnceInPartialLastBatch() {
-        Dataset data = indexedDataset(23);
+        ArrayDataset data = indexedDataset(23);
         List<Served> batches = serveAll(data, 5, SampleOrder.shuffled(7, 2), 0);
 
         assertEquals(List.of(5, 5, 5, 5, 3), batches.stream().map(b -> b.samples().length).toList());
@@ -51,7 +51,7 @@ class BatchLoaderTest {
 
     @Test
     void batchesHoldTheInputsAndLabelsOfTheirSamples() {
-        Dataset data = indexedDataset(31);
+        ArrayDataset data = indexedDataset(31);
         int[] order = SampleOrder.shuffled(11, 0).indices(31);
         int size = data.sampleSize();
         try (BatchLoader loader = BatchLoader.open(data, 7, SampleOrder.shuffled(11, 0))) {
@@ -61,7 +61,7 @@ class BatchLoaderTest {
                 assertEquals(SAMPLE.prepend(batch.count()), batch.inputShape());
                 for (int i = 0; i < batch.count(); i++, position++) {
                     int sample = order[position];
-                    assertEquals(sample, batch.labels()[i]);
+                    assertEquals(sample, batch.targets()[i]);
                     assertArrayEquals(Arrays.copyOfRange(data.inputs(), sample * size, (sample + 1) * size),
                             Arrays.copyOfRange(batch.inputs(), i * size, (i + 1) * size), "sample " + sample);
                 }
@@ -72,7 +72,7 @@ class BatchLoaderTest {
 
     @Test
     void sameSeedAndEpochServeTheSameBatchesAnotherEpochDoesNot() {
-        Dataset data = indexedDataset(50);
+        ArrayDataset data = indexedDataset(50);
         List<Served> first = serveAll(data, 8, SampleOrder.shuffled(99, 4), 0);
 
         assertEquals(first, serveAll(data, 8, SampleOrder.shuffled(99, 4), 0));
@@ -89,7 +89,7 @@ class BatchLoaderTest {
     @ParameterizedTest(name = "start={0}")
     @ValueSource(ints = {0, 1, 3, 4, 5})
     void startingAtABatchServesTheRestOfTheFullEpoch(int start) {
-        Dataset data = indexedDataset(37);
+        ArrayDataset data = indexedDataset(37);
         List<Served> full = serveAll(data, 8, SampleOrder.shuffled(5, 1), 0);
 
         List<Served> resumed = serveAll(data, 8, SampleOrder.shuffled(5, 1), start);
@@ -99,7 +99,7 @@ class BatchLoaderTest {
 
     @Test
     void batchLargerThanTheDatasetServesOneBatch() {
-        Dataset data = indexedDataset(3);
+        ArrayDataset data = indexedDataset(3);
         try (BatchLoader loader = BatchLoader.open(data, 1000, SampleOrder.sequential())) {
             assertEquals(1, loader.batchCount());
             Batch batch = loader.next();
@@ -120,7 +120,7 @@ class BatchLoaderTest {
 
     @Test
     void rejectsBadArguments() {
-        Dataset data = indexedDataset(10);
+        ArrayDataset data = indexedDataset(10);
         var start = assertThrows(IllegalArgumentException.class,
                 () -> BatchLoader.open(data, 4, SampleOrder.sequential(), 4));
         assertEquals("start batch 4 is outside 0..3 (10 samples in batches of 4)", start.getMessage());
@@ -139,14 +139,14 @@ class BatchLoaderTest {
 
     @Test
     void servingAnEpochReusesTheRingOfBuffers() {
-        Dataset data = indexedDataset(601);
+        ArrayDataset data = indexedDataset(601);
         Set<float[]> inputArrays = Collections.newSetFromMap(new IdentityHashMap<>());
         Set<float[]> labelArrays = Collections.newSetFromMap(new IdentityHashMap<>());
         try (BatchLoader loader = BatchLoader.open(data, 3, SampleOrder.shuffled(3, 3))) {
             while (loader.hasNext()) {
                 Batch batch = loader.next();
                 inputArrays.add(batch.inputs());
-                labelArrays.add(batch.labels());
+                labelArrays.add(batch.targets());
             }
         }
         assertEquals(BatchLoader.PREFETCH + 1, inputArrays.size());
@@ -163,7 +163,7 @@ class BatchLoaderTest {
             second = loader.next();
             var e = assertThrows(IllegalStateException.class, first::inputs);
             assertTrue(e.getMessage().contains("handed back"), e.getMessage());
-            assertThrows(IllegalStateException.class, first::labels);
+            assertThrows(IllegalStateException.class, first::targets);
             assertThrows(IllegalStateException.class, first::count);
             assertEquals(1, second.index());
         } finally {
@@ -234,7 +234,7 @@ class BatchLoaderTest {
         Throwable thrown = kind.equals("runtime") ? new IllegalStateException("disk on fire")
                 : new OutOfMemoryError("disk on fire");
         // Sequential order, batches of 5: sample 12 is in batch 2.
-        SampleSource failing = new FailingSource(indexedDataset(30), 12, thrown);
+        Dataset failing = new FailingSource(indexedDataset(30), 12, thrown);
         try (BatchLoader loader = BatchLoader.open(failing, 5, SampleOrder.sequential())) {
             assertEquals(0, loader.next().index());
             assertEquals(1, loader.next().index());
@@ -263,14 +263,14 @@ class BatchLoaderTest {
         }
     }
 
-    private static List<Served> serveAll(SampleSource source, int batchSize, SampleOrder order, int start) {
+    private static List<Served> serveAll(ArrayDataset source, int batchSize, SampleOrder order, int start) {
         List<Served> served = new ArrayList<>();
         try (BatchLoader loader = BatchLoader.open(source, batchSize, order, start)) {
             while (loader.hasNext()) {
                 Batch batch = loader.next();
                 List<Integer> samples = new ArrayList<>();
                 for (int i = 0; i < batch.count(); i++) {
-                    samples.add((int) batch.labels()[i]);
+                    samples.add((int) batch.targets()[i]);
                 }
                 served.add(new Served(batch.index(), samples));
             }
@@ -279,7 +279,7 @@ class BatchLoaderTest {
     }
 
     /** Random inputs; the label of each sample is its index, so batches show which samples they hold. */
-    private Dataset indexedDataset(int count) {
+    private ArrayDataset indexedDataset(int count) {
         float[] inputs = new float[count * (int) SAMPLE.size()];
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = random.nextFloat();
@@ -288,7 +288,7 @@ class BatchLoaderTest {
         for (int i = 0; i < count; i++) {
             labels[i] = i;
         }
-        return new Dataset(inputs, labels, count, SAMPLE, Math.max(count, 1));
+        return ArrayDataset.classification(inputs, labels, SAMPLE, Math.max(count, 1));
     }
 
     private static List<Thread> liveProducerThreads() {
@@ -298,11 +298,11 @@ class BatchLoaderTest {
     }
 
     /** A source that counts the samples copied from it. */
-    private static final class CountingSource implements SampleSource {
-        private final Dataset data;
+    private static final class CountingSource implements Dataset {
+        private final ArrayDataset data;
         final AtomicInteger copies = new AtomicInteger();
 
-        CountingSource(Dataset data) {
+        CountingSource(ArrayDataset data) {
             this.data = data;
         }
 
@@ -323,13 +323,18 @@ class BatchLoaderTest {
         }
 
         @Override
-        public float label(int index) {
-            return data.label(index);
+        public Targets targets() {
+            return data.targets();
+        }
+
+        @Override
+        public void copyTarget(int index, float[] dst, int dstOffset) {
+            data.copyTarget(index, dst, dstOffset);
         }
     }
 
     /** A source whose sample {@code failAt} throws. */
-    private record FailingSource(Dataset data, int failAt, Throwable thrown) implements SampleSource {
+    private record FailingSource(ArrayDataset data, int failAt, Throwable thrown) implements Dataset {
         @Override
         public int count() {
             return data.count();
@@ -352,8 +357,13 @@ class BatchLoaderTest {
         }
 
         @Override
-        public float label(int index) {
-            return data.label(index);
+        public Targets targets() {
+            return data.targets();
+        }
+
+        @Override
+        public void copyTarget(int index, float[] dst, int dstOffset) {
+            data.copyTarget(index, dst, dstOffset);
         }
     }
 }

@@ -20,8 +20,8 @@ class FashionMnistTest {
     private static final String ABSENT = "Fashion-MNIST is not installed in " + DIR
             + " (apt-get install dataset-fashion-mnist)";
 
-    private static Dataset train;
-    private static Dataset test;
+    private static ArrayDataset train;
+    private static ArrayDataset test;
 
     @BeforeAll
     static void load() throws DatasetException {
@@ -62,24 +62,24 @@ class FashionMnistTest {
     /** Also shows how large a bundled sample of a given size is. */
     @Test
     void sampleWrittenFromTheRealDataLoadsBack(@TempDir Path dir) throws Exception {
-        Dataset sample = test.first(1000);
+        ArrayDataset sample = test.first(1000);
         List<Path> files = SampleWriter.write(sample, dir, Split.TEST);
         long bytes = 0;
         for (Path file : files) {
             bytes += Files.size(file);
         }
         System.out.println("FashionMnistTest: 1000 test samples take " + bytes + " bytes gzipped");
-        Dataset back = MnistDataset.load(dir, Split.TEST);
+        ArrayDataset back = MnistDataset.load(dir, Split.TEST);
         assertArrayEquals(sample.inputs(), back.inputs());
-        assertArrayEquals(sample.labels(), back.labels());
+        assertArrayEquals(sample.targetValues(), back.targetValues());
     }
 
-    private static void check(Dataset data, int count) {
+    private static void check(ArrayDataset data, int count) {
         assertEquals(count, data.count());
         assertEquals(Shape.of(1, 28, 28), data.sampleShape());
         assertEquals(10, data.classes());
         int[] perClass = new int[10];
-        for (float label : data.labels()) {
+        for (float label : data.targetValues()) {
             perClass[(int) label]++;
         }
         for (int c = 0; c < 10; c++) {

@@ -40,7 +40,7 @@ class MnistDatasetTest {
                 maybeGzip(images(pixels, count, 5, 7), gzipped));
         write(dir.resolve(MnistDataset.labelsFileName(split) + suffix), maybeGzip(labels(labelBytes), gzipped));
 
-        Dataset data = MnistDataset.load(dir, split);
+        ArrayDataset data = MnistDataset.load(dir, split);
 
         assertEquals(count, data.count());
         assertEquals(Shape.of(1, 5, 7), data.sampleShape());
@@ -52,7 +52,7 @@ class MnistDatasetTest {
         assertEquals(0f, data.inputs()[0]);
         assertEquals(1f, data.inputs()[1]);
         for (int i = 0; i < count; i++) {
-            assertEquals(labelBytes[i], data.labels()[i], "label " + i);
+            assertEquals(labelBytes[i], data.targetValues()[i], "label " + i);
         }
     }
 
@@ -72,7 +72,7 @@ class MnistDatasetTest {
         write(dir.resolve("t10k-images-idx3-ubyte.gz"), IdxFiles.gzip(images(randomBytes(random, 18), 2, 3, 3)));
         write(dir.resolve("t10k-labels-idx1-ubyte.gz"), IdxFiles.gzip(labels(labelBytes)));
 
-        Dataset data = MnistDataset.load(dir, Split.TEST);
+        ArrayDataset data = MnistDataset.load(dir, Split.TEST);
 
         assertEquals((plainPixels[17] & 0xFF) / 255f, data.inputs()[17]);
     }
@@ -140,13 +140,13 @@ class MnistDatasetTest {
         byte[] labelBytes = randomLabels(random, 11, 10);
         write(dir.resolve("train-images-idx3-ubyte"), images(pixels, 11, 4, 3));
         write(dir.resolve("train-labels-idx1-ubyte"), labels(labelBytes));
-        Dataset all = MnistDataset.load(dir, Split.TRAIN);
+        ArrayDataset all = MnistDataset.load(dir, Split.TRAIN);
 
-        Dataset first = all.first(5);
+        ArrayDataset first = all.first(5);
 
         assertEquals(5, first.count());
         assertEquals(all.sampleShape(), first.sampleShape());
         assertArrayEquals(Arrays.copyOf(all.inputs(), 5 * 12), first.inputs());
-        assertArrayEquals(Arrays.copyOf(all.labels(), 5), first.labels());
+        assertArrayEquals(Arrays.copyOf(all.targetValues(), 5), first.targetValues());
     }
 }

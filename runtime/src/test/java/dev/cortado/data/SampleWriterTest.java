@@ -27,8 +27,8 @@ class SampleWriterTest {
 
     @Test
     void writtenSubsetLoadsBackExactly() throws Exception {
-        Dataset source = loadedDataset(Split.TRAIN, 29, 6, 5);
-        Dataset subset = source.first(17);
+        ArrayDataset source = loadedDataset(Split.TRAIN, 29, 6, 5);
+        ArrayDataset subset = source.first(17);
         Path target = dir.resolve("sample");
 
         List<Path> written = SampleWriter.write(subset, target, Split.TRAIN);
@@ -39,16 +39,16 @@ class SampleWriterTest {
             byte[] head = Arrays.copyOf(Files.readAllBytes(file), 2);
             assertArrayEquals(new byte[] {0x1f, (byte) 0x8b}, head, file + " is gzipped");
         }
-        Dataset back = MnistDataset.load(target, Split.TRAIN);
+        ArrayDataset back = MnistDataset.load(target, Split.TRAIN);
         assertEquals(17, back.count());
         assertEquals(Shape.of(1, 6, 5), back.sampleShape());
         assertArrayEquals(subset.inputs(), back.inputs());
-        assertArrayEquals(subset.labels(), back.labels());
+        assertArrayEquals(subset.targetValues(), back.targetValues());
     }
 
     @Test
     void sameDataGivesTheSameBytes() throws Exception {
-        Dataset data = loadedDataset(Split.TEST, 8, 3, 3);
+        ArrayDataset data = loadedDataset(Split.TEST, 8, 3, 3);
         List<Path> first = SampleWriter.write(data, dir.resolve("a"), Split.TEST);
         List<Path> second = SampleWriter.write(data, dir.resolve("b"), Split.TEST);
         for (int i = 0; i < first.size(); i++) {
@@ -58,19 +58,19 @@ class SampleWriterTest {
 
     @Test
     void rejectsInputsThatAreNotEightBitPixels() {
-        Dataset data = new Dataset(new float[] {0f, 1f, 0.5f, 1 / 255f}, new float[] {0f}, 1, Shape.of(1, 2, 2), 10);
+        ArrayDataset data = new ArrayDataset(new float[] {0f, 1f, 0.5f, 1 / 255f}, new float[] {0f}, 1, Shape.of(1, 2, 2), Targets.classes(10));
         var e = assertThrows(IllegalArgumentException.class, () -> SampleWriter.write(data, dir, Split.TRAIN));
         assertTrue(e.getMessage().startsWith("input 2 is 0.5, not a pixel value k/255"), e.getMessage());
     }
 
     @Test
     void rejectsSamplesThatAreNotGreyImages() {
-        Dataset data = new Dataset(new float[6], new float[] {0f}, 1, Shape.of(3, 2, 1), 10);
+        ArrayDataset data = new ArrayDataset(new float[6], new float[] {0f}, 1, Shape.of(3, 2, 1), Targets.classes(10));
         var e = assertThrows(IllegalArgumentException.class, () -> SampleWriter.write(data, dir, Split.TRAIN));
         assertEquals("IDX images need samples of shape (1, rows, columns), got [3, 2, 1]", e.getMessage());
     }
 
-    private Dataset loadedDataset(Split split, int count, int rows, int cols) throws Exception {
+    private ArrayDataset loadedDataset(Split split, int count, int rows, int cols) throws Exception {
         Path from = Files.createDirectories(dir.resolve("from-" + split));
         write(from.resolve(MnistDataset.imagesFileName(split)),
                 images(randomBytes(random, count * rows * cols), count, rows, cols));

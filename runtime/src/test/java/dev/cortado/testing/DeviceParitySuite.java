@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.Dataset;
+import dev.cortado.data.Targets;
 import dev.cortado.device.Device;
 import dev.cortado.device.Devices;
 import dev.cortado.io.HostTensor;
@@ -52,7 +54,7 @@ public abstract class DeviceParitySuite extends BackendSuiteSupport {
      * Noise images whose label is the brighter pair of rows (rows 2L and 2L+1 for label L), so the models learn
      * quickly: no data files needed, the same on every machine.
      */
-    private static Dataset data(int count, long seed) {
+    private static ArrayDataset data(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] inputs = new float[count * 28 * 28];
         float[] labels = new float[count];
@@ -64,7 +66,7 @@ public abstract class DeviceParitySuite extends BackendSuiteSupport {
                 inputs[i * 28 * 28 + p] = (float) (0.3 * random.nextDouble() + (bright ? 1 : 0));
             }
         }
-        return new Dataset(inputs, labels, count, Shape.of(1, 28, 28), 10);
+        return new ArrayDataset(inputs, labels, count, Shape.of(1, 28, 28), Targets.classes(10));
     }
 
     /** The losses of every step, then the test loss, of one run on {@code backend}. */

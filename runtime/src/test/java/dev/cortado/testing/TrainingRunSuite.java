@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.TransferStats;
+import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.Dataset;
+import dev.cortado.data.Targets;
 import dev.cortado.io.HostTensor;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.tensor.Shape;
@@ -61,10 +63,10 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
     Path dir;
 
     private final ModelSpec spec = ModelSpec.parse(SPEC);
-    private final Dataset train = data(TRAIN_SAMPLES, 11);
-    private final Dataset test = data(TEST_SAMPLES, 12);
+    private final ArrayDataset train = data(TRAIN_SAMPLES, 11);
+    private final ArrayDataset test = data(TEST_SAMPLES, 12);
 
-    private static Dataset data(int count, long seed) {
+    private static ArrayDataset data(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] inputs = new float[count * 49];
         for (int i = 0; i < inputs.length; i++) {
@@ -74,7 +76,7 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
         for (int i = 0; i < count; i++) {
             labels[i] = random.nextInt(5);
         }
-        return new Dataset(inputs, labels, count, Shape.of(1, 7, 7), 5);
+        return new ArrayDataset(inputs, labels, count, Shape.of(1, 7, 7), Targets.classes(5));
     }
 
     static Stream<Arguments> configs() {
@@ -280,7 +282,7 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
         float[] inputs = train.inputs().clone();
         // One sample of NaN pixels, met somewhere in the shuffled first epoch, makes that step's loss NaN.
         Arrays.fill(inputs, 30 * 49, 31 * 49, Float.NaN);
-        Dataset poisoned = new Dataset(inputs, train.labels(), TRAIN_SAMPLES, train.sampleShape(), 5);
+        ArrayDataset poisoned = new ArrayDataset(inputs, train.targetValues(), TRAIN_SAMPLES, train.sampleShape(), Targets.classes(5));
         TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.01f, 0.9f, 0f, false, ScheduleKind.CONSTANT,
                 1, 2, 4, 3, 0, 0);
         try (TrainingRun run = TrainingRun.start(backend(), spec, config, poisoned, test, dir)) {

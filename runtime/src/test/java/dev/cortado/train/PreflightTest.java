@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.Dataset;
+import dev.cortado.data.Targets;
 import dev.cortado.device.Device;
 import dev.cortado.device.DeviceInfo;
 import dev.cortado.device.DeviceKind;
@@ -22,15 +24,15 @@ class PreflightTest {
             "a 64 MiB GPU", true, 64L << 20, 1, Map.of()));
     private static final TrainingConfig CONFIG = TrainingConfig.defaults();
 
-    private static Dataset images(int count, int side, int classes) {
-        return new Dataset(new float[count * side * side], new float[count], count, Shape.of(1, side, side), classes);
+    private static ArrayDataset images(int count, int side, int classes) {
+        return new ArrayDataset(new float[count * side * side], new float[count], count, Shape.of(1, side, side), Targets.classes(classes));
     }
 
     private static ModelSpec spec(String layers) {
         return ModelSpec.parse("{\"name\": \"m\", \"input\": [1, 28, 28], \"layers\": [" + layers + "]}");
     }
 
-    private static PreflightException failure(ModelSpec spec, Dataset train, Dataset test) {
+    private static PreflightException failure(ModelSpec spec, ArrayDataset train, ArrayDataset test) {
         return assertThrows(PreflightException.class, () -> Preflight.check(GPU, spec, CONFIG, train, test));
     }
 
@@ -59,13 +61,13 @@ class PreflightTest {
     void aTestSplitUnlikeTheTrainingSplitIsRefused() {
         PreflightException e = failure(ModelSpec.builtIn("mlp"), images(100, 28, 10), images(20, 32, 10));
         assertEquals(Problem.DATA, e.problem());
-        assertEquals("the test data has samples of [1, 32, 32] in 10 classes, the training data [1, 28, 28] in 10: "
-                + "both splits must have samples of one shape and the same classes", e.getMessage());
+        assertEquals("the test data has samples of [1, 32, 32] with 10 classes, the training data [1, 28, 28] with "
+                + "10 classes: both splits must have samples of one shape and the same targets", e.getMessage());
     }
 
     @Test
     void outputsThatAreNotOnePerClassAreRefused() {
-        Dataset data = images(100, 28, 10);
+        ArrayDataset data = images(100, 28, 10);
         assertEquals("model 'm' gives 1000 outputs per sample, but the training data has 10 classes: make its last "
                 + "layer, layers[1] (linear), give 10", failure(spec("{\"type\": \"flatten\"}, "
                 + "{\"type\": \"linear\", \"out\": 1000}"), data, null).getMessage());
@@ -81,7 +83,7 @@ class PreflightTest {
 
     @Test
     void tensorsLargerThanATensorCanHoldNameTheirLayer() {
-        Dataset data = images(100, 28, 10);
+        ArrayDataset data = images(100, 28, 10);
         PreflightException huge = failure(spec("{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": "
                 + "2147483647}, {\"type\": \"linear\", \"out\": 10}"), data, null);
         assertEquals(Problem.MODEL, huge.problem());

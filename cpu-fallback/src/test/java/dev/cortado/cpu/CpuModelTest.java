@@ -1,10 +1,10 @@
 package dev.cortado.cpu;
 
 import dev.cortado.device.Device;
-import dev.cortado.testing.PredictSuite;
+import dev.cortado.testing.ModelSuite;
 
-/** The predict suite on the CPU. */
-class CpuPredictTest extends PredictSuite {
+/** The model suite on the CPU. */
+class CpuModelTest extends ModelSuite {
 
     @Override
     protected Device device() {

@@ -1,11 +1,27 @@
-package dev.cortado.model;
+package dev.cortado;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.Dataset;
+import dev.cortado.model.LayerTypes;
+import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Sequential;
 import dev.cortado.nn.TensorSlot;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import dev.cortado.train.Checkpoint;
+import dev.cortado.train.CheckpointException;
+import dev.cortado.train.EpochResult;
+import dev.cortado.train.Evaluation;
+import dev.cortado.train.Evaluator;
+import dev.cortado.train.Objective;
+import dev.cortado.train.StepResult;
+import dev.cortado.train.TrainingConfig;
+import dev.cortado.train.TrainingListener;
+import dev.cortado.train.TrainingRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +36,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <pre>{@code
  * try (Backend device = Devices.openBest();
  *      Model model = Model.create(ModelSpec.builtIn("lenet5"), device, 42)) {
+ *     model.fit(train, test, TrainingConfig.builder().epochs(3).build());
  *     Prediction p = model.predict(image);          // 784 floats in [0, 1]
  *     System.out.println(p.topK(3));
+ *     model.save(Path.of("lenet5.safetensors"));
  * }
  * }</pre>
  *
@@ -54,6 +72,106 @@ public final class Model implements AutoCloseable {
      */
     public static Model create(ModelSpec spec, Backend backend, long seed) {
         return new Model(spec, backend, spec.build(backend, seed));
+    }
+
+    /**
+     * Loads a model saved with {@link #save} or a checkpoint of {@code cortado train} (its training state is
+     * ignored) onto a backend. Layers of your own must be registered ({@link LayerTypes}) before.
+     *
+     * @throws CheckpointException when the file is missing, damaged or not a Cortado checkpoint, or its tensors
+     *     do not fit its spec
+     */
+    public static Model load(Path file, Backend backend) throws CheckpointException {
+        Checkpoint checkpoint = Checkpoint.read(file);
+        Sequential network = checkpoint.spec().build(backend, 0);
+        try {
+            checkpoint.restoreModel(network);
+        } catch (CheckpointException | RuntimeException e) {
+            network.close();
+            if (e instanceof CheckpointException ce) {
+                throw new CheckpointException(file + ": " + ce.getMessage(), ce);
+            }
+            throw e;
+        }
+        return new Model(checkpoint.spec(), backend, network);
+    }
+
+    /**
+     * Writes the spec and weights to a safetensors file, atomically: the format {@code cortado train} writes (so
+     * {@code cortado eval} and {@code cortado predict} read it, and PyTorch loads its weights), without training
+     * state.
+     *
+     * @throws IOException when the file cannot be written
+     */
+    public void save(Path file) throws IOException {
+        lock.readLock().lock();
+        try {
+            requireOpen();
+            Checkpoint.ofModel(spec, network).write(file);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Trains the model with the configuration's recipe (optimizer, learning rate and schedule, epochs, batch size;
+     * its seed orders the batches), evaluating it on {@code validation} after each epoch. The loss and the metric
+     * follow from the training data's targets: cross-entropy and accuracy for classes, mean squared error and mean
+     * absolute error for regression values. Predictions wait while it trains.
+     *
+     * @param validation evaluated after every epoch, or null for none
+     * @param listener told of every step and epoch
+     * @return each epoch's result
+     * @throws dev.cortado.train.PreflightException when the data does not fit the model or the device
+     * @throws dev.cortado.train.NonFiniteLossException when the loss diverges
+     */
+    public List<EpochResult> fit(Dataset train, Dataset validation, TrainingConfig config,
+                                 TrainingListener listener) {
+        lock.writeLock().lock();
+        try (TrainingRun run = TrainingRun.of(backend, spec, network, config, train, validation, null)) {
+            requireOpen();
+            return run.run(new TrainingRun.Listener() {
+                @Override
+                public void onStep(int epoch, int batch, int batchesPerEpoch, StepResult result,
+                                   double imagesPerSecond) {
+                    listener.onStep(epoch, batch, batchesPerEpoch, result, imagesPerSecond);
+                }
+
+                @Override
+                public void onEpoch(EpochResult result) {
+                    listener.onEpoch(result);
+                }
+            }, () -> false, 0).epochs();
+        } catch (IOException e) {
+            throw new UncheckedIOException("a run without checkpoints wrote a file", e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** {@link #fit(Dataset, Dataset, TrainingConfig, TrainingListener)} without a listener. */
+    public List<EpochResult> fit(Dataset train, Dataset validation, TrainingConfig config) {
+        return fit(train, validation, config, new TrainingListener() { });
+    }
+
+    /**
+     * The model's mean loss and metric on a dataset in evaluation mode (accuracy and a confusion matrix for
+     * classes, the mean absolute error for regression values).
+     */
+    public Evaluation evaluate(Dataset data) {
+        lock.readLock().lock();
+        try {
+            requireOpen();
+            Predictor predictor = borrow();
+            try (Objective objective = Objective.forTargets(data.targets());
+                 Evaluator evaluator = new Evaluator(backend, predictor.copy, objective, PREDICT_CHUNK)) {
+                return evaluator.evaluate(data);
+            } finally {
+                idle.push(predictor);
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** The architecture. */

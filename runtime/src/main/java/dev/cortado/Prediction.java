@@ -1,4 +1,4 @@
-package dev.cortado.model;
+package dev.cortado;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package dev.cortado.opencl;
 
 import dev.cortado.device.Device;
-import dev.cortado.testing.PredictSuite;
+import dev.cortado.testing.ModelSuite;
 
-/** The predict suite on opencl:0. */
-class OpenClPredictTest extends PredictSuite {
+/** The model suite on opencl:0. */
+class OpenClModelTest extends ModelSuite {
 
     @Override
     protected Device device() {

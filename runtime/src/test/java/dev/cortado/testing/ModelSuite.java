@@ -1,0 +1,202 @@
+package dev.cortado.testing;
+
+import static dev.cortado.model.LayerSpec.batchNorm;
+import static dev.cortado.model.LayerSpec.conv2d;
+import static dev.cortado.model.LayerSpec.dropout;
+import static dev.cortado.model.LayerSpec.flatten;
+import static dev.cortado.model.LayerSpec.linear;
+import static dev.cortado.model.LayerSpec.maxPool2d;
+import static dev.cortado.model.LayerSpec.relu;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cortado.Model;
+import dev.cortado.Prediction;
+import dev.cortado.data.ArrayDataset;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.nn.Mode;
+import dev.cortado.tensor.Shape;
+import dev.cortado.train.Checkpoint;
+import dev.cortado.train.CheckpointException;
+import dev.cortado.train.EpochResult;
+import dev.cortado.train.Evaluation;
+import dev.cortado.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The front door on every device: {@link Model#fit} learns a classification and a regression, {@link Model#save}
+ * and {@link Model#load} give back the same predictions, and {@link Model#predict} from many threads at once
+ * gives every thread the answers one thread gets alone (the weights are shared and each caller has activations of
+ * its own; the model has every kind of layer whose evaluation differs from training, batch norm and dropout).
+ */
+public abstract class ModelSuite extends BackendSuiteSupport {
+    private static final int THREADS = 8;
+    private static final int SAMPLES = 150;
+
+    private static final ModelSpec SPEC = ModelSpec.of("predict-suite", Shape.of(2, 12, 12),
+            conv2d(6, 3).padding(1), batchNorm(), relu(), maxPool2d(2), conv2d(8, 3), relu(), flatten(),
+            dropout(0.3f), linear(20), relu(), linear(5));
+
+    @Test
+    void eightThreadsPredictingOnOneModelGetTheAnswersOfOneThread() throws Exception {
+        int size = Math.toIntExact(SPEC.input().size());
+        float[][] samples = new float[SAMPLES][];
+        for (int i = 0; i < SAMPLES; i++) {
+            samples[i] = values(size);
+        }
+        try (Model model = Model.create(SPEC, backend(), 11)) {
+            trainOneStepSoTheBatchNormStatisticsAreNotTheirDefaults(model, samples);
+            float[][] alone = new float[SAMPLES][];
+            for (int i = 0; i < SAMPLES; i++) {
+                alone[i] = model.predict(samples[i]).outputs();
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+            try {
+                List<Future<float[][]>> results = new ArrayList<>();
+                for (int t = 0; t < THREADS; t++) {
+                    long seed = random().nextLong();
+                    results.add(pool.submit(() -> predictInRandomOrder(model, samples, new Random(seed))));
+                }
+                for (Future<float[][]> result : results) {
+                    float[][] got = result.get();
+                    for (int i = 0; i < SAMPLES; i++) {
+                        assertClose("sample " + i, alone[i], got[i], Tolerance.ELEMENTWISE);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Every sample, one at a time or in small batches, in a shuffled order. */
+    private static float[][] predictInRandomOrder(Model model, float[][] samples, Random random) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < samples.length; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, random);
+        float[][] out = new float[samples.length][];
+        for (int at = 0; at < order.size(); ) {
+            int count = Math.min(order.size() - at, 1 + random.nextInt(6));
+            float[] batch = new float[0];
+            for (int k = 0; k < count; k++) {
+                float[] sample = samples[order.get(at + k)];
+                batch = Arrays.copyOf(batch, batch.length + sample.length);
+                System.arraycopy(sample, 0, batch, batch.length - sample.length, sample.length);
+            }
+            List<Prediction> predictions = model.predictBatch(batch);
+            for (int k = 0; k < count; k++) {
+                out[order.get(at + k)] = predictions.get(k).outputs();
+            }
+            at += count;
+        }
+        return out;
+    }
+
+    private void trainOneStepSoTheBatchNormStatisticsAreNotTheirDefaults(Model model, float[][] samples) {
+        int size = samples[0].length;
+        float[] batch = new float[4 * size];
+        for (int i = 0; i < 4; i++) {
+            System.arraycopy(samples[i], 0, batch, i * size, size);
+        }
+        model.network().forward(tensor(SPEC.input().prepend(4), batch), Mode.TRAIN);
+    }
+
+    /** Points in the plane, labelled by the quadrant they fall in: a small task a two-layer net learns. */
+    private ArrayDataset quadrants(int count) {
+        float[] inputs = values(2 * count);
+        float[] labels = new float[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (inputs[2 * i] > 0 ? 1 : 0) + (inputs[2 * i + 1] > 0 ? 2 : 0);
+        }
+        return ArrayDataset.classification(inputs, labels, Shape.of(2), 4);
+    }
+
+    @Test
+    void fitLearnsAClassificationAndEvaluatesIt() {
+        ArrayDataset train = quadrants(512);
+        ArrayDataset test = quadrants(256);
+        ModelSpec spec = ModelSpec.of("quadrants", Shape.of(2), linear(32), relu(), linear(4));
+        try (Model model = Model.create(spec, backend(), 3)) {
+            List<EpochResult> epochs = model.fit(train, test, TrainingConfig.builder().sgd(0.1f, 0.9f).epochs(8)
+                    .batchSize(32).seed(5).build());
+            assertEquals(8, epochs.size());
+            EpochResult last = epochs.get(7);
+            assertTrue(last.test().accuracy() >= 0.9, "test accuracy after 8 epochs: " + last.test().accuracy());
+            Evaluation again = model.evaluate(test);
+            assertEquals(last.test().correct(), again.correct(), "evaluate gives the fit's last evaluation");
+            assertEquals(4, again.confusion().length);
+        }
+    }
+
+    @Test
+    void fitLearnsARegressionWithSeveralOutputs() {
+        int count = 400;
+        float[] inputs = values(3 * count);
+        float[] targets = new float[2 * count];
+        for (int i = 0; i < count; i++) {
+            float a = inputs[3 * i];
+            float b = inputs[3 * i + 1];
+            float c = inputs[3 * i + 2];
+            targets[2 * i] = 2 * a - b + 0.5f;
+            targets[2 * i + 1] = a + b + c;
+        }
+        ArrayDataset data = ArrayDataset.regression(inputs, targets, Shape.of(3), Shape.of(2));
+        try (Model model = Model.create(ModelSpec.of("linear-map", Shape.of(3), linear(2)), backend(), 3)) {
+            double before = model.evaluate(data).metric();
+            List<EpochResult> epochs = model.fit(data, data, TrainingConfig.builder().sgd(0.05f, 0.9f).epochs(10)
+                    .batchSize(16).build());
+            Evaluation after = model.evaluate(data);
+            assertFalse(after.isClassification());
+            assertTrue(after.metric() < 0.02 && after.metric() < before / 10, "mean absolute error " + before
+                    + " before, " + after.metric() + " after");
+            assertEquals(after.metric(), epochs.get(9).test().metric(), 1e-6);
+            float[] predicted = model.predict(new float[] {0.5f, -0.25f, 0.1f}).outputs();
+            assertEquals(1.75f, predicted[0], 0.05f);
+            assertEquals(0.35f, predicted[1], 0.05f);
+        }
+    }
+
+    @Test
+    void aSavedModelLoadsBackWithTheSamePredictions(@TempDir Path dir) throws Exception {
+        float[] sample = values(Math.toIntExact(SPEC.input().size()));
+        Path file = dir.resolve("model.safetensors");
+        float[] before;
+        try (Model model = Model.create(SPEC, backend(), 17)) {
+            model.network().forward(tensor(SPEC.input().prepend(3), values(3 * sample.length)), Mode.TRAIN);
+            before = model.predict(sample).outputs();
+            model.save(file);
+        }
+        try (Model loaded = Model.load(file, backend())) {
+            assertEquals(SPEC, loaded.spec());
+            assertArrayEquals(before, loaded.predict(sample).outputs());
+        }
+        CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(file)
+                .restore(null, null));
+        assertEquals(Checkpoint.NO_TRAINING_STATE, e.getMessage());
+    }
+
+    @Test
+    void aSampleOfTheWrongSizeIsRefused() {
+        try (Model model = Model.create(SPEC, backend(), 11)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.predict(new float[287]));
+            assertEquals("predict: a sample of [2, 12, 12] has 288 values; got 287, which is not a whole number of "
+                    + "samples", e.getMessage());
+        }
+    }
+}
