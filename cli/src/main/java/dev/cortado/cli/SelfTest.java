@@ -148,6 +148,12 @@ final class SelfTest {
         List<Check> checks = new ArrayList<>();
         float[] x = uniform(random, 1031, -1, 1);
         checks.add(new Check("upload/download", EXACT, s -> s.result(s.in(x))));
+        float[] labels = integers(new SplittableRandom(11), 257, 10);
+        checks.add(new Check("uploadLabels", EXACT, s -> {
+            Tensor y = s.out(labels.length);
+            s.backend().uploadLabels(labels, 0, y);
+            return s.result(y);
+        }));
         checks.add(new Check("copy", EXACT, s -> {
             Tensor y = s.out(x.length);
             s.backend().copy(s.in(x), y);

@@ -29,6 +29,7 @@ public final class Parallel {
     /** A body that handles indices {@code [from, to)}. */
     @FunctionalInterface
     public interface RangeBody {
+        /** Handles indices {@code [from, to)}. */
         void run(int from, int to);
     }
 

@@ -118,7 +118,7 @@ public final class Devices {
         }
         DeviceInfo cpu = find(Device.CPU).filter(DeviceInfo::isAvailable).orElseThrow(
                 () -> new DeviceUnavailableException("no device is available, not even the CPU fallback: "
-                        + "put cortado-cpu-fallback on the class path"));
+                        + "put cortado-cpu on the class path"));
         return new DeviceSelection(cpu, "no GPU available (" + gpuReasons(all) + ")");
     }
 

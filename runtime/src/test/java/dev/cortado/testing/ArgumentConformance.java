@@ -52,6 +52,10 @@ public interface ArgumentConformance extends BackendTestContext {
         return Stream.of(
                 bad("map output too short", (b, t) -> b.map(UnaryOp.EXP, t.apply(new int[] {8}),
                         t.apply(new int[] {7})), "map: y [7] has 7 elements, expected 8"),
+                bad("affine output", (b, t) -> b.affine(2f, t.apply(new int[] {8}), 1f, t.apply(new int[] {9})),
+                        "affine: y [9] has 9 elements, expected 8"),
+                bad("axpby output", (b, t) -> b.axpby(1f, t.apply(new int[] {8}), 1f, t.apply(new int[] {7})),
+                        "axpby: y [7] has 7 elements, expected 8"),
                 bad("zip period", (b, t) -> b.zip(BinaryOp.ADD, t.apply(new int[] {10}), t.apply(new int[] {3}), 1,
                         t.apply(new int[] {10})), "zip: a [10] (10 elements) is not a multiple of b.size() * bInner "
                         + "(3)"),
@@ -128,6 +132,9 @@ public interface ArgumentConformance extends BackendTestContext {
                         "activationBackward: y [4] has 4 elements, expected 5"),
                 bad("dropout output", (b, t) -> b.dropoutForward(new DropoutSpec(0.5f, 1, 2), t.apply(new int[] {5}),
                         t.apply(new int[] {4})), "dropoutForward: y [4] has 4 elements, expected 5"),
+                bad("dropout gradient", (b, t) -> b.dropoutBackward(new DropoutSpec(0.5f, 1, 2),
+                        t.apply(new int[] {5}), t.apply(new int[] {6})),
+                        "dropoutBackward: dx [6] has 6 elements, expected 5"),
                 bad("sgd velocity missing", (b, t) -> b.sgdUpdate(new SgdStep(0.1f, 0.9f, 0f, false),
                         t.apply(new int[] {5}), t.apply(new int[] {5}), null),
                         "sgdUpdate: velocity is required for momentum 0.9"),

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** upload, download, copy and fill, on whole tensors and on views, and the buffer pool's reuse. */
+/** upload, uploadLabels, download, copy, fill and full, on whole tensors and on views, and the buffer pool's reuse. */
 public interface MemoryConformance extends BackendTestContext {
 
     /** (rows, cols, start, end): a matrix and the rows {@code [start, end)} that form a view. */
@@ -102,6 +102,28 @@ public interface MemoryConformance extends BackendTestContext {
         float[] expected = new float[n];
         Arrays.fill(expected, value);
         assertClose("fill with " + value, expected, t, EXACT);
+    }
+
+    @ParameterizedTest(name = "value={0} n={1}")
+    @MethodSource("fillCases")
+    default void fullMakesATensorOfOneValue(float value, int n) {
+        try (Tensor t = backend().full(Shape.of(n), value)) {
+            float[] expected = new float[n];
+            Arrays.fill(expected, value);
+            assertClose("full of " + value, expected, t, EXACT);
+        }
+    }
+
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("dev.cortado.testing.ConformanceCases#elementwiseSizes")
+    default void uploadLabelsUploadsClassIndicesUnchanged(int n) {
+        float[] labels = new float[n + 2];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (i * 7) % 11;
+        }
+        Tensor t = poisoned(n);
+        backend().uploadLabels(labels, 2, t);
+        assertClose("labels uploaded from host offset 2", Arrays.copyOfRange(labels, 2, n + 2), t, EXACT);
     }
 
     @Test

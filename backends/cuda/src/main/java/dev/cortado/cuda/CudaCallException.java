@@ -7,6 +7,7 @@ import jcuda.driver.CUresult;
 public final class CudaCallException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The driver's {@code CUresult} code. */
     private final int result;
 
     CudaCallException(String what, int result) {

@@ -30,6 +30,7 @@ public record GemmTiles(String kind, int tileM, int tileN, int tileK, int workM,
     /** Intel GPUs: 256 work-items, a shallower slice for their smaller local memory. */
     public static final GemmTiles INTEL_GPU = new GemmTiles("intel gpu", 64, 64, 8, 4, 4, false);
 
+    /** Checks that the work per item divides the tile in both dimensions. */
     public GemmTiles {
         if (tileM % workM != 0 || tileN % workN != 0) {
             throw new IllegalArgumentException("GEMM tile " + tileM + "x" + tileN + " is not a multiple of the "

@@ -13,8 +13,16 @@ public record KernelDeviceFacts(Type type, String vendor, long maxWorkGroupSize,
                                 long localMemBytes) {
 
     /** Kinds of processor, as far as tile choice cares. */
-    public enum Type { CPU, GPU, ACCELERATOR }
+    public enum Type {
+        /** A CPU running the kernels (PoCL, Intel's CPU runtime). */
+        CPU,
+        /** A GPU. */
+        GPU,
+        /** Any other device the driver calls an accelerator. */
+        ACCELERATOR
+    }
 
+    /** Checks that there are 3 work-item sizes and keeps a copy of them. */
     public KernelDeviceFacts {
         if (maxWorkItemSizes.length != 3) {
             throw new IllegalArgumentException("expected 3 work-item sizes, got " + maxWorkItemSizes.length);
@@ -22,6 +30,7 @@ public record KernelDeviceFacts(Type type, String vendor, long maxWorkGroupSize,
         maxWorkItemSizes = maxWorkItemSizes.clone();
     }
 
+    /** A copy of the most work-items per group in each of the 3 dimensions. */
     @Override
     public long[] maxWorkItemSizes() {
         return maxWorkItemSizes.clone();

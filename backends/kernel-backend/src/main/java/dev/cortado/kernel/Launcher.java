@@ -52,6 +52,7 @@ public final class Launcher {
             this.kernel = kernel;
         }
 
+        /** Adds {@code int} arguments. */
         public Call ints(int... values) {
             for (int v : values) {
                 args.add(new KernelArg.Int(v));
@@ -59,6 +60,7 @@ public final class Launcher {
             return this;
         }
 
+        /** Adds {@code float} arguments. */
         public Call floats(float... values) {
             for (float v : values) {
                 args.add(new KernelArg.Float(v));
