@@ -44,7 +44,8 @@ class ModuleArchitectureTest {
     }
 
     static String moduleOf(JavaClass c) {
-        String rest = c.getPackageName().substring("dev.cortado.".length());
+        String rest = c.getPackageName().equals("dev.cortado") ? ""
+                : c.getPackageName().substring("dev.cortado.".length());
         int dot = rest.indexOf('.');
         return MODULES.getOrDefault(dot < 0 ? rest : rest.substring(0, dot), "cortado-runtime");
     }
