@@ -2,7 +2,8 @@
 # Checks Cortado's CUDA backend on this host's first GPU (cuda:0) from the built jars, without Maven and without
 # network, and measures it beside PyTorch on the same GPU. The checks: the conformance suite (with the kernel path
 # and GEMM the host gives, then with the bundled PTX, then with the tiled GEMM kernel), the gradient checks, the
-# layer and golden-value suites, the backend's lifecycle, the CPU/CUDA parity check; where the NVIDIA driver has
+# layer and golden-value suites, the backend's lifecycle, the front door (fit, save, load, 8 threads predicting),
+# the CPU/CUDA parity check; where the NVIDIA driver has
 # its OpenCL library (libnvidia-opencl.so.1), the CPU/OpenCL parity check on that GPU. The measurements, each a
 # check too: `cortado bench` (training and inference images/s, batch 64 and 256) and SGEMM GFLOP/s (n = 1024,
 # 4096; the tiled kernel on GPUs) on cuda:0, on opencl:0 and on the CPU, and the same in PyTorch on cuda (with
@@ -382,6 +383,7 @@ run_suite "GEMM on the tiled kernel"    60  $cuda.CudaTiledGemmTest
 run_suite "gradient checks"             90  $cuda.CudaGradientCheckTest
 run_suite "layers and golden values"    60  $cuda.CudaLayerTest $cuda.CudaGoldenTest
 run_suite "lifecycle"                   60  $cuda.CudaLifecycleTest
+run_suite "fit, save, load, 8 threads"  90  $cuda.CudaModelTest
 run_suite "CPU/CUDA parity"             90  $cuda.CudaParityTest
 measure cuda:0 "$cuda_reason"
 pytorch
