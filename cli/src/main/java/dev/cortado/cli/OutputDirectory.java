@@ -10,6 +10,10 @@ import java.nio.file.Path;
 
 /** Makes sure an output directory exists and can be written, before any work is done. */
 final class OutputDirectory {
+    /** The name of the probe file {@link #prepare} writes starts and ends with these. */
+    static final String PROBE_PREFIX = ".cortado-write-test";
+    static final String PROBE_SUFFIX = ".tmp";
+
     private OutputDirectory() {
     }
 
@@ -27,7 +31,7 @@ final class OutputDirectory {
         }
         try {
             Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".cortado-write-test", ".tmp");
+            Path probe = Files.createTempFile(dir, PROBE_PREFIX, PROBE_SUFFIX);
             Files.delete(probe);
             return dir;
         } catch (FileSystemException e) {
