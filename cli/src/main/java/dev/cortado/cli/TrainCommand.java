@@ -240,7 +240,8 @@ final class TrainCommand implements Callable<Integer> {
         if (resume || autoResume && exists) {
             if (!exists) {
                 throw new CliException(ExitCode.CHECKPOINT, "--resume: no checkpoint in " + out + " (expected "
-                        + last + ")" + (files.isEmpty() ? "; start without --resume" : withoutLast(files)));
+                        + last + ")" + (files.isEmpty() ? "; start without --resume"
+                        : "; it holds " + String.join(", ", files) + ": " + withoutLast(files)));
             }
             try {
                 return Checkpoint.read(last);
@@ -252,18 +253,17 @@ final class TrainCommand implements Callable<Integer> {
         if (!files.isEmpty() && !overwrite) {
             throw new CliException(ExitCode.CHECKPOINT, out + " already holds a run (" + String.join(", ", files)
                     + ")" + (exists ? ": continue it with --resume, start over with --overwrite, or choose another "
-                    + "--out" : withoutLast(files)));
+                    + "--out" : " but not its " + TrainingRun.LAST_CHECKPOINT + ": " + withoutLast(files)));
         }
         return null;
     }
 
     /** What to do with a run whose {@value TrainingRun#LAST_CHECKPOINT} is gone but whose other files are there. */
     private String withoutLast(List<String> files) {
-        List<String> epochs = files.stream().filter(f -> TrainingRun.isCheckpointName(f)).toList();
-        return " but not its " + TrainingRun.LAST_CHECKPOINT + ": " + (epochs.isEmpty() ? ""
-                : "to continue from the last epoch, copy " + out.resolve(epochs.get(epochs.size() - 1)) + " to "
-                + out.resolve(TrainingRun.LAST_CHECKPOINT) + " and use --resume; ")
-                + "to start over, use --overwrite, or choose another --out";
+        List<String> epochs = files.stream().filter(TrainingRun::isCheckpointName).toList();
+        return (epochs.isEmpty() ? "" : "to continue from the last epoch, copy "
+                + out.resolve(epochs.get(epochs.size() - 1)) + " to " + out.resolve(TrainingRun.LAST_CHECKPOINT)
+                + " and use --resume; ") + "to start over, use --overwrite, or choose another --out";
     }
 
     private static TrainingRun resumeRun(DeviceOption.Opened opened, Checkpoint checkpoint, Path last,

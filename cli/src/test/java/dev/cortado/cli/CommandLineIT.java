@@ -166,6 +166,9 @@ class CommandLineIT {
                         + "[1, 28, 28]", List.of("train", "--model", "@flat784.json")),
                 Arguments.of(ExitCode.MODEL, "layers[1] (linear) of model 'huge' would hold 1,685,774,662,895 "
                         + "parameters", List.of("train", "--model", "@huge.json")),
+                Arguments.of(ExitCode.MODEL, "model 'mlp' takes samples of [1, 28, 28], but the test data's are "
+                        + "[1, 32, 32]", List.of("eval", "--checkpoint", "@mlp-run/last.safetensors", "--data",
+                        "@data32")),
                 Arguments.of(ExitCode.DATA, "mixed: the test data has samples of [1, 32, 32] in 10 classes, the "
                         + "training data [1, 28, 28] in 10", List.of("train", "--model", "mlp", "--data", "@mixed")),
                 Arguments.of(ExitCode.DIVERGED, "loss became Infinity at step ",

@@ -126,16 +126,17 @@ class OutputDirectoryIT {
         for (int attempt = 1; attempt <= 5; attempt++) {
             Path out = tmp.resolve("killed-" + attempt);
             List<String> train = new ArrayList<>(List.of("train", "--model", spec.toString(), "--data",
-                    sample.toString(), "--out", out.toString(), "--limit-test", "20", "--batch-size", "4",
-                    "--checkpoint-every", "1", "--epochs", "1"));
-            CortadoProcess run = CortadoProcess.start(Map.of(), train.toArray(String[]::new));
+                    sample.toString(), "--out", out.toString(), "--limit-train", "40", "--limit-test", "20",
+                    "--batch-size", "4", "--epochs", "1"));
+            CortadoProcess run = CortadoProcess.start(Map.of(), Stream.concat(train.stream(),
+                    Stream.of("--checkpoint-every", "1")).toArray(String[]::new));
             Path temp = writeInProgress(run, out);
             run.process().toHandle().destroyForcibly();
             assertTrue(run.process().waitFor(30, TimeUnit.SECONDS));
             if (temp == null || !Files.exists(temp)) {
                 continue; // the write ended between the look and the kill
             }
-            train.add("--resume");
+            train.addAll(List.of("--resume", "--checkpoint-every", "0"));
             CortadoProcess.Result resumed = CortadoProcess.run(train.toArray(String[]::new));
             assertEquals(0, resumed.exitCode(), resumed.errors().toString());
             assertFalse(Files.exists(temp), temp + " is still there");
