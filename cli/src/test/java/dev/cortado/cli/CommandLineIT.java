@@ -37,7 +37,8 @@ class CommandLineIT {
         Files.writeString(tmp.resolve("deep-linear.json"), "{\"name\": \"deep-linear\", \"input\": [1, 28, 28], "
                 + "\"layers\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 64}, "
                 + "{\"type\": \"linear\", \"out\": 64}, {\"type\": \"linear\", \"out\": 10}]}");
-        for (String[] spec : new String[][] {{"k1000", "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 1000}"},
+        for (String[] spec : new String[][] {
+                {"k1000", "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 1000}"},
                 {"five", "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 5}"},
                 {"conv-end", "{\"type\": \"conv2d\", \"out\": 6, \"kernel\": 5}"},
                 {"huge", "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 2147483647}, "

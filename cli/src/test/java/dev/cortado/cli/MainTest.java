@@ -75,7 +75,8 @@ class MainTest {
                 Main.outOfMemory(cpu).replaceAll("=-Xmx\\d+g .*", "="));
         BatchProducerException loader = new BatchProducerException("batch 3 failed", heap);
         assertEquals(ExitCode.OUT_OF_MEMORY, Main.exitCodeOf(loader));
-        assertTrue(Main.outOfMemory(loader).startsWith("out of memory: the Java heap (at most "), Main.outOfMemory(loader));
+        String message = Main.outOfMemory(loader);
+        assertTrue(message.startsWith("out of memory: the Java heap (at most "), message);
     }
 
     @Test

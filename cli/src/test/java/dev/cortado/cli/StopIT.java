@@ -47,10 +47,11 @@ class StopIT {
         String failure = command("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", disk.toString());
         Assumptions.assumeTrue(failure == null, "cannot mount a 3 MB tmpfs to fill (root can): " + failure);
         try {
-            // The mlp's checkpoint is 1.9 MB: the first fits, a second beside it (the stop's) does not.
+            // The mlp's checkpoint is 1.9 MB: the first fits, a second beside it (the stop's) does not. The signal
+            // comes at step 10 of the first epoch's 500.
             Path out = disk.resolve("out");
             CortadoProcess run = CortadoProcess.start(Map.of(), "train", "--model", "mlp", "--data",
-                    sample.toString(), "--out", out.toString(), "--epochs", "30", "--batch-size", "4",
+                    sample.toString(), "--out", out.toString(), "--epochs", "30", "--batch-size", "2",
                     "--checkpoint-every", "0", "--log-every", "10", "--limit-test", "20");
             assertNotNull(run.readUntil(l -> l.startsWith("epoch 1/30  batch ")), "the run ended early");
             run.process().toHandle().destroy();
