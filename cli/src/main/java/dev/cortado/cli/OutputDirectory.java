@@ -32,7 +32,7 @@ final class OutputDirectory {
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, PROBE_PREFIX, PROBE_SUFFIX);
-            Files.delete(probe);
+            Files.deleteIfExists(probe); // a run holding the lock may have deleted it as a leftover
             return dir;
         } catch (FileSystemException e) {
             String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
