@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Usage: require-tests-ran.sh WHAT REPORT-GLOB...
 # Fails unless every matching JUnit XML report ran tests and skipped none. Tests that need a Docker engine, an
-# OpenCL platform, nvcc or the Fashion-MNIST data skip (JUnit assumptions) where those are missing, which is right
-# on a developer's machine and wrong in CI, where .ci/run installs them all.
+# OpenCL platform, nvcc, the Fashion-MNIST data or root rights skip (JUnit assumptions) where those are missing,
+# which is right on a developer's machine and wrong in CI, where .ci/run installs them all and runs as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shopt -s nullglob

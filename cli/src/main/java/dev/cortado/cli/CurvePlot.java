@@ -56,7 +56,7 @@ final class CurvePlot {
         testLoss.addTo(loss, "test (per epoch)", true);
         trainAccuracy.addTo(accuracy, "train", false);
         testAccuracy.addTo(accuracy, "test (per epoch)", true);
-        Path temp = dir.resolve("." + FILE_NAME + ".tmp");
+        Path temp = RunFiles.temporary(dir.resolve(FILE_NAME));
         try {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 BitmapEncoder.saveBitmap(List.of(loss, accuracy), 1, 2, out, BitmapEncoder.BitmapFormat.PNG);

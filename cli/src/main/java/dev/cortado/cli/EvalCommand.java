@@ -10,6 +10,7 @@ import dev.cortado.train.CheckpointException;
 import dev.cortado.train.Evaluation;
 import dev.cortado.train.Evaluator;
 import dev.cortado.train.Objective;
+import dev.cortado.train.Preflight;
 import dev.cortado.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -74,6 +75,7 @@ final class EvalCommand implements Callable<Integer> {
         });
         Path dataDir = data.resolve(err);
         Dataset test = DataOption.load(dataDir, Split.TEST).limit(limit == null ? 0 : limit);
+        Preflight.fits(checkpoint.spec(), test, "test");
         DeviceOption.Opened opened = device.open(Devices.system());
         Evaluation result;
         try (Backend backend = opened.backend();

@@ -1,9 +1,12 @@
 package dev.cortado.cli;
 
+import dev.cortado.backend.OutOfDeviceMemoryException;
+import dev.cortado.data.DatasetException;
 import dev.cortado.device.DeviceUnavailableException;
 import dev.cortado.model.ModelSpecException;
 import dev.cortado.train.CheckpointException;
 import dev.cortado.train.NonFiniteLossException;
+import dev.cortado.train.PreflightException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -51,7 +54,7 @@ public final class Main implements Runnable {
         int code = execute(args, out, err);
         out.flush();
         err.flush();
-        System.exit(code);
+        StopSignal.exit(code);
     }
 
     /** Runs the command line with the given streams and returns the exit code. */
@@ -63,19 +66,8 @@ public final class Main implements Runnable {
                 .collect(Collectors.joining("%n")));
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((e, command, parseResult) -> {
-            ExitCode code = exitCodeOf(e);
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
-            if (code == ExitCode.INTERNAL) {
-                message = "internal error: " + e + (verbose ? "" : " (rerun with --verbose for the stack trace)");
-            }
-            err.println(command.getCommandSpec().qualifiedName() + ": " + oneLine(message));
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return code.code();
-        });
+        cli.setExecutionExceptionHandler((e, command, parseResult) ->
+                report(e, command.getCommandSpec().qualifiedName(), verbose, err));
         cli.setParameterExceptionHandler((e, args2) -> {
             CommandLine command = e.getCommandLine();
             err.println(command.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + " (see '"
@@ -83,7 +75,52 @@ public final class Main implements Runnable {
             err.flush();
             return ExitCode.USAGE.code();
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli hands exceptions to the handler above and lets errors through.
+            CommandLine.ParseResult parsed = cli.getParseResult();
+            String command = parsed != null && parsed.hasSubcommand()
+                    ? parsed.subcommand().commandSpec().qualifiedName() : "cortado";
+            return report(e, command, verbose, err);
+        }
+    }
+
+    /** Prints the one line of a failure (and with --verbose its stack trace) and returns its exit code. */
+    private static int report(Throwable e, String command, boolean verbose, PrintWriter err) {
+        ExitCode code = exitCodeOf(e);
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (code == ExitCode.INTERNAL) {
+            message = "internal error: " + e + (verbose ? "" : " (rerun with --verbose for the stack trace)");
+        } else if (code == ExitCode.OUT_OF_MEMORY && !(e instanceof CliException)) {
+            message = outOfMemory(e);
+        }
+        err.println(command + ": " + oneLine(message));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code.code();
+    }
+
+    /** What ran out, and the fix: a smaller batch, and for the Java heap a larger heap. */
+    static String outOfMemory(Throwable e) {
+        OutOfDeviceMemoryException device = null;
+        OutOfMemoryError heap = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfDeviceMemoryException d && device == null) {
+                device = d;
+            } else if (t instanceof OutOfMemoryError h && heap == null) {
+                heap = h;
+            }
+        }
+        if (device != null) {
+            return device.getMessage() + ": " + (heap != null ? MemoryHint.heap() : MemoryHint.device());
+        } else if (heap == null) {
+            return e.getMessage();
+        }
+        return "out of memory: the Java heap (at most " + Format.bytes(Runtime.getRuntime().maxMemory())
+                + ") is full (" + heap.getMessage() + "): " + MemoryHint.heap();
     }
 
     private static String oneLine(String message) {
@@ -93,6 +130,20 @@ public final class Main implements Runnable {
     static ExitCode exitCodeOf(Throwable e) {
         if (e instanceof CliException c) {
             return c.exitCode();
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError || t instanceof OutOfDeviceMemoryException) {
+                return ExitCode.OUT_OF_MEMORY;
+            }
+        }
+        if (e instanceof PreflightException p) {
+            return switch (p.problem()) {
+                case DATA -> ExitCode.DATA;
+                case MODEL -> ExitCode.MODEL;
+                case MEMORY -> ExitCode.OUT_OF_MEMORY;
+            };
+        } else if (e instanceof DatasetException) {
+            return ExitCode.DATA;
         } else if (e instanceof DeviceUnavailableException) {
             return ExitCode.DEVICE;
         } else if (e instanceof ModelSpecException) {

@@ -51,7 +51,7 @@ final class MetricsLog implements AutoCloseable {
                     kept.add(node);
                 }
             }
-            Path temp = dir.resolve("." + FILE_NAME + ".tmp");
+            Path temp = RunFiles.temporary(file);
             List<String> text = new ArrayList<>();
             for (JsonNode node : kept) {
                 text.add(JSON.writeValueAsString(node));

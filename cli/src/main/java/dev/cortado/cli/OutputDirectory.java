@@ -10,6 +10,10 @@ import java.nio.file.Path;
 
 /** Makes sure an output directory exists and can be written, before any work is done. */
 final class OutputDirectory {
+    /** The name of the probe file {@link #prepare} writes starts and ends with these. */
+    static final String PROBE_PREFIX = ".cortado-write-test";
+    static final String PROBE_SUFFIX = ".tmp";
+
     private OutputDirectory() {
     }
 
@@ -27,8 +31,8 @@ final class OutputDirectory {
         }
         try {
             Files.createDirectories(dir);
-            Path probe = Files.createTempFile(dir, ".cortado-write-test", ".tmp");
-            Files.delete(probe);
+            Path probe = Files.createTempFile(dir, PROBE_PREFIX, PROBE_SUFFIX);
+            Files.deleteIfExists(probe); // a run holding the lock may have deleted it as a leftover
             return dir;
         } catch (FileSystemException e) {
             String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();

@@ -1,5 +1,6 @@
 package dev.cortado.cli;
 
+import dev.cortado.io.IoErrors;
 import dev.cortado.train.EpochResult;
 import dev.cortado.train.StepResult;
 import dev.cortado.train.TrainingPosition;
@@ -70,7 +71,7 @@ final class RunObserver implements TrainingRun.Listener {
                 metrics.step(epoch, batch, lastStep, loss, accuracy, r.lr(), imagesPerSecond);
                 plotStale = true;
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot write " + MetricsLog.FILE_NAME + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(outDir.resolve(MetricsLog.FILE_NAME) + ": " + IoErrors.reason(e), e);
             }
             windowLoss = 0;
             windowCorrect = 0;
@@ -85,7 +86,7 @@ final class RunObserver implements TrainingRun.Listener {
             metrics.epoch(result, lastStep);
             plotStale = true;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + MetricsLog.FILE_NAME + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(outDir.resolve(MetricsLog.FILE_NAME) + ": " + IoErrors.reason(e), e);
         }
         writePlot();
     }

@@ -3,12 +3,15 @@ package dev.cortado.cli;
 import dev.cortado.backend.Backend;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.Split;
+import dev.cortado.device.Device;
 import dev.cortado.device.Devices;
+import dev.cortado.io.IoErrors;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.train.Checkpoint;
 import dev.cortado.train.CheckpointException;
 import dev.cortado.train.EpochResult;
 import dev.cortado.train.NonFiniteLossException;
+import dev.cortado.train.PreflightException;
 import dev.cortado.train.TrainingConfig;
 import dev.cortado.train.TrainingConfig.OptimizerKind;
 import dev.cortado.train.TrainingConfig.ScheduleKind;
@@ -17,7 +20,7 @@ import dev.cortado.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +38,8 @@ import picocli.CommandLine.Spec;
         description = {"Trains a classifier on an MNIST-format dataset (Fashion-MNIST by default) and writes "
                 + "metrics.jsonl, metrics.png and checkpoints (last.safetensors, epoch-NNN.safetensors) into --out.",
                 "Defaults are the reference recipe: lenet5, SGD with momentum 0.9, lr 0.01, batches of 64, 3 epochs.",
-                "SIGINT or SIGTERM stops between two steps after writing a checkpoint; --resume continues it."})
+                "SIGINT or SIGTERM stops the run within one layer's time and checkpoints its last completed step; "
+                        + "--resume continues it."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -126,10 +130,30 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         TrainingConfig config = config();
         ModelSpec modelSpec = ModelOption.resolve(model);
-        Path last = out.resolve(TrainingRun.LAST_CHECKPOINT);
-        Checkpoint checkpoint = existingRun(last);
-        Path outDir = OutputDirectory.prepare(out);
+        try (StopSignal stop = StopSignal.install(stderr)) {
+            Path outDir = OutputDirectory.prepare(out);
+            try (RunLock lock = RunLock.acquire(outDir)) {
+                return train(outDir, config, modelSpec, stop, stdout, stderr);
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.OUTPUT, "cannot write to " + out + ": " + describe(e), e);
+        }
+    }
+
+    /**
+     * Trains into {@code outDir}, whose lock this process holds. Nothing but the lock is written there before the
+     * run has passed every check, and a new run deletes the files of the one it overwrites only then.
+     */
+    private int train(Path outDir, TrainingConfig options, ModelSpec modelSpec, StopSignal stop, PrintWriter stdout,
+                      PrintWriter stderr) throws IOException {
+        RunFiles.deleteLeftovers(outDir);
+        Path last = outDir.resolve(TrainingRun.LAST_CHECKPOINT);
+        Checkpoint checkpoint = existingRun(outDir, last);
+        if (checkpoint != null) {
+            CheckpointNote.ifUnchecked(stderr, last, checkpoint);
+        }
         Path dataDir = data.resolve(stderr);
+        TrainingConfig config = options;
         String recipe = null;
         if (data.isSample(dataDir) && SampleRecipe.applies(spec.commandLine().getParseResult())) {
             recipe = SampleRecipe.describe(config);
@@ -142,14 +166,31 @@ final class TrainCommand implements Callable<Integer> {
              TrainingRun run = checkpoint == null
                      ? TrainingRun.start(backend, modelSpec, config, train, test, outDir)
                      : resumeRun(opened, checkpoint, last, modelSpec, config, train, test)) {
+            if (checkpoint == null && overwrite) {
+                RunFiles.delete(outDir);
+            }
             printHeader(stdout, run, opened, dataDir, outDir, checkpoint, recipe);
-            return train(run, outDir, stdout, stderr);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.OUTPUT, "cannot write to " + outDir + ": " + e.getMessage(), e);
+            return train(run, outDir, stdout, stderr, stop);
+        } catch (PreflightException e) {
+            throw failedCheck(e, opened, dataDir);
         }
     }
 
+    /** A check before step 0 that failed, with its exit code and, for memory, the options that fix it. */
+    private CliException failedCheck(PreflightException e, DeviceOption.Opened opened, Path dataDir) {
+        return switch (e.problem()) {
+            case DATA -> new CliException(ExitCode.DATA, data.describe(dataDir) + ": " + e.getMessage(), e);
+            case MODEL -> new CliException(ExitCode.MODEL, e.getMessage(), e);
+            case MEMORY -> new CliException(ExitCode.OUT_OF_MEMORY, e.getMessage()
+                    + (opened.backend().info().device().equals(Device.CPU) ? ", or " + MemoryHint.moreHeap() : ""), e);
+        };
+    }
+
     private TrainingConfig config() {
+        if (out.toString().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "--out must name a directory, got an empty string (for the current "
+                    + "directory, give --out .)");
+        }
         if (checkpointEvery < 0) {
             throw new CliException(ExitCode.USAGE, "--checkpoint-every must be >= 0 steps, got " + checkpointEvery);
         }
@@ -188,13 +229,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The checkpoint to resume, or null for a fresh run; refuses to clobber a run unless --overwrite. */
-    private Checkpoint existingRun(Path last) {
-        boolean exists = Files.exists(last);
+    /**
+     * The checkpoint to resume, or null for a fresh run. A directory holds a run when any file a run writes is
+     * there ({@link RunFiles}), not only {@code last}: a fresh run refuses it unless --overwrite, and a run whose
+     * last checkpoint is gone is neither resumed nor overwritten without --overwrite.
+     */
+    private Checkpoint existingRun(Path outDir, Path last) throws IOException {
+        List<String> files = RunFiles.existing(outDir);
+        boolean exists = files.contains(TrainingRun.LAST_CHECKPOINT);
         if (resume || autoResume && exists) {
             if (!exists) {
                 throw new CliException(ExitCode.CHECKPOINT, "--resume: no checkpoint in " + out + " (expected "
-                        + last + "); start without --resume");
+                        + last + ")" + (files.isEmpty() ? "; start without --resume"
+                        : "; it holds " + String.join(", ", files) + ": " + withoutLast(files)));
             }
             try {
                 return Checkpoint.read(last);
@@ -203,11 +250,20 @@ final class TrainCommand implements Callable<Integer> {
                         + e.getMessage(), e);
             }
         }
-        if (exists && !overwrite) {
-            throw new CliException(ExitCode.CHECKPOINT, out + " already holds a run (" + last + "): continue it "
-                    + "with --resume, start over with --overwrite, or choose another --out");
+        if (!files.isEmpty() && !overwrite) {
+            throw new CliException(ExitCode.CHECKPOINT, out + " already holds a run (" + String.join(", ", files)
+                    + ")" + (exists ? ": continue it with --resume, start over with --overwrite, or choose another "
+                    + "--out" : " but not its " + TrainingRun.LAST_CHECKPOINT + ": " + withoutLast(files)));
         }
         return null;
+    }
+
+    /** What to do with a run whose {@value TrainingRun#LAST_CHECKPOINT} is gone but whose other files are there. */
+    private String withoutLast(List<String> files) {
+        List<String> epochs = files.stream().filter(TrainingRun::isCheckpointName).toList();
+        return (epochs.isEmpty() ? "" : "to continue from the last epoch, copy "
+                + out.resolve(epochs.get(epochs.size() - 1)) + " to " + out.resolve(TrainingRun.LAST_CHECKPOINT)
+                + " and use --resume; ") + "to start over, use --overwrite, or choose another --out";
     }
 
     private static TrainingRun resumeRun(DeviceOption.Opened opened, Checkpoint checkpoint, Path last,
@@ -250,14 +306,14 @@ final class TrainCommand implements Callable<Integer> {
         stdout.flush();
     }
 
-    private int train(TrainingRun run, Path outDir, PrintWriter stdout, PrintWriter stderr) throws IOException {
+    private int train(TrainingRun run, Path outDir, PrintWriter stdout, PrintWriter stderr, StopSignal stop)
+            throws IOException {
         TrainingPosition start = run.position();
         boolean resumed = start.step() > 0 || start.epoch() > 0;
         ProgressView view = System.console() != null ? new BarProgress(System.out, run.config().epochs())
                 : new PlainProgress(stdout, run.config().epochs());
         TrainingRun.Result result;
-        try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step()) : MetricsLog.create(outDir);
-             StopSignal stop = StopSignal.install()) {
+        try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step()) : MetricsLog.create(outDir)) {
             RunObserver observer = new RunObserver(view, metrics, outDir, run.spec().name(), logEvery,
                     verbose.verbose, stderr, start.step());
             try {
@@ -268,7 +324,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.DIVERGED, e.getMessage() + "; kept the last good checkpoint "
                         + run.lastCheckpoint() + " (" + run.lastCheckpointPosition().describe() + ")", e);
             } catch (UncheckedIOException e) {
-                throw e.getCause();
+                throw notWritten(run, e.getMessage(), e);
+            } catch (IOException e) {
+                throw notWritten(run, describe(e), e);
             } finally {
                 view.close();
             }
@@ -281,6 +339,19 @@ final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return result.complete() ? ExitCode.OK.code() : ExitCode.INTERRUPTED.code();
+    }
+
+    /** A write of the run that failed: what and why, and the checkpoint that is left to resume from. */
+    private CliException notWritten(TrainingRun run, String what, Exception e) {
+        return new CliException(ExitCode.OUTPUT, "cannot write to " + out + ": " + what
+                + (run.lastCheckpoint() == null ? "" : "; the last checkpoint written is " + run.lastCheckpoint()
+                + " (" + run.lastCheckpointPosition().describe() + ")"), e);
+    }
+
+    /** The file, when the exception names one, and the reason. */
+    private static String describe(IOException e) {
+        return (e instanceof FileSystemException f && f.getFile() != null ? f.getFile() + ": " : "")
+                + IoErrors.reason(e);
     }
 
     private void report(PrintWriter stdout, TrainingRun run, TrainingRun.Result result, Path outDir) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortado.data.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,21 @@ class CommandLineIT {
         Files.writeString(tmp.resolve("deep-linear.json"), "{\"name\": \"deep-linear\", \"input\": [1, 28, 28], "
                 + "\"layers\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 64}, "
                 + "{\"type\": \"linear\", \"out\": 64}, {\"type\": \"linear\", \"out\": 10}]}");
+        for (String[] spec : new String[][] {
+                {"k1000", "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 1000}"},
+                {"five", "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 5}"},
+                {"conv-end", "{\"type\": \"conv2d\", \"out\": 6, \"kernel\": 5}"},
+                {"huge", "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 2147483647}, "
+                        + "{\"type\": \"linear\", \"out\": 10}"}}) {
+            Files.writeString(tmp.resolve(spec[0] + ".json"), "{\"name\": \"" + spec[0] + "\", \"input\": [1, 28, 28], "
+                    + "\"layers\": [" + spec[1] + "]}");
+        }
+        Files.writeString(tmp.resolve("flat784.json"), "{\"name\": \"flat784\", \"input\": [784], \"layers\": "
+                + "[{\"type\": \"linear\", \"out\": 10}]}");
+        TestData.images(tmp.resolve("data32"), Split.TRAIN, 100, 32);
+        TestData.images(tmp.resolve("data32"), Split.TEST, 20, 32);
+        TestData.images(tmp.resolve("mixed"), Split.TRAIN, 100, 28);
+        TestData.images(tmp.resolve("mixed"), Split.TEST, 20, 32);
         // A finished mlp run, for --resume with another model.
         mlpRun = tmp.resolve("mlp-run");
         CortadoProcess.Result r = CortadoProcess.run("train", "--model", "mlp", "--data", sample.toString(),
@@ -137,6 +153,25 @@ class CommandLineIT {
                 Arguments.of(ExitCode.DEVICE, "not a device: 'tpu'", List.of("selftest", "--device", "tpu")),
                 Arguments.of(ExitCode.CHECKPOINT, "no such checkpoint file",
                         List.of("eval", "--checkpoint", "@missing.safetensors")),
+                // Found before step 0 (the probes found them after an epoch, or as "bad command line").
+                Arguments.of(ExitCode.MODEL, "model 'lenet5' takes samples of [1, 28, 28], but the training data's "
+                        + "are [1, 32, 32]: give the model spec \"input\": [1, 32, 32]",
+                        List.of("train", "--data", "@data32")),
+                Arguments.of(ExitCode.MODEL, "model 'k1000' gives 1000 outputs per sample, but the training data has "
+                        + "10 classes", List.of("train", "--model", "@k1000.json")),
+                Arguments.of(ExitCode.MODEL, "model 'five' gives 5 outputs per sample, but the training data has 10 "
+                        + "classes", List.of("train", "--model", "@five.json")),
+                Arguments.of(ExitCode.MODEL, "model 'conv-end' ends in layers[0] (conv2d), whose output for a sample "
+                        + "is [6, 24, 24]", List.of("train", "--model", "@conv-end.json")),
+                Arguments.of(ExitCode.MODEL, "model 'flat784' takes samples of [784], but the training data's are "
+                        + "[1, 28, 28]", List.of("train", "--model", "@flat784.json")),
+                Arguments.of(ExitCode.MODEL, "layers[1] (linear) of model 'huge' would hold 1,685,774,662,895 "
+                        + "parameters", List.of("train", "--model", "@huge.json")),
+                Arguments.of(ExitCode.MODEL, "model 'mlp' takes samples of [1, 28, 28], but the test data's are "
+                        + "[1, 32, 32]", List.of("eval", "--checkpoint", "@mlp-run/last.safetensors", "--data",
+                        "@data32")),
+                Arguments.of(ExitCode.DATA, "mixed: the test data has samples of [1, 32, 32] in 10 classes, the "
+                        + "training data [1, 28, 28] in 10", List.of("train", "--model", "mlp", "--data", "@mixed")),
                 Arguments.of(ExitCode.DIVERGED, "loss became Infinity at step ",
                         List.of("train", "--model", "@deep-linear.json", "--lr", "100", "--out", "@diverged",
                                 "--checkpoint-every", "1", "--limit-test", "10")));
@@ -185,6 +220,21 @@ class CommandLineIT {
                 .toString(), "--data", sample.toString(), "--limit", "10");
         assertEquals(0, eval.exitCode(), eval.errors().toString());
         assertTrue(eval.out().contains("step " + failedStep + ")"), eval.out());
+    }
+
+    /** The probe: a misfit wrote a step-0 checkpoint, so the corrected command then needed --overwrite. */
+    @Test
+    void aRunRefusedBeforeStepZeroLeavesNoRunBehind() throws Exception {
+        Path out = tmp.resolve("refused");
+        CortadoProcess.Result refused = CortadoProcess.run(arguments(List.of("train", "--model", "@k1000.json",
+                "--out", out.toString())));
+        assertEquals(ExitCode.MODEL.code(), refused.exitCode());
+        try (var files = Files.list(out)) {
+            assertEquals(List.of(RunLock.FILE_NAME), files.map(f -> f.getFileName().toString()).toList());
+        }
+        CortadoProcess.Result corrected = CortadoProcess.run(arguments(List.of("train", "--model", "mlp", "--out",
+                out.toString(), "--epochs", "1", "--limit-train", "64", "--limit-test", "10")));
+        assertEquals(0, corrected.exitCode(), corrected.errors().toString());
     }
 
     @Test

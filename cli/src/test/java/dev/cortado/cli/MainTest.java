@@ -3,11 +3,19 @@ package dev.cortado.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.backend.OutOfDeviceMemoryException;
+import dev.cortado.data.BatchProducerException;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.train.Checkpoint;
 import dev.cortado.train.EpochResult;
+import dev.cortado.train.TrainingConfig;
+import dev.cortado.train.TrainingPosition;
 import dev.cortado.train.Evaluation;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -52,6 +60,34 @@ class MainTest {
         assertEquals("cortado bench: --repeats must be 1..1000000, got 0\n", run("bench", "--repeats", "0").err());
         assertEquals("cortado eval: --batch-size must be 1..65536, got 0\n",
                 run("eval", "--checkpoint", "x", "--batch-size", "0").err());
+    }
+
+    /** The probe: an out-of-device-memory batch was an "internal error" with no hint. */
+    @Test
+    void outOfMemoryAnywhereIsExitTenWithTheFixThatFits() {
+        OutOfDeviceMemoryException gpu = new OutOfDeviceMemoryException("out of device memory: requested 4096 bytes, "
+                + "0 bytes free on the device");
+        assertEquals(ExitCode.OUT_OF_MEMORY, Main.exitCodeOf(gpu));
+        assertEquals(gpu.getMessage() + ": lower --batch-size", Main.outOfMemory(gpu));
+        OutOfMemoryError heap = new OutOfMemoryError("Java heap space");
+        OutOfDeviceMemoryException cpu = new OutOfDeviceMemoryException("Java heap exhausted", heap);
+        assertEquals("Java heap exhausted: lower --batch-size, or give Java more heap: CORTADO_JAVA_OPTS=",
+                Main.outOfMemory(cpu).replaceAll("=-Xmx\\d+g .*", "="));
+        BatchProducerException loader = new BatchProducerException("batch 3 failed", heap);
+        assertEquals(ExitCode.OUT_OF_MEMORY, Main.exitCodeOf(loader));
+        String message = Main.outOfMemory(loader);
+        assertTrue(message.startsWith("out of memory: the Java heap (at most "), message);
+    }
+
+    @Test
+    void aCheckpointWithoutChecksumsGetsOneNote() {
+        Checkpoint old = new Checkpoint(ModelSpec.builtIn("mlp"), TrainingConfig.defaults(), TrainingPosition.start(1),
+                List.of(), null, Map.of(), Map.of(), false);
+        StringWriter err = new StringWriter();
+        CheckpointNote.ifUnchecked(new PrintWriter(err), Path.of("out/last.safetensors"), old);
+        assertEquals("cortado: note: out/last.safetensors has no checksums (format version 1, written by an older "
+                + "Cortado), so damage to it cannot be detected; checkpoints written from now on have them\n",
+                err.toString());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
@@ -28,8 +28,8 @@ import java.util.zip.CRC32C;
  * range, then the raw little-endian data. Cortado writes F32 tensors and string metadata only.
  *
  * <p>Writes are atomic: the file is written and flushed under a temporary name in the same directory, then
- * renamed over the target, so a crash never leaves a half-written file; a crash can leave the temporary file,
- * which {@link #isTemporaryFile} recognizes.
+ * renamed over the target, so a crash never leaves a half-written file; it can leave the temporary file,
+ * {@code .NAME.PID.tmp} beside the target.
  *
  * <p>Every file Cortado writes verifies itself: the metadata entry {@value #CHECKSUMS} holds, as JSON, the
  * CRC32C of each tensor's bytes and one of the header (every tensor's dtype, shape and offsets and every other
@@ -49,8 +49,6 @@ public final class Safetensors {
     private static final long MAX_HEADER = 100L * 1024 * 1024;
     /** Floats converted to bytes at a time when writing. */
     private static final int CHUNK_FLOATS = 1 << 16;
-    /** {@code .<name>.<pid>.tmp}, the temporary file of an atomic write. */
-    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.\\d+\\.tmp");
 
     private Safetensors() {
     }
@@ -64,7 +62,11 @@ public final class Safetensors {
     public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata, boolean checksummed) {
     }
 
-    /** Writes tensors (in map order) and metadata, with their checksums, to {@code file} atomically. */
+    /**
+     * Writes tensors (in map order) and metadata, with their checksums, to {@code file} atomically.
+     *
+     * @throws FileSystemException naming {@code file} and the reason ("No space left on device")
+     */
     public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
             throws IOException {
         if (metadata.containsKey(CHECKSUMS)) {
@@ -95,7 +97,17 @@ public final class Safetensors {
         sums.put("header", hex(crc(JSON.writeValueAsBytes(header))));
         sums.set("tensors", tensorSums);
         meta.put(CHECKSUMS, JSON.writeValueAsString(sums));
-        byte[] headerBytes = paddedHeader(header);
+        try {
+            writeAtomically(file, paddedHeader(header), tensors);
+        } catch (IOException e) {
+            FileSystemException failure = new FileSystemException(file.toString(), null, IoErrors.reason(e));
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    private static void writeAtomically(Path file, byte[] headerBytes, Map<String, HostTensor> tensors)
+            throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // Named by process rather than made by createTempFile, so the file gets the usual permissions (umask), not
@@ -120,14 +132,6 @@ public final class Safetensors {
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    /**
-     * Whether {@code file} is the temporary file of a write to the same directory, which a crash (SIGKILL, power
-     * loss) during the write leaves behind. Only the process that wrote it (by its PID in the name) uses it.
-     */
-    public static boolean isTemporaryFile(Path file) {
-        return TEMPORARY.matcher(file.getFileName().toString()).matches();
     }
 
     /** Receives a file's bytes a chunk at a time. */
@@ -205,10 +209,10 @@ public final class Safetensors {
         try {
             parsed = JSON.readTree(new String(all, 8, (int) headerLength, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new IOException(file + ": corrupt safetensors header: " + e.getOriginalMessage(), e);
+            throw corrupt(file, "its header is not JSON (" + e.getOriginalMessage() + ")");
         }
         if (!(parsed instanceof ObjectNode header)) {
-            throw new IOException(file + ": corrupt safetensors header: not a JSON object");
+            throw corrupt(file, "its header is not a JSON object");
         }
         JsonNode checksums = header.path(METADATA) instanceof ObjectNode meta ? meta.remove(CHECKSUMS) : null;
         JsonNode tensorSums = checksums == null ? null : verifyHeader(file, header, checksums);

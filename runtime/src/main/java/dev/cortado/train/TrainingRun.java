@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 
 /**
  * A training run that survives interruption: it trains epoch after epoch from a
@@ -35,6 +36,7 @@ import java.util.function.BooleanSupplier;
 public final class TrainingRun implements AutoCloseable {
     /** The file name of the latest checkpoint, the one {@code --resume} reads. */
     public static final String LAST_CHECKPOINT = "last.safetensors";
+    private static final Pattern EPOCH_CHECKPOINT = Pattern.compile("epoch-\\d{3,}\\.safetensors");
 
     /** Progress of a run: the trainer's steps and completed epochs, and each checkpoint written. */
     public interface Listener extends TrainingListener {
@@ -179,6 +181,11 @@ public final class TrainingRun implements AutoCloseable {
         run.lastCheckpoint = checkpointFile;
         run.lastCheckpointPosition = at;
         return run;
+    }
+
+    /** Whether {@code fileName} is one that a run's checkpoints get: {@value #LAST_CHECKPOINT} or an epoch's. */
+    public static boolean isCheckpointName(String fileName) {
+        return fileName.equals(LAST_CHECKPOINT) || EPOCH_CHECKPOINT.matcher(fileName).matches();
     }
 
     /** The file name of the checkpoint written after epoch {@code epoch} (0-based): {@code epoch-001.safetensors}. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.backend.PoolStats;
 import dev.cortado.backend.TransferStats;
 import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.Dataset;
@@ -335,6 +336,74 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
                 Checkpoint.read(poisoned), poisoned, spec, config.withEpochs(2), train, test)).getMessage();
         assertEquals(poisoned + ": holds NaN or infinite values, which training cannot continue from: 5.bias (1 NaN "
                 + "of 5 values); resume from an earlier checkpoint (epoch-NNN.safetensors) or start over", message);
+    }
+
+    /** What a long run must not accumulate, measured between epochs. */
+    private record Footprint(long heapBytes, long liveBuffers, long liveBytes, long allocations, long openFiles,
+                             int threads) {
+    }
+
+    private Footprint footprint() {
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        PoolStats pool = backend().pool().stats();
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        return new Footprint(runtime.totalMemory() - runtime.freeMemory(), pool.liveBuffers(), pool.liveBytes(),
+                pool.allocations(), fds == null ? -1 : fds.length, Thread.activeCount());
+    }
+
+    /**
+     * A soak test: 40 short epochs in one process, in 4 runs each resumed from the last one's checkpoint, with a
+     * checkpoint every 2 steps and an evaluation per epoch. From epoch to epoch the heap (after a collection), the
+     * device buffers in use, the device allocations, the open files and the threads stay level, and closing a run
+     * gives back every buffer it had. The model's checkpoint is 3.6 MB, so keeping one per epoch would show.
+     */
+    @Test
+    void manyShortEpochsLeaveHeapDeviceBuffersOpenFilesAndThreadsLevel() throws Exception {
+        ModelSpec wide = ModelSpec.parse("""
+                {"name": "wide", "input": [1, 7, 7], "layers": [{"type": "flatten"}, {"type": "linear", "out": 8192},
+                  {"type": "relu"}, {"type": "linear", "out": 5}]}""");
+        Footprint before = footprint();
+        List<Footprint> epochs = new ArrayList<>();
+        TrainingRun.Listener measure = new TrainingRun.Listener() {
+            @Override
+            public void onEpoch(EpochResult result) {
+                epochs.add(footprint());
+            }
+        };
+        Path last = dir.resolve(TrainingRun.LAST_CHECKPOINT);
+        for (int round = 1; round <= 4; round++) {
+            TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.01f, 0.9f, 0f, false,
+                    ScheduleKind.CONSTANT, 1, 10 * round, 16, 9, 0, 0);
+            try (TrainingRun run = round == 1 ? TrainingRun.start(backend(), wide, config, train, test, dir)
+                    : TrainingRun.resume(backend(), Checkpoint.read(last), last, wide, config, train, test)) {
+                assertTrue(run.run(measure, () -> false, 2).complete());
+            }
+            Footprint closed = footprint();
+            assertEquals(before.liveBuffers(), closed.liveBuffers(), "buffers left in use after run " + round);
+            assertEquals(before.liveBytes(), closed.liveBytes(), "bytes left in use after run " + round);
+        }
+        assertEquals(40, epochs.size());
+        Footprint settled = epochs.get(1);
+        for (int i = 1; i < epochs.size(); i++) {
+            Footprint f = epochs.get(i);
+            String epoch = "epoch " + (i + 1) + ": " + f + " vs epoch 2: " + settled;
+            assertEquals(settled.liveBuffers(), f.liveBuffers(), epoch);
+            assertEquals(settled.liveBytes(), f.liveBytes(), epoch);
+            assertEquals(settled.allocations(), f.allocations(), "device allocations grew, " + epoch);
+            assertTrue(f.openFiles() <= settled.openFiles() + 2, "open files grew, " + epoch);
+            assertTrue(f.threads() <= settled.threads() + 2, "threads grew, " + epoch);
+        }
+        long early = median(epochs.subList(1, 6).stream().mapToLong(Footprint::heapBytes).toArray());
+        long late = median(epochs.subList(35, 40).stream().mapToLong(Footprint::heapBytes).toArray());
+        assertTrue(late - early < 24L << 20, "the heap grew from " + (early >> 20) + " MiB (epochs 2-6) to "
+                + (late >> 20) + " MiB (epochs 36-40)");
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /**
