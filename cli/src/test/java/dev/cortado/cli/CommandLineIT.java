@@ -170,8 +170,8 @@ class CommandLineIT {
                 Arguments.of(ExitCode.MODEL, "model 'mlp' takes samples of [1, 28, 28], but the test data's are "
                         + "[1, 32, 32]", List.of("eval", "--checkpoint", "@mlp-run/last.safetensors", "--data",
                         "@data32")),
-                Arguments.of(ExitCode.DATA, "mixed: the test data has samples of [1, 32, 32] in 10 classes, the "
-                        + "training data [1, 28, 28] in 10", List.of("train", "--model", "mlp", "--data", "@mixed")),
+                Arguments.of(ExitCode.DATA, "mixed: the test data has samples of [1, 32, 32] with 10 classes, the "
+                        + "training data [1, 28, 28] with 10 classes", List.of("train", "--model", "mlp", "--data", "@mixed")),
                 Arguments.of(ExitCode.DIVERGED, "loss became Infinity at step ",
                         List.of("train", "--model", "@deep-linear.json", "--lr", "100", "--out", "@diverged",
                                 "--checkpoint-every", "1", "--limit-test", "10")));
