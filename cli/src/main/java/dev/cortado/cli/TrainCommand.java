@@ -253,10 +253,12 @@ final class TrainCommand implements Callable<Integer> {
     private int train(TrainingRun run, Path outDir, PrintWriter stdout, PrintWriter stderr) throws IOException {
         TrainingPosition start = run.position();
         boolean resumed = start.step() > 0 || start.epoch() > 0;
-        ProgressView view = System.console() != null ? new BarProgress(System.out, run.config().epochs())
-                : new PlainProgress(stdout, run.config().epochs());
+        Metric metric = Metric.of(run.objective());
+        ProgressView view = System.console() != null ? new BarProgress(System.out, run.config().epochs(), metric)
+                : new PlainProgress(stdout, run.config().epochs(), metric);
         TrainingRun.Result result;
-        try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step()) : MetricsLog.create(outDir);
+        try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step(), metric)
+                : MetricsLog.create(outDir, metric);
              StopSignal stop = StopSignal.install()) {
             RunObserver observer = new RunObserver(view, metrics, outDir, run.spec().name(), logEvery,
                     verbose.verbose, stderr, start.step());
@@ -287,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochResult> epochs = result.epochs();
         if (!epochs.isEmpty()) {
             stdout.println();
-            stdout.print(summary(epochs));
+            stdout.print(summary(epochs, Metric.of(run.objective())));
         }
         if (result.complete()) {
             stdout.println();
@@ -301,13 +303,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The per-epoch table printed at the end. */
-    static String summary(List<EpochResult> epochs) {
-        TextTable table = new TextTable(">epoch", ">train loss", ">train acc", ">test loss", ">test acc",
-                ">images/s", ">time");
+    static String summary(List<EpochResult> epochs, Metric metric) {
+        TextTable table = new TextTable(">epoch", ">train loss", ">train " + metric.label(), ">test loss",
+                ">test " + metric.label(), ">images/s", ">time");
         for (EpochResult e : epochs) {
-            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), Format.percent(e.trainMetric()),
+            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), metric.format(e.trainMetric()),
                     e.test() == null ? "-" : Format.loss(e.test().loss()),
-                    e.test() == null ? "-" : Format.percent(e.test().accuracy()), Format.rate(e.imagesPerSecond()),
+                    e.test() == null ? "-" : metric.format(e.test().metric()), Format.rate(e.imagesPerSecond()),
                     Format.seconds(e.seconds()));
         }
         return table.render();
