@@ -9,7 +9,7 @@ public enum ExitCode {
     OK(0, "success"),
     INTERNAL(1, "unexpected internal error (rerun with --verbose for the stack trace)"),
     USAGE(2, "bad command line: unknown option, missing value, value out of range"),
-    DATA(3, "data directory missing or without the expected IDX files, or a file is corrupt"),
+    DATA(3, "data missing or in no format cortado reads, or a file or record in it is bad (named)"),
     MODEL(4, "unknown model, or a model spec that cannot be read (line and column) or does not fit"),
     DEVICE(5, "device unknown or unavailable (the reason is printed)"),
     CHECKPOINT(6, "no checkpoint to resume, or one from another model, configuration or dataset; --out holds "

@@ -2,7 +2,6 @@ package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.Dataset;
-import dev.cortado.data.Split;
 import dev.cortado.device.Devices;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.train.Checkpoint;
@@ -32,8 +31,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cortado train}: trains a model, with progress, metrics, a plot and resumable checkpoints. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a classifier on an MNIST-format dataset (Fashion-MNIST by default) and writes "
-                + "metrics.jsonl, metrics.png and checkpoints (last.safetensors, epoch-NNN.safetensors) into --out.",
+        description = {"Trains a model on a dataset (IDX, CIFAR-10 binary, an image folder or CSV, recognised by its "
+                + "files; Fashion-MNIST by default) and writes metrics.jsonl, metrics.png and checkpoints "
+                + "(last.safetensors, epoch-NNN.safetensors) into --out.",
                 "Defaults are the reference recipe: lenet5, SGD with momentum 0.9, lr 0.01, batches of 64, 3 epochs.",
                 "SIGINT or SIGTERM stops between two steps after writing a checkpoint; --resume continues it."})
 final class TrainCommand implements Callable<Integer> {
@@ -46,6 +46,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataOption data;
+
+    @Mixin
+    InputOptions input;
 
     @Mixin
     DeviceOption device;
@@ -135,14 +138,15 @@ final class TrainCommand implements Callable<Integer> {
             recipe = SampleRecipe.describe(config);
             config = SampleRecipe.apply(config);
         }
-        Dataset train = DataOption.load(dataDir, Split.TRAIN);
-        Dataset test = DataOption.load(dataDir, Split.TEST);
+        DataOption.Splits splits = data.forTraining(dataDir, modelSpec.input(), config.trainLimit(), input);
+        Dataset train = splits.train();
+        Dataset test = splits.test();
         DeviceOption.Opened opened = device.open(Devices.system());
         try (Backend backend = opened.backend();
              TrainingRun run = checkpoint == null
                      ? TrainingRun.start(backend, modelSpec, config, train, test, outDir)
                      : resumeRun(opened, checkpoint, last, modelSpec, config, train, test)) {
-            printHeader(stdout, run, opened, dataDir, outDir, checkpoint, recipe);
+            printHeader(stdout, run, opened, splits, outDir, checkpoint, recipe);
             return train(run, outDir, stdout, stderr);
         } catch (IOException e) {
             throw new CliException(ExitCode.OUTPUT, "cannot write to " + outDir + ": " + e.getMessage(), e);
@@ -219,15 +223,16 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void printHeader(PrintWriter stdout, TrainingRun run, DeviceOption.Opened opened, Path dataDir,
+    private void printHeader(PrintWriter stdout, TrainingRun run, DeviceOption.Opened opened, DataOption.Splits splits,
                              Path outDir, Checkpoint checkpoint, String recipe) {
         long parameters = run.model().parameters().stream().mapToLong(p -> p.value().size()).sum();
         TrainingConfig c = run.config();
         stdout.println("model: " + run.spec().name() + " (" + String.format(Locale.ROOT, "%,d", parameters)
                 + " parameters): " + run.model().describe());
-        stdout.println("data: " + data.describe(dataDir) + ": " + String.format(Locale.ROOT, "%,d", run.trainData()
-                .count()) + " training, " + String.format(Locale.ROOT, "%,d", run.testData().count())
-                + " test images");
+        stdout.println("data: " + splits.describe(run.trainData().count(), run.testData().count()));
+        if (splits.preprocessing() != null) {
+            stdout.println("input: " + splits.preprocessing());
+        }
         stdout.println("device: " + opened.describe());
         if (recipe != null) {
             stdout.println(recipe);

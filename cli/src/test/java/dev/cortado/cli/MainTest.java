@@ -38,7 +38,7 @@ class MainTest {
     void noCommandIsAUsageErrorOnOneLine() {
         Run r = run();
         assertEquals(ExitCode.USAGE.code(), r.code());
-        assertEquals("cortado: missing command: choose one of devices, train, eval, selftest, bench (see 'cortado "
+        assertEquals("cortado: missing command: choose one of devices, train, eval, predict, selftest, bench (see 'cortado "
                 + "--help')\n", r.err());
     }
 
