@@ -42,15 +42,23 @@ final class LoaderBench {
         }
     }
 
+    /** A way of reading the data, before it is measured. */
+    private record Configuration(String source, int threads, boolean augmented, Dataset data) {
+    }
+
     private LoaderBench() {
     }
 
-    /** Measures every configuration of the dataset at {@code path}, read as a model of input {@code input}. */
+    /**
+     * Measures every configuration of the dataset at {@code path}, read as a model of input {@code input}. Every
+     * configuration runs its warm-up repetitions before any is measured, so that the first measured does not pay
+     * for compiling the code they share.
+     */
     static List<Row> measure(DataOption data, Path path, Shape input, Throughput.Settings settings) {
         DataFormat format = DataOption.format(path);
-        List<Row> rows = new ArrayList<>();
         int threads = data.loaderThreads();
         List<String> sources = format == DataFormat.IMAGE_FOLDER ? List.of("decoded", "cached") : List.of("memory");
+        List<Configuration> configurations = new ArrayList<>();
         for (String source : sources) {
             Dataset split = data.trainingSplit(path, format, input, source.equals("decoded") ? 0
                     : Runtime.getRuntime().maxMemory() / 4);
@@ -64,11 +72,21 @@ final class LoaderBench {
                     if (augmented) {
                         read = read.augmented(Augmentation.standard());
                     }
-                    read = read.normalized(normalization(read.sampleShape()));
-                    rows.add(new Row(source, t, augmented, LoaderThroughput.measure(read, settings.batchSize(),
-                            settings.batches(), settings.warmups(), settings.repetitions(), settings.seed())));
+                    configurations.add(new Configuration(source, t, augmented,
+                            read.normalized(normalization(read.sampleShape()))));
                 }
             }
+        }
+        for (Configuration c : configurations) {
+            if (settings.warmups() > 0) {
+                LoaderThroughput.measure(c.data(), settings.batchSize(), settings.batches(), 0, settings.warmups(),
+                        settings.seed());
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Configuration c : configurations) {
+            rows.add(new Row(c.source(), c.threads(), c.augmented(), LoaderThroughput.measure(c.data(),
+                    settings.batchSize(), settings.batches(), 0, settings.repetitions(), settings.seed())));
         }
         return rows;
     }
