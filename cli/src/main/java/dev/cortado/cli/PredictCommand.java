@@ -95,19 +95,18 @@ final class PredictCommand implements Callable<Integer> {
         DataInfo classes;
         try (Backend backend = opened.backend(); Model model = Model.load(checkpointFile, backend)) {
             classes = model.dataInfo();
-            if (!json) {
-                out.println("checkpoint: " + checkpointFile + " (model " + model.spec().name() + ", input " + input
-                        + (classes.preprocessing().normalization() == null ? ""
-                        : ", normalized with " + classes.preprocessing().normalization().describe()) + ")");
-                out.println("device: " + opened.describe());
-                out.println();
-                out.flush();
-            }
             predictions = model.predictImages(files);
         } catch (CheckpointException e) {
             throw new CliException(ExitCode.CHECKPOINT, e.getMessage(), e);
         } catch (DatasetException e) {
             throw new CliException(ExitCode.DATA, e.getMessage(), e);
+        }
+        if (!json) {
+            out.println("checkpoint: " + checkpointFile + " (model " + checkpoint.spec().name() + ", input " + input
+                    + (classes.preprocessing().normalization() == null ? ""
+                    : ", normalized with " + classes.preprocessing().normalization().describe()) + ")");
+            out.println("device: " + opened.describe());
+            out.println();
         }
         out.print(json ? toJson(files, predictions, classes) : text(files, predictions, classes));
         out.flush();
