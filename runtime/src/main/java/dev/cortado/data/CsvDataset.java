@@ -51,6 +51,7 @@ public final class CsvDataset implements Dataset {
      * @param splitSeed the seed of that choice
      */
     public record Settings(String target, boolean regression, double testFraction, long splitSeed) {
+        /** @throws IllegalArgumentException for a test fraction outside (0, 1) */
         public Settings {
             if (!(testFraction > 0 && testFraction < 1)) {
                 throw new IllegalArgumentException("the test fraction must be between 0 and 1, got " + testFraction);

@@ -46,6 +46,7 @@ public final class ImageFolderDataset implements Dataset {
             return new Settings(0.2, 0, Runtime.getRuntime().maxMemory() / 4);
         }
 
+        /** @throws IllegalArgumentException for a test fraction outside (0, 1) or a negative cache */
         public Settings {
             if (!(testFraction > 0 && testFraction < 1)) {
                 throw new IllegalArgumentException("the test fraction must be between 0 and 1, got " + testFraction);

@@ -9,6 +9,7 @@ package dev.cortado.data;
 public class SampleReadException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** A sample that could not be read: {@code message} names the file and the sample, {@code cause} says why. */
     public SampleReadException(String message, Throwable cause) {
         super(message, cause);
     }
