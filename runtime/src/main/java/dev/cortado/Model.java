@@ -1,7 +1,10 @@
 package dev.cortado;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.DataInfo;
 import dev.cortado.data.Dataset;
+import dev.cortado.data.DatasetException;
+import dev.cortado.data.ImageFiles;
 import dev.cortado.model.LayerTypes;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Mode;
@@ -58,12 +61,15 @@ public final class Model implements AutoCloseable {
     private final List<Predictor> made = new ArrayList<>();
     /** Predictions share the read side; training and closing take the write side. */
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** What the model keeps of its training data; replaced by {@link #fit} under the write lock. */
+    private DataInfo data;
     private boolean closed;
 
-    private Model(ModelSpec spec, Backend backend, Sequential network) {
+    private Model(ModelSpec spec, Backend backend, Sequential network, DataInfo data) {
         this.spec = spec;
         this.backend = backend;
         this.network = network;
+        this.data = data;
     }
 
     /**
@@ -71,7 +77,7 @@ public final class Model implements AutoCloseable {
      * PyTorch's default initialization draws them.
      */
     public static Model create(ModelSpec spec, Backend backend, long seed) {
-        return new Model(spec, backend, spec.build(backend, seed));
+        return new Model(spec, backend, spec.build(backend, seed), DataInfo.NONE);
     }
 
     /**
@@ -93,13 +99,13 @@ public final class Model implements AutoCloseable {
             }
             throw e;
         }
-        return new Model(checkpoint.spec(), backend, network);
+        return new Model(checkpoint.spec(), backend, network, checkpoint.data());
     }
 
     /**
-     * Writes the spec and weights to a safetensors file, atomically: the format {@code cortado train} writes (so
-     * {@code cortado eval} and {@code cortado predict} read it, and PyTorch loads its weights), without training
-     * state.
+     * Writes the spec, the weights and the {@link #dataInfo()} to a safetensors file, atomically: the format
+     * {@code cortado train} writes (so {@code cortado eval} and {@code cortado predict} read it, and PyTorch loads
+     * its weights), without training state.
      *
      * @throws IOException when the file cannot be written
      */
@@ -107,7 +113,7 @@ public final class Model implements AutoCloseable {
         lock.readLock().lock();
         try {
             requireOpen();
-            Checkpoint.ofModel(spec, network).write(file);
+            Checkpoint.ofModel(spec, network, data).write(file);
         } finally {
             lock.readLock().unlock();
         }
@@ -117,7 +123,8 @@ public final class Model implements AutoCloseable {
      * Trains the model with the configuration's recipe (optimizer, learning rate and schedule, epochs, batch size;
      * its seed orders the batches), evaluating it on {@code validation} after each epoch. The loss and the metric
      * follow from the training data's targets: cross-entropy and accuracy for classes, mean squared error and mean
-     * absolute error for regression values. Predictions wait while it trains.
+     * absolute error for regression values. Predictions wait while it trains. Afterwards the model keeps the
+     * training data's class names and preprocessing ({@link #dataInfo()}).
      *
      * @param validation evaluated after every epoch, or null for none
      * @param listener told of every step and epoch
@@ -130,6 +137,7 @@ public final class Model implements AutoCloseable {
         lock.writeLock().lock();
         try (TrainingRun run = TrainingRun.of(backend, spec, network, config, train, validation, null)) {
             requireOpen();
+            data = DataInfo.of(train);
             return run.run(new TrainingRun.Listener() {
                 @Override
                 public void onStep(int epoch, int batch, int batchesPerEpoch, StepResult result,
@@ -177,6 +185,19 @@ public final class Model implements AutoCloseable {
     /** The architecture. */
     public ModelSpec spec() {
         return spec;
+    }
+
+    /**
+     * The class names and the preprocessing of the data the model was trained on ({@link DataInfo#NONE} for a new
+     * model): the normalization its inputs need, and names for its outputs.
+     */
+    public DataInfo dataInfo() {
+        lock.readLock().lock();
+        try {
+            return data;
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** The device the model lives on. */
@@ -244,6 +265,22 @@ public final class Model implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * The outputs for image files, each read as the images of an image folder are for training: decoded, made grey
+     * or RGB and resized to {@link #inputShape()}, scaled to [0, 1] and normalized as {@link #dataInfo()} says
+     * ({@link ImageFiles#inputs}). Safe to call from many threads at once.
+     *
+     * @throws DatasetException naming the first file that is not an image the JDK decodes
+     * @throws IllegalArgumentException when the model's input is not an image, (1 or 3, height, width)
+     */
+    public List<Prediction> predictImages(List<Path> files) throws DatasetException {
+        ImageFiles.checkShape(spec.input());
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        return predictBatch(ImageFiles.inputs(files, spec.input(), dataInfo().preprocessing().normalization()));
     }
 
     private Predictor borrow() {

@@ -15,12 +15,14 @@ final class BarProgress implements ProgressView {
 
     private final PrintStream out;
     private final int epochs;
+    private final Metric metric;
     private ProgressBar bar;
     private int barEpoch = -1;
 
-    BarProgress(PrintStream out, int epochs) {
+    BarProgress(PrintStream out, int epochs, Metric metric) {
         this.out = out;
         this.epochs = epochs;
+        this.metric = metric;
     }
 
     @Override
@@ -35,8 +37,8 @@ final class BarProgress implements ProgressView {
         }
         bar.stepTo(batch + 1L);
         // Short, so that the bar keeps some width on an 80-column terminal.
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f acc %.1f%% %s img/s", loss, 100 * accuracy,
-                Format.rate(imagesPerSecond)));
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f %s %s %s img/s", loss, metric.label(),
+                metric.formatShort(accuracy), Format.rate(imagesPerSecond)));
     }
 
     @Override
@@ -47,7 +49,7 @@ final class BarProgress implements ProgressView {
     @Override
     public void epoch(EpochResult result) {
         close();
-        out.println(ProgressView.epochLine(result, epochs));
+        out.println(ProgressView.epochLine(result, epochs, metric));
         out.flush();
     }
 

@@ -24,7 +24,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and inference throughput (images/s) of each model on the device, on "
                 + "synthetic 28x28 data: warm-up repetitions first, then the median of several repetitions.",
-                "Training is SGD with momentum over shuffled batches, as in 'cortado train'."})
+                "Training is SGD with momentum over shuffled batches, as in 'cortado train'.",
+                "With --data, measures instead how many samples per second the batch loader serves from the "
+                        + "dataset's training split, read as the first of --models takes it: with 1 thread and "
+                        + "--loader-threads, without and with augmentation, and for an image folder decoding every "
+                        + "image and from the cache of decoded images."})
 final class BenchCommand implements Callable<Integer> {
     private static final int MAX = 1_000_000;
 
@@ -63,6 +67,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    DataOption data;
+
+    @Mixin
     VerboseOption verbose;
 
     @Override
@@ -77,6 +84,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         Throughput.Settings settings = new Throughput.Settings(batchSize, batches, warmups, repetitions, seed);
         PrintWriter out = spec.commandLine().getOut();
+        if (data.data != null) {
+            return loader(out, specs.get(0), settings);
+        }
         DeviceOption.Opened opened = device.open(Devices.system());
         List<Throughput.Measurement> results = new ArrayList<>();
         try (Backend backend = opened.backend()) {
@@ -92,6 +102,23 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         out.print(json ? toJson(opened, results) + "\n" : table(results));
+        out.flush();
+        return ExitCode.OK.code();
+    }
+
+    /** {@code --data}: the loader's rates instead of the models'. */
+    private int loader(PrintWriter out, ModelSpec model, Throughput.Settings settings) {
+        String unit = DataOption.format(data.data).unit();
+        if (!json) {
+            out.println("data: " + data.data + " (training split), read as model '" + model.name() + "' takes it: "
+                    + model.input());
+            out.println("settings: batch " + batchSize + ", " + batches + " batches per repetition, " + warmups
+                    + " warm-up + " + repetitions + " measured repetitions, median reported; " + LoaderBench.describe());
+            out.println();
+            out.flush();
+        }
+        List<LoaderBench.Row> rows = LoaderBench.measure(data, data.data, model.input(), settings);
+        out.print(json ? LoaderBench.json(data.data.toString(), rows) : LoaderBench.table(rows, unit));
         out.flush();
         return ExitCode.OK.code();
     }

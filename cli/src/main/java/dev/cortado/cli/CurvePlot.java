@@ -37,21 +37,25 @@ final class CurvePlot {
         Series trainAccuracy = new Series();
         Series testLoss = new Series();
         Series testAccuracy = new Series();
+        Metric metric = lines.stream().anyMatch(l -> l.has(Metric.MAE.key()) || l.has("train_" + Metric.MAE.key()))
+                ? Metric.MAE : Metric.ACCURACY;
+        double scale = metric == Metric.ACCURACY ? 100 : 1;
         for (JsonNode line : lines) {
             double step = line.path("step").asDouble();
             if (line.path("type").asText().equals("step")) {
                 trainLoss.add(step, line.path("loss").asDouble());
-                trainAccuracy.add(step, 100 * line.path("accuracy").asDouble());
+                trainAccuracy.add(step, scale * line.path(metric.key()).asDouble());
             } else if (line.has("test_loss")) {
                 testLoss.add(step, line.path("test_loss").asDouble());
-                testAccuracy.add(step, 100 * line.path("test_accuracy").asDouble());
+                testAccuracy.add(step, scale * line.path("test_" + metric.key()).asDouble());
             }
         }
         if (trainLoss.isEmpty() && testLoss.isEmpty()) {
             return;
         }
         XYChart loss = chart(title + ": loss", "loss");
-        XYChart accuracy = chart(title + ": accuracy", "accuracy (%)");
+        XYChart accuracy = metric == Metric.ACCURACY ? chart(title + ": accuracy", "accuracy (%)")
+                : chart(title + ": mean absolute error", "mean absolute error");
         trainLoss.addTo(loss, "train", false);
         testLoss.addTo(loss, "test (per epoch)", true);
         trainAccuracy.addTo(accuracy, "train", false);

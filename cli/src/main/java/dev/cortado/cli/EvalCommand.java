@@ -1,8 +1,8 @@
 package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.data.DataInfo;
 import dev.cortado.data.Dataset;
-import dev.cortado.data.Split;
 import dev.cortado.device.Devices;
 import dev.cortado.nn.Sequential;
 import dev.cortado.train.Checkpoint;
@@ -14,7 +14,6 @@ import dev.cortado.train.Preflight;
 import dev.cortado.train.TrainingConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,10 +21,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cortado eval}: a checkpoint's accuracy, loss and confusion matrix on the test split. */
+/**
+ * {@code cortado eval}: a checkpoint's accuracy, loss and confusion matrix (or, for a regression, its mean absolute
+ * error and loss) on the test split, read as the checkpoint's model was trained: images at its input's shape,
+ * labels by its class names, inputs normalized as it stored.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Evaluates a checkpoint on the test split: accuracy, loss, the confusion matrix and the "
-                + "accuracy of each class (Fashion-MNIST class names).")
+                + "accuracy of each class, named as the checkpoint names them (the mean absolute error and loss of a "
+                + "regression). The inputs are normalized as the checkpoint says.")
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -74,7 +78,8 @@ final class EvalCommand implements Callable<Integer> {
             err.flush();
         });
         Path dataDir = data.resolve(err);
-        Dataset test = DataOption.load(dataDir, Split.TEST).limit(limit == null ? 0 : limit);
+        DataOption.Splits splits = data.forEvaluation(dataDir, checkpoint.spec().input(), checkpoint.data());
+        Dataset test = splits.test().limit(limit == null ? 0 : limit);
         Preflight.fits(checkpoint.spec(), test, "test");
         DeviceOption.Opened opened = device.open(Devices.system());
         Evaluation result;
@@ -86,8 +91,10 @@ final class EvalCommand implements Callable<Integer> {
             out.println("checkpoint: " + checkpointFile + " (model " + checkpoint.spec().name() + ", "
                     + (checkpoint.hasTrainingState() ? checkpoint.history().size() + " epochs trained, step "
                     + checkpoint.position().step() : "saved without training state") + ")");
-            out.println("data: " + data.describe(dataDir) + ": " + String.format(Locale.ROOT, "%,d", test.count())
-                    + " test images");
+            out.println("data: " + splits.describe(0, test.count()));
+            if (splits.preprocessing() != null) {
+                out.println("input: " + splits.preprocessing());
+            }
             out.println("device: " + opened.describe());
             out.flush();
             result = evaluator.evaluate(test);
@@ -95,16 +102,27 @@ final class EvalCommand implements Callable<Integer> {
             throw new CliException(ExitCode.CHECKPOINT, checkpointFile + ": " + e.getMessage(), e);
         }
         out.println();
+        if (!result.isClassification()) {
+            out.println("mean absolute error " + Format.value(result.metric()) + " (" + result.count() + " rows), loss "
+                    + Format.loss(result.loss()));
+            out.flush();
+            return ExitCode.OK.code();
+        }
         out.println("accuracy " + Format.percent(result.accuracy()) + " (" + result.correct() + "/" + result.count()
                 + "), loss " + Format.loss(result.loss()));
         out.println();
-        out.print(report(result));
+        DataInfo names = checkpoint.data().classNames().isEmpty()
+                ? new DataInfo(test.targets().classNames(), checkpoint.data().preprocessing()) : checkpoint.data();
+        out.print(report(result, names));
         out.flush();
         return ExitCode.OK.code();
     }
 
-    /** The confusion matrix (rows: true class) followed by the per-class accuracy. */
-    static String report(Evaluation result) {
+    /**
+     * The confusion matrix (rows: true class) followed by the per-class accuracy, the classes named as
+     * {@code names} names them.
+     */
+    static String report(Evaluation result, DataInfo names) {
         int classes = result.confusion().length;
         String[] columns = new String[classes + 2];
         columns[0] = "true \\ predicted";
@@ -115,7 +133,7 @@ final class EvalCommand implements Callable<Integer> {
         TextTable table = new TextTable(columns);
         for (int label = 0; label < classes; label++) {
             Object[] row = new Object[classes + 2];
-            row[0] = label + " " + FashionMnistClasses.name(label);
+            row[0] = label + " " + names.className(label);
             for (int c = 0; c < classes; c++) {
                 row[c + 1] = result.confusion()[label][c];
             }

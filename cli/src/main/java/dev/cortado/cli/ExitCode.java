@@ -10,7 +10,7 @@ public enum ExitCode {
     OK(0, "success"),
     INTERNAL(1, "unexpected internal error (rerun with --verbose for the stack trace)"),
     USAGE(2, "bad command line: unknown option, missing value, value out of range"),
-    DATA(3, "data directory missing or without the expected IDX files, a file is corrupt, or the test split's "
+    DATA(3, "data missing or in no format cortado reads, a file or record in it is bad (named), or the test split's "
             + "samples differ from the training split's"),
     MODEL(4, "unknown model, a model spec that cannot be read (line and column), or a model that does not fit the "
             + "data (input shape, one output per class, sizes no tensor holds)"),

@@ -12,6 +12,11 @@ final class Format {
         return String.format(Locale.ROOT, "%.4f", value);
     }
 
+    /** {@code 0.1234}, {@code 1,234.5678}: a regression's error, in the targets' unit. */
+    static String value(double value) {
+        return String.format(Locale.ROOT, "%,.4f", value);
+    }
+
     /** {@code 83.41%} for 0.83412. */
     static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.2f%%", 100 * fraction);

@@ -2,6 +2,7 @@ package dev.cortado.cli;
 
 import dev.cortado.backend.OutOfDeviceMemoryException;
 import dev.cortado.data.DatasetException;
+import dev.cortado.data.SampleReadException;
 import dev.cortado.device.DeviceUnavailableException;
 import dev.cortado.model.ModelSpecException;
 import dev.cortado.train.CheckpointException;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Spec;
 /** The {@code cortado} command: a deep-learning runtime for the JVM, from the command line. */
 @Command(name = "cortado", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Cortado: train and run neural networks on the JVM, on the CPU, OpenCL or CUDA devices.",
-        subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, SelftestCommand.class,
-                       BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DevicesCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
+                       SelftestCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n")
 public final class Main implements Runnable {
     static final String VERBOSE = "--verbose";
@@ -146,6 +147,8 @@ public final class Main implements Runnable {
             return ExitCode.DATA;
         } else if (e instanceof DeviceUnavailableException) {
             return ExitCode.DEVICE;
+        } else if (e instanceof SampleReadException) {
+            return ExitCode.DATA;
         } else if (e instanceof ModelSpecException) {
             return ExitCode.MODEL;
         } else if (e instanceof CheckpointException) {

@@ -27,21 +27,23 @@ final class MetricsLog implements AutoCloseable {
 
     private final List<JsonNode> lines;
     private final BufferedWriter writer;
+    private final Metric metric;
 
-    private MetricsLog(Path file, List<JsonNode> kept) throws IOException {
+    private MetricsLog(Path file, List<JsonNode> kept, Metric metric) throws IOException {
         this.lines = new ArrayList<>(kept);
+        this.metric = metric;
         this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }
 
-    /** A new, empty log (an old file is replaced). */
-    static MetricsLog create(Path dir) throws IOException {
+    /** A new, empty log of the run's metric (an old file is replaced). */
+    static MetricsLog create(Path dir, Metric metric) throws IOException {
         Files.deleteIfExists(dir.resolve(FILE_NAME));
-        return new MetricsLog(dir.resolve(FILE_NAME), List.of());
+        return new MetricsLog(dir.resolve(FILE_NAME), List.of(), metric);
     }
 
     /** Continues the log of a run resumed at {@code step}: lines written after that step are dropped. */
-    static MetricsLog resume(Path dir, long step) throws IOException {
+    static MetricsLog resume(Path dir, long step, Metric metric) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         List<JsonNode> kept = new ArrayList<>();
         if (Files.exists(file)) {
@@ -59,7 +61,7 @@ final class MetricsLog implements AutoCloseable {
             Files.write(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-        return new MetricsLog(file, kept);
+        return new MetricsLog(file, kept, metric);
     }
 
     /** A line as JSON, or null for a line cut short by a crash. */
@@ -80,7 +82,7 @@ final class MetricsLog implements AutoCloseable {
         node.put("batch", batch + 1);
         node.put("step", step);
         node.put("loss", loss);
-        node.put("accuracy", accuracy);
+        node.put(metric.key(), accuracy);
         node.put("lr", lr);
         node.put("images_per_second", imagesPerSecond);
         append(node);
@@ -93,10 +95,10 @@ final class MetricsLog implements AutoCloseable {
         node.put("epoch", result.epoch() + 1);
         node.put("step", step);
         node.put("train_loss", result.trainLoss());
-        node.put("train_accuracy", result.trainMetric());
+        node.put("train_" + metric.key(), result.trainMetric());
         if (result.test() != null) {
             node.put("test_loss", result.test().loss());
-            node.put("test_accuracy", result.test().accuracy());
+            node.put("test_" + metric.key(), result.test().metric());
         }
         node.put("images_per_second", result.imagesPerSecond());
         node.put("seconds", result.seconds());

@@ -7,10 +7,12 @@ import java.io.PrintWriter;
 final class PlainProgress implements ProgressView {
     private final PrintWriter out;
     private final int epochs;
+    private final Metric metric;
 
-    PlainProgress(PrintWriter out, int epochs) {
+    PlainProgress(PrintWriter out, int epochs, Metric metric) {
         this.out = out;
         this.epochs = epochs;
+        this.metric = metric;
     }
 
     @Override
@@ -20,22 +22,22 @@ final class PlainProgress implements ProgressView {
 
     @Override
     public void log(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond) {
-        out.println(line(epoch, batch, batches, loss, accuracy, imagesPerSecond, epochs));
+        out.println(line(epoch, batch, batches, loss, accuracy, imagesPerSecond, epochs, metric));
         out.flush();
     }
 
     /** {@code epoch 1/3  batch 100/938  loss 0.6542  acc 76.30%  5,210 images/s}. */
     static String line(int epoch, int batch, int batches, double loss, double accuracy, double imagesPerSecond,
-                       int epochs) {
+                       int epochs, Metric metric) {
         String width = "%" + Integer.toString(batches).length() + "d";
         return "epoch " + (epoch + 1) + "/" + epochs + "  batch " + String.format(width, batch + 1) + "/" + batches
-                + "  loss " + Format.loss(loss) + "  acc " + Format.percent(accuracy) + "  "
+                + "  loss " + Format.loss(loss) + "  " + metric.label() + " " + metric.format(accuracy) + "  "
                 + Format.rate(imagesPerSecond) + " images/s";
     }
 
     @Override
     public void epoch(EpochResult result) {
-        out.println(ProgressView.epochLine(result, epochs));
+        out.println(ProgressView.epochLine(result, epochs, metric));
         out.flush();
     }
 

@@ -29,12 +29,12 @@ interface ProgressView extends AutoCloseable {
     void close();
 
     /** The line printed after each epoch, in both views. */
-    static String epochLine(EpochResult r, int epochs) {
+    static String epochLine(EpochResult r, int epochs, Metric metric) {
         StringBuilder line = new StringBuilder("epoch " + (r.epoch() + 1) + "/" + epochs + " done: train loss "
-                + Format.loss(r.trainLoss()) + " acc " + Format.percent(r.trainMetric()));
+                + Format.loss(r.trainLoss()) + " " + metric.label() + " " + metric.format(r.trainMetric()));
         if (r.test() != null) {
-            line.append(", test loss ").append(Format.loss(r.test().loss())).append(" acc ")
-                    .append(Format.percent(r.test().accuracy()));
+            line.append(", test loss ").append(Format.loss(r.test().loss())).append(" ").append(metric.label())
+                    .append(" ").append(metric.format(r.test().metric()));
         }
         return line.append(", ").append(Format.rate(r.imagesPerSecond())).append(" images/s, ")
                 .append(Format.seconds(r.seconds())).toString();

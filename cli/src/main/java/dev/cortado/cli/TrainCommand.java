@@ -2,7 +2,6 @@ package dev.cortado.cli;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.Dataset;
-import dev.cortado.data.Split;
 import dev.cortado.device.Device;
 import dev.cortado.device.Devices;
 import dev.cortado.io.IoErrors;
@@ -35,8 +34,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cortado train}: trains a model, with progress, metrics, a plot and resumable checkpoints. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a classifier on an MNIST-format dataset (Fashion-MNIST by default) and writes "
-                + "metrics.jsonl, metrics.png and checkpoints (last.safetensors, epoch-NNN.safetensors) into --out.",
+        description = {"Trains a model on a dataset (IDX, CIFAR-10 binary, an image folder or CSV, recognised by its "
+                + "files; Fashion-MNIST by default) and writes metrics.jsonl, metrics.png and checkpoints "
+                + "(last.safetensors, epoch-NNN.safetensors) into --out.",
                 "Defaults are the reference recipe: lenet5, SGD with momentum 0.9, lr 0.01, batches of 64, 3 epochs.",
                 "SIGINT or SIGTERM stops the run within one layer's time and checkpoints its last completed step; "
                         + "--resume continues it."})
@@ -50,6 +50,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     DataOption data;
+
+    @Mixin
+    InputOptions input;
 
     @Mixin
     DeviceOption device;
@@ -159,8 +162,9 @@ final class TrainCommand implements Callable<Integer> {
             recipe = SampleRecipe.describe(config);
             config = SampleRecipe.apply(config);
         }
-        Dataset train = DataOption.load(dataDir, Split.TRAIN);
-        Dataset test = DataOption.load(dataDir, Split.TEST);
+        DataOption.Splits splits = data.forTraining(dataDir, modelSpec.input(), config.trainLimit(), input);
+        Dataset train = splits.train();
+        Dataset test = splits.test();
         DeviceOption.Opened opened = device.open(Devices.system());
         try (Backend backend = opened.backend();
              TrainingRun run = checkpoint == null
@@ -169,7 +173,7 @@ final class TrainCommand implements Callable<Integer> {
             if (checkpoint == null && overwrite) {
                 RunFiles.delete(outDir);
             }
-            printHeader(stdout, run, opened, dataDir, outDir, checkpoint, recipe);
+            printHeader(stdout, run, opened, splits, outDir, checkpoint, recipe);
             return train(run, outDir, stdout, stderr, stop);
         } catch (PreflightException e) {
             throw failedCheck(e, opened, dataDir);
@@ -275,15 +279,16 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void printHeader(PrintWriter stdout, TrainingRun run, DeviceOption.Opened opened, Path dataDir,
+    private void printHeader(PrintWriter stdout, TrainingRun run, DeviceOption.Opened opened, DataOption.Splits splits,
                              Path outDir, Checkpoint checkpoint, String recipe) {
         long parameters = run.model().parameters().stream().mapToLong(p -> p.value().size()).sum();
         TrainingConfig c = run.config();
         stdout.println("model: " + run.spec().name() + " (" + String.format(Locale.ROOT, "%,d", parameters)
                 + " parameters): " + run.model().describe());
-        stdout.println("data: " + data.describe(dataDir) + ": " + String.format(Locale.ROOT, "%,d", run.trainData()
-                .count()) + " training, " + String.format(Locale.ROOT, "%,d", run.testData().count())
-                + " test images");
+        stdout.println("data: " + splits.describe(run.trainData().count(), run.testData().count()));
+        if (splits.preprocessing() != null) {
+            stdout.println("input: " + splits.preprocessing());
+        }
         stdout.println("device: " + opened.describe());
         if (recipe != null) {
             stdout.println(recipe);
@@ -310,10 +315,12 @@ final class TrainCommand implements Callable<Integer> {
             throws IOException {
         TrainingPosition start = run.position();
         boolean resumed = start.step() > 0 || start.epoch() > 0;
-        ProgressView view = System.console() != null ? new BarProgress(System.out, run.config().epochs())
-                : new PlainProgress(stdout, run.config().epochs());
+        Metric metric = Metric.of(run.objective());
+        ProgressView view = System.console() != null ? new BarProgress(System.out, run.config().epochs(), metric)
+                : new PlainProgress(stdout, run.config().epochs(), metric);
         TrainingRun.Result result;
-        try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step()) : MetricsLog.create(outDir)) {
+        try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step(), metric)
+                : MetricsLog.create(outDir, metric)) {
             RunObserver observer = new RunObserver(view, metrics, outDir, run.spec().name(), logEvery,
                     verbose.verbose, stderr, start.step());
             try {
@@ -358,7 +365,7 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochResult> epochs = result.epochs();
         if (!epochs.isEmpty()) {
             stdout.println();
-            stdout.print(summary(epochs));
+            stdout.print(summary(epochs, Metric.of(run.objective())));
         }
         if (result.complete()) {
             stdout.println();
@@ -372,13 +379,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The per-epoch table printed at the end. */
-    static String summary(List<EpochResult> epochs) {
-        TextTable table = new TextTable(">epoch", ">train loss", ">train acc", ">test loss", ">test acc",
-                ">images/s", ">time");
+    static String summary(List<EpochResult> epochs, Metric metric) {
+        TextTable table = new TextTable(">epoch", ">train loss", ">train " + metric.label(), ">test loss",
+                ">test " + metric.label(), ">images/s", ">time");
         for (EpochResult e : epochs) {
-            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), Format.percent(e.trainMetric()),
+            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), metric.format(e.trainMetric()),
                     e.test() == null ? "-" : Format.loss(e.test().loss()),
-                    e.test() == null ? "-" : Format.percent(e.test().accuracy()), Format.rate(e.imagesPerSecond()),
+                    e.test() == null ? "-" : metric.format(e.test().metric()), Format.rate(e.imagesPerSecond()),
                     Format.seconds(e.seconds()));
         }
         return table.render();

@@ -32,6 +32,8 @@ class CommandLineIT {
     static void prepare() throws Exception {
         sample = CortadoProcess.sampleData(tmp.resolve("sample"));
         aFile = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        Files.writeString(tmp.resolve("small-rgb.json"), "{\"name\": \"small-rgb\", \"input\": [3, 32, 32], "
+                + "\"layers\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 10}]}");
         Files.writeString(tmp.resolve("broken.json"), "{\"name\": \"broken\", \"input\": [1, 28, 28],\n"
                 + "  \"layers\": [{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 10,}]}\n");
         Files.writeString(tmp.resolve("deep-linear.json"), "{\"name\": \"deep-linear\", \"input\": [1, 28, 28], "
@@ -52,6 +54,22 @@ class CommandLineIT {
         TestData.images(tmp.resolve("data32"), Split.TEST, 20, 32);
         TestData.images(tmp.resolve("mixed"), Split.TRAIN, 100, 28);
         TestData.images(tmp.resolve("mixed"), Split.TEST, 20, 32);
+        Files.createDirectories(tmp.resolve("labels-only"));
+        Files.write(tmp.resolve("labels-only/train-labels-idx1-ubyte"), new byte[0]);
+        Files.createDirectories(tmp.resolve("empty"));
+        // CIFAR-10 binary files whose training file ends in a record cut short.
+        Files.createDirectories(tmp.resolve("cifar-cut"));
+        Files.write(tmp.resolve("cifar-cut/data_batch_1.bin"), new byte[3073 + 100]);
+        Files.write(tmp.resolve("cifar-cut/test_batch.bin"), new byte[3073]);
+        // An image folder with a file that is not an image.
+        Files.createDirectories(tmp.resolve("images-bad/train/cat"));
+        Files.createDirectories(tmp.resolve("images-bad/test/cat"));
+        Files.writeString(tmp.resolve("images-bad/train/cat/broken.png"), "not a PNG");
+        Files.writeString(tmp.resolve("images-bad/test/cat/broken.png"), "not a PNG");
+        // A table with a missing value.
+        Files.createDirectories(tmp.resolve("table"));
+        Files.writeString(tmp.resolve("table/train.csv"), "a,b,y\n1,2,x\n3,,y\n");
+        Files.writeString(tmp.resolve("table/test.csv"), "a,b,y\n1,2,x\n");
         // A finished mlp run, for --resume with another model.
         mlpRun = tmp.resolve("mlp-run");
         CortadoProcess.Result r = CortadoProcess.run("train", "--model", "mlp", "--data", sample.toString(),
@@ -66,7 +84,8 @@ class CommandLineIT {
         assertTrue(version.out().startsWith("cortado " + Main.version()), version.out());
         CortadoProcess.Result help = CortadoProcess.run("--help");
         assertEquals(0, help.exitCode());
-        for (String text : List.of("devices", "train", "eval", "selftest", "bench", "Exit codes:", "130")) {
+        for (String text : List.of("devices", "train", "eval", "predict", "selftest", "bench", "Exit codes:",
+                "130")) {
             assertTrue(help.out().contains(text), text + " missing from\n" + help.out());
         }
         CortadoProcess.Result trainHelp = CortadoProcess.run("train", "--help");
@@ -130,7 +149,21 @@ class CommandLineIT {
                 Arguments.of(ExitCode.MODEL, "broken.json: malformed JSON at line 2, column 64",
                         List.of("train", "--model", "@broken.json")),
                 Arguments.of(ExitCode.DATA, "missing train-images-idx3-ubyte[.gz]",
-                        List.of("train", "--data", "@.")),
+                        List.of("train", "--data", "@labels-only")),
+                Arguments.of(ExitCode.DATA, "empty: no dataset found in it (expected MNIST-format IDX files",
+                        List.of("train", "--data", "@empty")),
+                Arguments.of(ExitCode.DATA, "data_batch_1.bin: record 1 is truncated: it has 100 of its 3073 bytes",
+                        List.of("train", "--data", "@cifar-cut", "--model", "@small-rgb.json")),
+                Arguments.of(ExitCode.DATA, "train/cat/broken.png: not an image the JDK can decode",
+                        List.of("train", "--data", "@images-bad", "--model", "@small-rgb.json")),
+                Arguments.of(ExitCode.DATA, "train.csv: line 3: column 'b' is empty (a missing value)",
+                        List.of("train", "--data", "@table", "--model", "mlp")),
+                Arguments.of(ExitCode.USAGE, "--augment crops and flips images",
+                        List.of("train", "--data", "@table/train.csv", "--augment")),
+                Arguments.of(ExitCode.DATA, "a-file: not an image the JDK can decode",
+                        List.of("predict", "--checkpoint", "@mlp-run/last.safetensors", "@a-file")),
+                Arguments.of(ExitCode.DATA, "missing.png: no such file or directory",
+                        List.of("predict", "--checkpoint", "@mlp-run/last.safetensors", "@missing.png")),
                 Arguments.of(ExitCode.USAGE, "batch size must be 1..65536, got 0", List.of("train", "--batch-size", "0")),
                 Arguments.of(ExitCode.USAGE, "learning rate must be a number in (0, 100.0], got NaN",
                         List.of("train", "--lr", "NaN")),

@@ -46,7 +46,7 @@ class MainTest {
     void noCommandIsAUsageErrorOnOneLine() {
         Run r = run();
         assertEquals(ExitCode.USAGE.code(), r.code());
-        assertEquals("cortado: missing command: choose one of devices, train, eval, selftest, bench (see 'cortado "
+        assertEquals("cortado: missing command: choose one of devices, train, eval, predict, selftest, bench (see 'cortado "
                 + "--help')\n", r.err());
     }
 
@@ -94,7 +94,7 @@ class MainTest {
     void theSummaryTableHasOneRowPerEpoch() {
         Evaluation test = new Evaluation(0.45, 839, 1000, new int[10][10]);
         String table = TrainCommand.summary(List.of(new EpochResult(0, 0.61234, 0.779, 60000, 11.52, true, test),
-                new EpochResult(1, 0.41, 0.85, 60000, 10.0, true, null)));
+                new EpochResult(1, 0.41, 0.85, 60000, 10.0, true, null)), Metric.ACCURACY);
         assertEquals("""
                 epoch  train loss  train acc  test loss  test acc  images/s    time
                     1      0.6123     77.90%     0.4500    83.90%     5,208  11.5 s
@@ -105,6 +105,8 @@ class MainTest {
     @Test
     void plainProgressLinesAlignTheBatchNumber() {
         assertEquals("epoch 2/3  batch  40/938  loss 0.6543  acc 76.25%  5,210 images/s",
-                PlainProgress.line(1, 39, 938, 0.65432, 0.7625, 5210.4, 3));
+                PlainProgress.line(1, 39, 938, 0.65432, 0.7625, 5210.4, 3, Metric.ACCURACY));
+        assertEquals("epoch 1/3  batch 7/9  loss 2.5000  mae 1.2346  99 images/s",
+                PlainProgress.line(0, 6, 9, 2.5, 1.23456, 99, 3, Metric.MAE));
     }
 }

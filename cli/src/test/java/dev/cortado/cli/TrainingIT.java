@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortado.data.MnistDataset;
 import dev.cortado.train.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,8 @@ class TrainingIT {
         assertEquals(List.of(), train.errors());
         String text = train.out();
         assertTrue(text.contains("device: cpu ("), text);
-        assertTrue(text.contains("data: " + sample + ": 320 training, 100 test images"), text);
+        assertTrue(text.contains("data: " + sample + ": IDX (MNIST format), 320 training and 100 test images of "
+                + "[1, 28, 28] in 10 classes"), text);
         assertTrue(text.contains("epoch 1/2  batch  4/10  loss "), text);
         assertTrue(text.contains("epoch 2/2 done: train loss "), text);
         assertTrue(text.matches("(?s).*\n *epoch +train loss +train acc +test loss +test acc +images/s +time\n.*"),
@@ -63,7 +65,7 @@ class TrainingIT {
         String report = eval.out();
         double accuracy = last.history().get(1).test().accuracy();
         assertTrue(report.contains("accuracy " + Format.percent(accuracy) + " ("), report);
-        for (String name : FashionMnistClasses.NAMES) {
+        for (String name : MnistDataset.CLASS_NAMES) {
             assertTrue(report.contains(name), name + " missing from\n" + report);
         }
         assertTrue(report.contains("true \\ predicted"), report);

@@ -8,8 +8,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Serves one epoch of a {@link Dataset} as batches, prepared ahead on a background daemon thread so that the
- * consumer does not wait for copying.
+ * Serves one epoch of a {@link Dataset} as batches, prepared ahead on a background daemon thread (and on
+ * {@link Dataset#readThreads()} - 1 more while it fills a batch, for data that is decoded or augmented as it is
+ * read) so that the consumer does not wait for reading. It reads the dataset's {@link Dataset#forEpoch view} of
+ * the epoch's order.
  *
  * <p>The epoch visits the samples in the {@link SampleOrder} given, {@code batchSize} at a time; the last batch
  * holds the remainder when the batch size does not divide the number of samples (nothing is dropped). A loader
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * back (see {@link Batch}). While the consumer holds one batch, up to {@link #PREFETCH} others are prepared.
  *
  * <p>An exception in the producer is thrown from {@link #next()} as a {@link BatchProducerException} once the
- * batches before it have been served. {@link #close()} stops the producer and waits for it to end; always close
+ * batches before it have been served; a {@link SampleReadException} (a sample's file cannot be read) is thrown as
+ * one, naming the file. {@link #close()} stops the producer and waits for it to end; always close
  * a loader (try-with-resources), also when stopping before the end of the epoch. A loader is used from one
  * consumer thread.
  */
@@ -53,13 +56,13 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private int nextBatch;
     private Batch held;
     private boolean closed;
-    private BatchProducerException producerFailure;
+    private RuntimeException producerFailure;
 
     private BatchLoader(Dataset source, int batchSize, SampleOrder order, int startBatch) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
-        this.source = source;
+        this.source = source.forEpoch(order);
         this.batchSize = batchSize;
         this.batchCount = batchCount(source.count(), batchSize);
         if (startBatch < 0 || startBatch > batchCount) {
@@ -111,6 +114,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
      * Hands back the batch returned by the previous call and returns the next one, waiting if it is not ready.
      *
      * @throws BatchProducerException if the producer failed while preparing this batch
+     * @throws SampleReadException if a sample of this batch could not be read
      * @throws NoSuchElementException after the last batch
      * @throws IllegalStateException after {@link #close()}, or when the calling thread is interrupted while
      *     waiting (its interrupt status is kept)
@@ -135,8 +139,10 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for batch " + nextBatch, e);
         }
         if (batch == failed) {
-            producerFailure = new BatchProducerException("the batch producer failed while preparing batch "
-                    + failedBatch + " of " + batchCount + ": " + failure, failure);
+            producerFailure = failure instanceof SampleReadException bad
+                    ? new SampleReadException(bad.getMessage(), bad)
+                    : new BatchProducerException("the batch producer failed while preparing batch " + failedBatch
+                            + " of " + batchCount + ": " + failure, failure);
             throw producerFailure;
         }
         held = batch;
@@ -181,19 +187,14 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     private void produce() {
         int batchIndex = startBatch;
-        try {
-            int sampleSize = source.sampleSize();
-            int targetSize = source.targets().size();
+        try (BatchFiller filler = new BatchFiller(source, Math.min(batchSize, source.count()),
+                Thread.currentThread().getName())) {
             int samples = source.count();
             for (; batchIndex < batchCount; batchIndex++) {
                 Batch batch = free.take();
                 int first = batchIndex * batchSize;
                 int count = Math.min(batchSize, samples - first);
-                for (int i = 0; i < count; i++) {
-                    int sample = order[first + i];
-                    source.copyInputs(sample, batch.inputs, i * sampleSize);
-                    source.copyTarget(sample, batch.targets, i * targetSize);
-                }
+                filler.fill(batch.inputs, batch.targets, order, first, count);
                 batch.filled(batchIndex, count);
                 ready.put(batch);
             }

@@ -1,32 +1,34 @@
 package dev.cortado.data;
 
-import dev.cortado.tensor.Shape;
 import java.util.Objects;
 
 /** The first {@code count} samples of a dataset, without copying them. */
-record FirstSamples(Dataset whole, int count) implements Dataset {
+final class FirstSamples extends ForwardingDataset {
+    private final int count;
 
-    FirstSamples {
+    FirstSamples(Dataset whole, int count) {
+        super(whole);
         Objects.checkFromToIndex(0, count, whole.count());
+        this.count = count;
     }
 
     @Override
-    public Shape sampleShape() {
-        return whole.sampleShape();
+    Dataset wrap(Dataset newSource) {
+        return new FirstSamples(newSource, count);
     }
 
     @Override
-    public Targets targets() {
-        return whole.targets();
+    public int count() {
+        return count;
     }
 
     @Override
     public void copyInputs(int index, float[] dst, int dstOffset) {
-        whole.copyInputs(Objects.checkIndex(index, count), dst, dstOffset);
+        source.copyInputs(Objects.checkIndex(index, count), dst, dstOffset);
     }
 
     @Override
     public void copyTarget(int index, float[] dst, int dstOffset) {
-        whole.copyTarget(Objects.checkIndex(index, count), dst, dstOffset);
+        source.copyTarget(Objects.checkIndex(index, count), dst, dstOffset);
     }
 }

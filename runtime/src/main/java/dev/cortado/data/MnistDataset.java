@@ -10,11 +10,15 @@ import java.util.List;
  * Loads MNIST-format datasets (MNIST, Fashion-MNIST) from a directory holding the four IDX files under their
  * usual names, each plain or gzipped: {@code train-images-idx3-ubyte}, {@code train-labels-idx1-ubyte},
  * {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte}, optionally ending in {@code .gz}. Pixels are
- * scaled to [0, 1] as {@code x / 255f}; samples have shape (1, rows, columns); there are 10 classes.
+ * scaled to [0, 1] as {@code x / 255f}; samples have shape (1, rows, columns); there are 10 classes, named as
+ * Fashion-MNIST's ({@link #CLASS_NAMES}), the project's default dataset (the files do not name their classes).
  */
 public final class MnistDataset {
     /** Number of classes in MNIST and Fashion-MNIST. */
     public static final int CLASSES = 10;
+    /** The names of the classes: Fashion-MNIST's, by label. */
+    public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
     /** Suffix of the gzipped form of each file; when both forms are present the plain one is read. */
     public static final String GZIP_SUFFIX = ".gz";
 
@@ -61,8 +65,8 @@ public final class MnistDataset {
             throw new DatasetException(imagesFile + " holds " + images.count() + " images but " + labelsFile
                     + " holds " + labels.count() + " labels");
         }
-        return ArrayDataset.classification(scalePixels(images.data()), checkLabels(labels),
-                Shape.of(1, images.dims()[1], images.dims()[2]), CLASSES);
+        return new ArrayDataset(scalePixels(images.data()), checkLabels(labels), images.count(),
+                Shape.of(1, images.dims()[1], images.dims()[2]), Targets.classes(CLASS_NAMES));
     }
 
     private static String prefix(Split split) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.data.DataInfo;
 import dev.cortado.io.HostTensor;
 import dev.cortado.io.Safetensors;
 import dev.cortado.model.ModelSpec;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,13 +36,14 @@ import java.util.Set;
  * value JSON where it is not a plain string: {@code format} ({@value #FORMAT}), {@code format_version}, the
  * {@code model} spec, the training {@code config}, the {@code position} (epoch, next batch, step, training
  * samples), {@code rng} (the seed and each dropout layer's count of training passes), the {@code history} of
- * completed epochs and the {@code partial_epoch} statistics of the epoch under way. Since format version 2 the
- * file also carries the checksums {@link Safetensors} writes and checks, so a damaged checkpoint is refused; files
+ * completed epochs, the {@code partial_epoch} statistics of the epoch under way, and what the model keeps of its
+ * training data ({@link DataInfo}: {@code classes}, {@code normalization}, {@code augmentation}, each only when
+ * there is one). Since format version 2 the file also carries the checksums {@link Safetensors} writes and checks, so a damaged checkpoint is refused; files
  * of version 1, which have none, are read as before ({@link #checksummed()} is false for them).
  *
  * <p>A model saved on its own ({@link #ofModel}, as {@link dev.cortado.Model#save} does) is the same file
- * with the model's tensors and spec and no training state: {@code config}, {@code position}, {@code rng} and
- * {@code history} are left out. It can be evaluated and loaded, not resumed.
+ * with the model's tensors, spec and data information and no training state: {@code config}, {@code position},
+ * {@code rng} and {@code history} are left out. It can be evaluated and loaded, not resumed.
  *
  * @param spec the model's architecture
  * @param config the run's training configuration, or null for a model saved on its own
@@ -50,10 +53,11 @@ import java.util.Set;
  * @param dropoutCalls training passes of each dropout layer so far, by its index in the model
  * @param tensors model and optimizer tensors by name
  * @param checksummed whether the file read had checksums (all of which matched); true for a captured checkpoint
+ * @param data the class names and preprocessing of the training data ({@link DataInfo#NONE} when unknown)
  */
 public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition position,
                          List<EpochResult> history, EpochResult partialEpoch, Map<Integer, Long> dropoutCalls,
-                         Map<String, HostTensor> tensors, boolean checksummed) {
+                         Map<String, HostTensor> tensors, boolean checksummed, DataInfo data) {
     /** The value of the {@code format} metadata entry. */
     public static final String FORMAT = "cortado.checkpoint";
     /** The version this code writes; it also reads version 1, the same without checksums. */
@@ -71,12 +75,20 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         history = List.copyOf(history);
         dropoutCalls = Map.copyOf(dropoutCalls);
         tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        Objects.requireNonNull(data, "data");
     }
 
-    /** Downloads the live state of a run into a checkpoint. */
+    /** A checkpoint without information on its training data. */
+    public Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition position, List<EpochResult> history,
+                      EpochResult partialEpoch, Map<Integer, Long> dropoutCalls, Map<String, HostTensor> tensors,
+                      boolean checksummed) {
+        this(spec, config, position, history, partialEpoch, dropoutCalls, tensors, checksummed, DataInfo.NONE);
+    }
+
+    /** Downloads the live state of a run, trained on data described by {@code data}, into a checkpoint. */
     public static Checkpoint capture(ModelSpec spec, TrainingConfig config, TrainingPosition position,
                                      List<EpochResult> history, EpochResult partialEpoch, Sequential model,
-                                     Optimizer optimizer) {
+                                     Optimizer optimizer, DataInfo data) {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             tensors.put(p.name(), HostTensor.of(p.value()));
@@ -90,17 +102,17 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
                 calls.put(i, dropout.calls());
             }
         }
-        return new Checkpoint(spec, config, position, history, partialEpoch, calls, tensors, true);
+        return new Checkpoint(spec, config, position, history, partialEpoch, calls, tensors, true, data);
     }
 
-    /** A model's weights and buffers with its spec, without training state. */
-    public static Checkpoint ofModel(ModelSpec spec, Sequential model) {
+    /** A model's weights and buffers with its spec and what it keeps of its data, without training state. */
+    public static Checkpoint ofModel(ModelSpec spec, Sequential model, DataInfo data) {
         Map<String, HostTensor> tensors = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             tensors.put(p.name(), HostTensor.of(p.value()));
         }
         model.buffers().forEach((name, t) -> tensors.put(name, HostTensor.of(t)));
-        return new Checkpoint(spec, null, null, List.of(), null, Map.of(), tensors, true);
+        return new Checkpoint(spec, null, null, List.of(), null, Map.of(), tensors, true, data);
     }
 
     /** True for a training run's checkpoint, false for a model saved on its own. */
@@ -114,6 +126,7 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         metadata.put("format", FORMAT);
         metadata.put("format_version", Integer.toString(FORMAT_VERSION));
         metadata.put("model", spec.toJson());
+        metadata.putAll(data.toMetadata());
         if (hasTrainingState()) {
             writeTrainingState(metadata);
         }
@@ -161,9 +174,10 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
         }
         try {
             ModelSpec spec = ModelSpec.parse(required(meta, "model"));
+            DataInfo data = DataInfo.fromMetadata(meta);
             if (!meta.containsKey("config")) {
                 return new Checkpoint(spec, null, null, List.of(), null, Map.of(), contents.tensors(),
-                        contents.checksummed());
+                        contents.checksummed(), data);
             }
             TrainingConfig config = TrainingConfig.fromJson(required(meta, "config"));
             JsonNode pos = JSON.readTree(required(meta, "position"));
@@ -180,7 +194,7 @@ public record Checkpoint(ModelSpec spec, TrainingConfig config, TrainingPosition
             String partial = meta.get("partial_epoch");
             EpochResult partialEpoch = partial == null ? null : epochFromJson(JSON.readTree(partial));
             return new Checkpoint(spec, config, position, history, partialEpoch, calls, contents.tensors(),
-                    contents.checksummed());
+                    contents.checksummed(), data);
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new CheckpointException(file + ": corrupt checkpoint metadata: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.cortado.train;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.BatchLoader;
+import dev.cortado.data.DataInfo;
 import dev.cortado.data.Dataset;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.PassStoppedException;
@@ -143,6 +144,7 @@ public final class TrainingRun implements AutoCloseable {
                     + ": pass the model it was trained with, or another --out");
         }
         List<String> differences = checkpoint.config().differencesFrom(config);
+        differences.addAll(checkpoint.data().differencesFrom(DataInfo.of(train)));
         if (!differences.isEmpty()) {
             throw new CheckpointException(checkpointFile + " was trained with other settings (checkpoint vs now: "
                     + String.join(", ", differences) + "): resume with the options of the first run");
@@ -280,7 +282,8 @@ public final class TrainingRun implements AutoCloseable {
         if (directory == null) {
             return;
         }
-        Checkpoint checkpoint = Checkpoint.capture(spec, config, position, history, partialEpoch, model, optimizer);
+        Checkpoint checkpoint = Checkpoint.capture(spec, config, position, history, partialEpoch, model, optimizer,
+                DataInfo.of(train));
         Optional<String> nonFinite = checkpoint.nonFinite();
         if (nonFinite.isPresent()) {
             throw NonFiniteLossException.inWeights(position, nonFinite.get());

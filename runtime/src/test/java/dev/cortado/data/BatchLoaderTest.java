@@ -247,6 +247,30 @@ class BatchLoaderTest {
     }
 
     @Test
+    void parallelReadersFillTheSameBatchesAsOne() {
+        ArrayDataset data = indexedDataset(57);
+        List<float[]> one = inputsOfAll(data, 6, SampleOrder.shuffled(3, 1));
+        List<float[]> many = inputsOfAll(data.readInParallel(5), 6, SampleOrder.shuffled(3, 1));
+        assertEquals(one.size(), many.size());
+        for (int b = 0; b < one.size(); b++) {
+            assertArrayEquals(one.get(b), many.get(b), "batch " + b);
+        }
+        assertEquals(serveAll(data, 6, SampleOrder.shuffled(3, 1), 0), serveAllOf(data.readInParallel(5), 6,
+                SampleOrder.shuffled(3, 1)));
+    }
+
+    @Test
+    void withParallelReadersTheFirstBadSampleOfTheBatchIsReportedAsItIs() {
+        // Sequential batches of 8: samples 13 and 10 are both in batch 1; 10 comes first in it.
+        Dataset bad = new BadSamples(indexedDataset(30), Set.of(13, 10)).readInParallel(4);
+        try (BatchLoader loader = BatchLoader.open(bad, 8, SampleOrder.sequential())) {
+            loader.next();
+            SampleReadException e = assertThrows(SampleReadException.class, loader::next);
+            assertEquals("sample 10 is bad", e.getMessage());
+        }
+    }
+
+    @Test
     void interruptedConsumerGetsAnExceptionAndKeepsItsInterruptStatus() {
         try (BatchLoader loader = BatchLoader.open(indexedDataset(10), 2, SampleOrder.sequential())) {
             Thread.currentThread().interrupt();
@@ -276,6 +300,32 @@ class BatchLoaderTest {
             }
         }
         return served;
+    }
+
+    private static List<Served> serveAllOf(Dataset source, int batchSize, SampleOrder order) {
+        List<Served> served = new ArrayList<>();
+        try (BatchLoader loader = BatchLoader.open(source, batchSize, order)) {
+            while (loader.hasNext()) {
+                Batch batch = loader.next();
+                List<Integer> samples = new ArrayList<>();
+                for (int i = 0; i < batch.count(); i++) {
+                    samples.add((int) batch.targets()[i]);
+                }
+                served.add(new Served(batch.index(), samples));
+            }
+        }
+        return served;
+    }
+
+    private static List<float[]> inputsOfAll(Dataset source, int batchSize, SampleOrder order) {
+        List<float[]> inputs = new ArrayList<>();
+        try (BatchLoader loader = BatchLoader.open(source, batchSize, order)) {
+            while (loader.hasNext()) {
+                Batch batch = loader.next();
+                inputs.add(Arrays.copyOf(batch.inputs(), batch.count() * source.sampleSize()));
+            }
+        }
+        return inputs;
     }
 
     /** Random inputs; the label of each sample is its index, so batches show which samples they hold. */
@@ -319,6 +369,37 @@ class BatchLoaderTest {
         @Override
         public void copyInputs(int index, float[] dst, int dstOffset) {
             copies.incrementAndGet();
+            data.copyInputs(index, dst, dstOffset);
+        }
+
+        @Override
+        public Targets targets() {
+            return data.targets();
+        }
+
+        @Override
+        public void copyTarget(int index, float[] dst, int dstOffset) {
+            data.copyTarget(index, dst, dstOffset);
+        }
+    }
+
+    /** A source whose samples in {@code bad} cannot be read. */
+    private record BadSamples(ArrayDataset data, Set<Integer> bad) implements Dataset {
+        @Override
+        public int count() {
+            return data.count();
+        }
+
+        @Override
+        public Shape sampleShape() {
+            return data.sampleShape();
+        }
+
+        @Override
+        public void copyInputs(int index, float[] dst, int dstOffset) {
+            if (bad.contains(index)) {
+                throw new SampleReadException("sample " + index + " is bad", null);
+            }
             data.copyInputs(index, dst, dstOffset);
         }
 

@@ -16,6 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cortado.Model;
 import dev.cortado.Prediction;
 import dev.cortado.data.ArrayDataset;
+import dev.cortado.data.DataInfo;
+import dev.cortado.data.ImageFiles;
+import dev.cortado.data.Normalization;
+import dev.cortado.data.Preprocessing;
+import dev.cortado.data.Targets;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Mode;
 import dev.cortado.tensor.Shape;
@@ -24,6 +29,7 @@ import dev.cortado.train.CheckpointException;
 import dev.cortado.train.EpochResult;
 import dev.cortado.train.Evaluation;
 import dev.cortado.train.TrainingConfig;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +39,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,6 +195,52 @@ public abstract class ModelSuite extends BackendSuiteSupport {
         CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoint.read(file)
                 .restore(null, null));
         assertEquals(Checkpoint.NO_TRAINING_STATE, e.getMessage());
+    }
+
+    /**
+     * A model fitted on named, normalized images keeps their class names and normalization through save and load,
+     * and predicts image files from their pixels exactly as it predicts the normalized inputs of those images.
+     */
+    @Test
+    void aModelKeepsItsDataInfoAndPredictsImageFilesAsItReadItsTrainingImages(@TempDir Path dir) throws Exception {
+        Shape shape = Shape.of(3, 4, 5);
+        ModelSpec spec = ModelSpec.of("images", shape, flatten(), linear(3));
+        List<Path> files = new ArrayList<>();
+        Random random = random();
+        for (int i = 0; i < 6; i++) {
+            BufferedImage image = new BufferedImage(5, 4, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 5; x++) {
+                    image.setRGB(x, y, random.nextInt(1 << 24));
+                }
+            }
+            files.add(dir.resolve(i + ".png"));
+            assertTrue(ImageIO.write(image, "png", files.get(i).toFile()));
+        }
+        float[] pixels = ImageFiles.inputs(files, shape, null);
+        ArrayDataset images = new ArrayDataset(pixels, new float[] {0, 1, 2, 0, 1, 2}, 6, shape,
+                Targets.classes(List.of("ant", "bee", "cat")));
+        Normalization normalization = Normalization.of(images);
+        DataInfo expected = new DataInfo(List.of("ant", "bee", "cat"), new Preprocessing(normalization, null));
+        Path file = dir.resolve("model.safetensors");
+        try (Model model = Model.create(spec, backend(), 5)) {
+            assertEquals(DataInfo.NONE, model.dataInfo());
+            model.fit(images.normalized(normalization), null, TrainingConfig.builder().epochs(1).batchSize(3).build());
+            assertEquals(expected, model.dataInfo());
+            model.save(file);
+        }
+        float[] normalized = ImageFiles.inputs(files, shape, normalization);
+        try (Model loaded = Model.load(file, backend())) {
+            assertEquals(expected, loaded.dataInfo());
+            List<Prediction> fromFiles = loaded.predictImages(files);
+            List<Prediction> fromInputs = loaded.predictBatch(normalized);
+            for (int i = 0; i < files.size(); i++) {
+                assertArrayEquals(fromInputs.get(i).outputs(), fromFiles.get(i).outputs(), files.get(i).toString());
+            }
+        }
+        float[] one = new float[60];
+        images.normalized(normalization).copyInputs(4, one, 0);
+        assertArrayEquals(Arrays.copyOfRange(normalized, 240, 300), one, "the dataset's arithmetic, value for value");
     }
 
     @Test

@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cortado.backend.PoolStats;
 import dev.cortado.backend.TransferStats;
 import dev.cortado.data.ArrayDataset;
+import dev.cortado.data.Augmentation;
+import dev.cortado.data.DataInfo;
 import dev.cortado.data.Dataset;
+import dev.cortado.data.Normalization;
+import dev.cortado.data.Preprocessing;
 import dev.cortado.data.Targets;
 import dev.cortado.io.HostTensor;
 import dev.cortado.model.ModelSpec;
@@ -191,6 +195,49 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
             }
             assertSameWeights(reference, Checkpoint.read(last));
         }
+    }
+
+    /**
+     * Augmented and normalized training data: the checkpoint records the preprocessing, a run stopped in the middle
+     * of its second epoch resumes to the weights of one that never stopped (the crops and flips are drawn from the
+     * seed, the epoch and the sample), and a resume with other preprocessing is refused.
+     */
+    @Test
+    void augmentedNormalizedDataResumesToTheSameWeightsAndOtherPreprocessingIsRefused() throws Exception {
+        Normalization normalization = Normalization.of(train);
+        Dataset augmented = train.augmented(new Augmentation(2, true)).readInParallel(3).normalized(normalization);
+        Dataset normalizedTest = test.normalized(normalization);
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.05f, 0.9f, 0f, false, ScheduleKind.CONSTANT,
+                1, 2, 10, 5, 0, 0);
+        Path referenceDir = dir.resolve("reference-augmented");
+        try (TrainingRun run = TrainingRun.start(backend(), spec, config, augmented, normalizedTest, referenceDir)) {
+            assertTrue(run.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
+        }
+        Checkpoint reference = Checkpoint.read(referenceDir.resolve(TrainingRun.LAST_CHECKPOINT));
+        assertEquals(DataInfo.of(augmented), reference.data());
+        assertEquals(new Preprocessing(normalization, new Augmentation(2, true)), reference.data().preprocessing());
+
+        Path out = dir.resolve("stopped-augmented");
+        AtomicLong steps = new AtomicLong();
+        try (TrainingRun run = TrainingRun.start(backend(), spec, config, augmented, normalizedTest, out)) {
+            TrainingRun.Listener counter = new TrainingRun.Listener() {
+                @Override
+                public void onStep(int epoch, int batch, int perEpoch, StepResult r, double imagesPerSecond) {
+                    steps.incrementAndGet();
+                }
+            };
+            assertFalse(run.run(counter, () -> steps.get() >= 10, 0).complete());
+        }
+        Path last = out.resolve(TrainingRun.LAST_CHECKPOINT);
+        String refused = assertThrows(CheckpointException.class, () -> TrainingRun.resume(backend(),
+                Checkpoint.read(last), last, spec, config, train.normalized(normalization), normalizedTest))
+                .getMessage();
+        assertTrue(refused.contains("augmentation: random crops with padding 2, horizontal flips vs none"), refused);
+        try (TrainingRun resumed = TrainingRun.resume(backend(), Checkpoint.read(last), last, spec, config,
+                augmented, normalizedTest)) {
+            assertTrue(resumed.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
+        }
+        assertSameWeights(reference, Checkpoint.read(last));
     }
 
     @Test

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cortado.data.Augmentation;
+import dev.cortado.data.DataInfo;
+import dev.cortado.data.Normalization;
+import dev.cortado.data.Preprocessing;
 import dev.cortado.io.HostTensor;
 import dev.cortado.io.Safetensors;
 import dev.cortado.model.ModelSpec;
@@ -47,6 +51,22 @@ class CheckpointTest {
         tensors.put("optimizer.1.bias.momentum_buffer", new HostTensor(new int[] {3}, new float[3]));
         return new Checkpoint(SPEC, TrainingConfig.defaults(), new TrainingPosition(0, 5, 5, 100), List.of(), null,
                 Map.of(), tensors, true);
+    }
+
+    @Test
+    void theTrainingDatasClassNamesAndPreprocessingTravelInTheMetadata() throws Exception {
+        Checkpoint plain = checkpoint(0.5f);
+        DataInfo info = new DataInfo(List.of("ant", "bee", "cat"), new Preprocessing(Normalization.parse("0.1,0.3"),
+                Augmentation.standard()));
+        Path file = dir.resolve("with-data.safetensors");
+        new Checkpoint(plain.spec(), plain.config(), plain.position(), plain.history(), plain.partialEpoch(),
+                plain.dropoutCalls(), plain.tensors(), true, info).write(file);
+        Checkpoint read = Checkpoint.read(file);
+        assertEquals(info, read.data());
+        assertEquals("[\"ant\",\"bee\",\"cat\"]", Safetensors.read(file).metadata().get("classes"));
+        Path without = dir.resolve("without-data.safetensors");
+        plain.write(without);
+        assertEquals(DataInfo.NONE, Checkpoint.read(without).data());
     }
 
     /** The probe's test: many copies, each with a few random bits flipped, none of which may load. */
