@@ -17,6 +17,8 @@ public enum ExitCode {
     OUTPUT(7, "output directory cannot be created or written"),
     DIVERGED(8, "the loss became NaN or infinite (the last good checkpoint is kept)"),
     SELFTEST(9, "selftest: an op's results differ from the CPU fallback's"),
+    RESTARTS(10, "training on Spark: the workers' stage failed more times than --restarts allows (the last "
+            + "checkpoint is kept)"),
     INTERRUPTED(130, "stopped by SIGINT (130) or SIGTERM (143) after writing a checkpoint; rerun with --resume");
 
     private final int code;

@@ -4,11 +4,12 @@ import dev.cortado.train.EpochResult;
 import java.io.PrintWriter;
 
 /** Progress as plain lines, one every N steps and one per epoch: no control characters, for logs and pipes. */
-final class PlainProgress implements ProgressView {
+public final class PlainProgress implements ProgressView {
     private final PrintWriter out;
     private final int epochs;
 
-    PlainProgress(PrintWriter out, int epochs) {
+    /** Lines to {@code out}, for a run of {@code epochs} epochs. */
+    public PlainProgress(PrintWriter out, int epochs) {
         this.out = out;
         this.epochs = epochs;
     }

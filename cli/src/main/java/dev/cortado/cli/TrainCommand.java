@@ -11,7 +11,6 @@ import dev.cortado.train.EpochResult;
 import dev.cortado.train.NonFiniteLossException;
 import dev.cortado.train.TrainingConfig;
 import dev.cortado.train.TrainingConfig.OptimizerKind;
-import dev.cortado.train.TrainingConfig.ScheduleKind;
 import dev.cortado.train.TrainingPosition;
 import dev.cortado.train.TrainingRun;
 import java.io.IOException;
@@ -19,11 +18,9 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,9 +37,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "lenet5", paramLabel = "MODEL",
-            description = "mlp, lenet5 or the path of a JSON model spec (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    TrainOptions options;
 
     @Mixin
     DataOption data;
@@ -50,72 +46,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training data (default: "
-            + "${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch-size", defaultValue = "64", description = "Samples per step (default: "
-            + "${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float lr;
-
-    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adam|adamw",
-            description = "Update rule (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--momentum", description = "SGD momentum (default: 0.9 for sgd; not for adam/adamw).")
-    Float momentum;
-
-    @Option(names = "--nesterov", description = "Nesterov momentum (sgd).")
-    boolean nesterov;
-
-    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (decoupled for adamw; "
-            + "default: ${DEFAULT-VALUE}).")
-    float weightDecay;
-
-    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "constant|step|cosine",
-            description = "Learning-rate schedule: constant, step (x" + TrainingConfig.STEP_GAMMA
-                    + " every --step-epochs) or cosine (to 0 at the end) (default: ${DEFAULT-VALUE}).")
-    String schedule;
-
-    @Option(names = "--step-epochs", defaultValue = "1", description = "Epochs between decays of the step "
-            + "schedule (default: ${DEFAULT-VALUE}).")
-    int stepEpochs;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Fixes initial weights, batch order and dropout "
-            + "(default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--limit-train", paramLabel = "N", description = "Train on the first N samples only.")
-    Integer limitTrain;
-
-    @Option(names = "--limit-test", paramLabel = "N", description = "Evaluate on the first N test samples only.")
-    Integer limitTest;
-
     @Option(names = "--out", defaultValue = "out", paramLabel = "DIR", description = "Output directory (default: "
             + "${DEFAULT-VALUE}).")
     Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint; give the same "
-            + "options as the first time (--epochs may be raised).")
-    boolean resume;
-
-    @Option(names = "--overwrite", description = "Start a new run even if --out holds one.")
-    boolean overwrite;
-
-    @Option(names = "--auto-resume", description = "Continue the run in --out if it holds one, else start a new "
-            + "run: one command for a job's first start and its restarts (containers, Kubernetes).")
-    boolean autoResume;
-
-    @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N", description = "Also write a "
-            + "checkpoint every N steps, 0 for epoch ends only (default: ${DEFAULT-VALUE}).")
-    int checkpointEvery;
-
-    @Option(names = "--log-every", defaultValue = "100", paramLabel = "N", description = "Write a metrics line "
-            + "(and a progress line when not on a terminal) every N steps (default: ${DEFAULT-VALUE}).")
-    int logEvery;
 
     @Mixin
     VerboseOption verbose;
@@ -124,8 +57,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        TrainingConfig config = config();
-        ModelSpec modelSpec = ModelOption.resolve(model);
+        TrainingConfig config = options.config();
+        ModelSpec modelSpec = options.modelSpec();
         Path last = out.resolve(TrainingRun.LAST_CHECKPOINT);
         Checkpoint checkpoint = existingRun(last);
         Path outDir = OutputDirectory.prepare(out);
@@ -149,49 +82,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private TrainingConfig config() {
-        if (checkpointEvery < 0) {
-            throw new CliException(ExitCode.USAGE, "--checkpoint-every must be >= 0 steps, got " + checkpointEvery);
-        }
-        if (logEvery < 1) {
-            throw new CliException(ExitCode.USAGE, "--log-every must be >= 1 step, got " + logEvery);
-        }
-        for (Integer limit : new Integer[] {limitTrain, limitTest}) {
-            if (limit != null && limit < 1) {
-                throw new CliException(ExitCode.USAGE, "--limit-train and --limit-test must be >= 1, got " + limit);
-            }
-        }
-        if (resume && overwrite) {
-            throw new CliException(ExitCode.USAGE, "--resume and --overwrite exclude each other");
-        }
-        if (autoResume && (resume || overwrite)) {
-            throw new CliException(ExitCode.USAGE, "--auto-resume excludes --resume and --overwrite");
-        }
-        OptimizerKind optimizerKind = choice(OptimizerKind.class, "--optimizer", optimizer);
-        float momentumValue = momentum != null ? momentum : optimizerKind == OptimizerKind.SGD ? 0.9f : 0f;
-        try {
-            return new TrainingConfig(optimizerKind, lr, momentumValue, weightDecay, nesterov,
-                    choice(ScheduleKind.class, "--schedule", schedule), stepEpochs, epochs, batchSize, seed,
-                    limitTrain == null ? 0 : limitTrain, limitTest == null ? 0 : limitTest);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
-        }
-    }
-
-    private static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, option + ": unknown value '" + value + "' (expected "
-                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
-                            .collect(Collectors.joining(", ")) + ")");
-        }
-    }
-
     /** The checkpoint to resume, or null for a fresh run; refuses to clobber a run unless --overwrite. */
     private Checkpoint existingRun(Path last) {
         boolean exists = Files.exists(last);
-        if (resume || autoResume && exists) {
+        if (options.resume() || options.autoResume() && exists) {
             if (!exists) {
                 throw new CliException(ExitCode.CHECKPOINT, "--resume: no checkpoint in " + out + " (expected "
                         + last + "); start without --resume");
@@ -199,11 +93,11 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 return Checkpoint.read(last);
             } catch (CheckpointException e) {
-                throw new CliException(ExitCode.CHECKPOINT, (resume ? "--resume: " : "--auto-resume: ")
+                throw new CliException(ExitCode.CHECKPOINT, (options.resume() ? "--resume: " : "--auto-resume: ")
                         + e.getMessage(), e);
             }
         }
-        if (exists && !overwrite) {
+        if (exists && !options.overwrite()) {
             throw new CliException(ExitCode.CHECKPOINT, out + " already holds a run (" + last + "): continue it "
                     + "with --resume, start over with --overwrite, or choose another --out");
         }
@@ -238,7 +132,8 @@ final class TrainCommand implements Callable<Integer> {
                 + ", " + c.schedule().label() + " schedule, batch " + c.batchSize() + ", " + c.epochs()
                 + (c.epochs() == 1 ? " epoch" : " epochs") + " of "
                 + run.batchesPerEpoch() + " steps, seed " + c.seed());
-        stdout.println("output: " + outDir + (checkpointEvery > 0 ? " (checkpoint every " + checkpointEvery
+        stdout.println("output: " + outDir + (options.checkpointEvery() > 0 ? " (checkpoint every "
+                + options.checkpointEvery()
                 + " steps and each epoch)" : " (checkpoint each epoch)"));
         if (checkpoint != null) {
             stdout.println("resuming: " + run.lastCheckpoint() + " at " + checkpoint.position().describe());
@@ -258,10 +153,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Result result;
         try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step()) : MetricsLog.create(outDir);
              StopSignal stop = StopSignal.install()) {
-            RunObserver observer = new RunObserver(view, metrics, outDir, run.spec().name(), logEvery,
+            RunObserver observer = new RunObserver(view, metrics, outDir, run.spec().name(), options.logEvery(),
                     verbose.verbose, stderr, start.step());
             try {
-                result = run.run(observer, stop, checkpointEvery);
+                result = run.run(observer, stop, options.checkpointEvery());
             } catch (NonFiniteLossException e) {
                 view.close();
                 observer.writePlot();
@@ -302,14 +197,6 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The per-epoch table printed at the end. */
     static String summary(List<EpochResult> epochs) {
-        TextTable table = new TextTable(">epoch", ">train loss", ">train acc", ">test loss", ">test acc",
-                ">images/s", ">time");
-        for (EpochResult e : epochs) {
-            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), Format.percent(e.trainMetric()),
-                    e.test() == null ? "-" : Format.loss(e.test().loss()),
-                    e.test() == null ? "-" : Format.percent(e.test().accuracy()), Format.rate(e.imagesPerSecond()),
-                    Format.seconds(e.seconds()));
-        }
-        return table.render();
+        return EpochTable.render(epochs);
     }
 }
