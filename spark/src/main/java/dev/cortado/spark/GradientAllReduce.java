@@ -16,11 +16,12 @@ import java.util.List;
  * Makes every worker's gradients the mean over all workers' samples, through a {@link RingAllReduce}. Each worker's
  * loss is the mean over its own {@code n_r} samples, so the gradient of the whole batch's mean loss is
  * {@code sum_r(n_r * g_r) / N} with {@code N = sum_r(n_r)}. Per step: the gradients are copied on the device into one
- * flat tensor, which is downloaded once; on the host they are scaled by {@code n_r}, with {@code n_r} appended, summed
- * over the ring, and divided by the summed count; the result is uploaded once and copied back into the gradients.
+ * flat tensor, scaled there by {@code n_r} and downloaded once; on the host {@code n_r} is appended and everything
+ * summed over the ring; the sums are uploaded once, divided there by the summed count and copied back into the
+ * gradients.
  *
  * <p>The step's loss and metric are summed the same way ({@link #combine}), so every worker reports the figures of
- * the whole batch. The time spent in the ring and on the device's side of the exchange are counted for benchmarks.
+ * the whole batch. The times of the ring's sum and of the whole exchange are kept for benchmarks.
  */
 public final class GradientAllReduce implements GradientExchange, AutoCloseable {
     private final Backend backend;
@@ -32,10 +33,9 @@ public final class GradientAllReduce implements GradientExchange, AutoCloseable 
     private final float[] figures = new float[3];
     private final Timings ringTimes = new Timings();
     private final Timings waitTimes = new Timings();
+    private final Timings exchangeTimes = new Timings();
     private final boolean syncFirst;
     private final float[] token = new float[1];
-    private long exchanges;
-    private long exchangeNanos;
 
     /**
      * Exchanges through {@code ring} the gradients of parameters on {@code backend}.
@@ -52,6 +52,7 @@ public final class GradientAllReduce implements GradientExchange, AutoCloseable 
     @Override
     public void exchange(List<Parameter> parameters, int samples) {
         long start = System.nanoTime();
+        long waited = 0;
         if (flat == null) {
             layOut(parameters);
         }
@@ -59,16 +60,14 @@ public final class GradientAllReduce implements GradientExchange, AutoCloseable 
         for (int i = 0; i < flatGradients.size(); i++) {
             backend.copy(flatGradients.get(i), flatSlices.get(i));
         }
+        backend.affine(samples, flat, 0f, flat);
         backend.download(flat, host, 0);
-        float weight = samples;
-        for (int i = 0; i < total; i++) {
-            host[i] *= weight;
-        }
         host[total] = samples;
         if (syncFirst) {
             long waitStart = System.nanoTime();
             sum(token);
-            waitTimes.add(System.nanoTime() - waitStart);
+            waited = System.nanoTime() - waitStart;
+            waitTimes.add(waited);
         }
         long ringStart = System.nanoTime();
         sum(host);
@@ -77,16 +76,12 @@ public final class GradientAllReduce implements GradientExchange, AutoCloseable 
         if (!(count >= 1)) {
             throw new IllegalStateException("the workers' batches held " + count + " samples together");
         }
-        float inverse = 1f / count;
-        for (int i = 0; i < total; i++) {
-            host[i] *= inverse;
-        }
         backend.upload(host, 0, flat);
+        backend.affine(1f / count, flat, 0f, flat);
         for (int i = 0; i < flatGradients.size(); i++) {
             backend.copy(flatSlices.get(i), flatGradients.get(i));
         }
-        exchanges++;
-        exchangeNanos += System.nanoTime() - start;
+        exchangeTimes.add(System.nanoTime() - start - waited);
     }
 
     /** One flat device tensor with a slice per gradient, in parameter order, and the host buffer (plus the count). */
@@ -128,11 +123,6 @@ public final class GradientAllReduce implements GradientExchange, AutoCloseable 
         }
     }
 
-    /** Exchanges of gradients made so far. */
-    public long exchanges() {
-        return exchanges;
-    }
-
     /** The median time of summing one step's gradients over the ring (the network's part), in milliseconds. */
     public double medianRingMillis() {
         return ringTimes.medianMillis();
@@ -146,9 +136,12 @@ public final class GradientAllReduce implements GradientExchange, AutoCloseable 
         return waitTimes.medianMillis();
     }
 
-    /** The mean time of a whole exchange (device copies, transfers, scaling and ring), in milliseconds. */
-    public double meanExchangeMillis() {
-        return exchanges == 0 ? 0 : exchangeNanos / 1e6 / exchanges;
+    /**
+     * The median time of a whole exchange (device copies, transfers, scaling and ring; without the wait when that
+     * is measured apart), in milliseconds.
+     */
+    public double medianExchangeMillis() {
+        return exchangeTimes.medianMillis();
     }
 
     /** Releases the flat device tensor (not the ring). */

@@ -225,10 +225,10 @@ final class SparkTrainCommand implements Callable<Integer> {
         WorkerReport first = reports.get(0);
         if (first.steps() > 0) {
             stdout.println(String.format(Locale.ROOT, "worker 0: median step %.2f ms, of which the gradients' sum "
-                    + "over the ring %.2f ms%s (the whole exchange, with device copies and transfers: %.2f ms on "
-                    + "average)", first.medianStepMillis(), first.medianRingMillis(), timeExchange ? String.format(
-                    Locale.ROOT, " after a median wait of %.2f ms for the slowest worker", first.medianWaitMillis())
-                    : "", first.meanExchangeMillis()));
+                    + "over the ring %.2f ms%s (the whole exchange, with device copies and transfers: %.2f ms)",
+                    first.medianStepMillis(), first.medianRingMillis(), timeExchange ? String.format(Locale.ROOT,
+                    " after a median wait of %.2f ms for the slowest worker", first.medianWaitMillis()) : "",
+                    first.medianExchangeMillis()));
         }
         if (!first.epochTable().isEmpty()) {
             stdout.println();

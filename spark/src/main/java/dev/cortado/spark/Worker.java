@@ -101,7 +101,7 @@ final class Worker {
             return new WorkerReport(rank, device.description(), result.complete(), result.position().describe(),
                     rank == 0 ? EpochTable.render(result.epochs()) : "", steps.times.count(),
                     steps.times.medianMillis(), exchange.medianRingMillis(), exchange.medianWaitMillis(),
-                    exchange.meanExchangeMillis());
+                    exchange.medianExchangeMillis());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

@@ -14,9 +14,10 @@ import java.io.Serializable;
  * @param medianStepMillis the median time of a step, the gradient exchange included (0 without steps)
  * @param medianRingMillis the median time of one gradient sum over the ring
  * @param medianWaitMillis the median wait for the slowest worker before a sum, when measured apart (else 0)
- * @param meanExchangeMillis the mean time of a whole gradient exchange: device copies, transfers, scaling and ring
+ * @param medianExchangeMillis the median time of a whole gradient exchange: device copies, transfers, scaling and
+ *     ring (without the wait, when that is measured apart)
  */
 record WorkerReport(int rank, String device, boolean complete, String position, String epochTable, long steps,
-                    double medianStepMillis, double medianRingMillis, double medianWaitMillis, double meanExchangeMillis)
+                    double medianStepMillis, double medianRingMillis, double medianWaitMillis, double medianExchangeMillis)
         implements Serializable {
 }
