@@ -201,8 +201,10 @@ class RingAllReduceTest {
     @Test
     void cancellationEndsAWaitingExchangeAndBreaksTheRing() throws Exception {
         AtomicBoolean cancelled = new AtomicBoolean();
+        CountDownLatch joined = new CountDownLatch(2);
         CountDownLatch done = new CountDownLatch(1);
         List<Future<String>> results = ring(2, GENEROUS, cancelled, (ring, rank) -> {
+            joined.countDown();
             if (rank == 1) {
                 done.await(60, TimeUnit.SECONDS);
                 return "idle";
@@ -221,6 +223,7 @@ class RingAllReduceTest {
                 done.countDown();
             }
         });
+        joined.await();
         Thread.sleep(300);
         cancelled.set(true);
         assertEquals("cancelled during exchange 1, reduce step 1 of 1 / this ring failed in an earlier exchange; "
