@@ -18,6 +18,7 @@ import java.io.Serializable;
  *     ring (without the wait, when that is measured apart)
  */
 record WorkerReport(int rank, String device, boolean complete, String position, String epochTable, long steps,
-                    double medianStepMillis, double medianRingMillis, double medianWaitMillis, double medianExchangeMillis)
+                    double medianStepMillis, double medianRingMillis, double medianWaitMillis,
+                    double medianExchangeMillis)
         implements Serializable {
 }

@@ -43,8 +43,8 @@ final class WorkerTask extends AbstractFunction1<Iterator<Integer>, Iterator<Wor
         try {
             device = TaskDevice.open(job.device(), context.resourcesJMap());
         } catch (DeviceUnavailableException | IllegalArgumentException e) {
-            throw new WorkerFailure(ExitCode.DEVICE, "worker " + rank + " of " + job.workers() + " on " + tasks[rank].address()
-                    + ": " + e.getMessage(), e);
+            throw new WorkerFailure(ExitCode.DEVICE, "worker " + rank + " of " + job.workers() + " on "
+                    + tasks[rank].address() + ": " + e.getMessage(), e);
         }
         try (Backend backend = device.backend();
              RingEndpoint endpoint = RingEndpoint.open(host(tasks[rank].address()))) {
