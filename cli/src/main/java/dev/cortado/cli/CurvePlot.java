@@ -20,8 +20,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * {@code metrics.png}: the loss and accuracy curves of a run, side by side, drawn with XChart from the lines of
  * {@link MetricsLog}: training figures every N steps as lines, test figures per epoch as points, over the step.
  */
-final class CurvePlot {
-    static final String FILE_NAME = "metrics.png";
+public final class CurvePlot {
+    /** The file's name in the output directory. */
+    public static final String FILE_NAME = "metrics.png";
     private static final int WIDTH = 640;
     private static final int HEIGHT = 420;
 

@@ -23,6 +23,8 @@ public enum ExitCode {
     SELFTEST(9, "selftest: an op's results differ from the CPU fallback's"),
     OUT_OF_MEMORY(10, "out of memory, on the device or in the Java heap, found before step 0 or during it: lower "
             + "--batch-size, or give Java more heap with " + MemoryHint.JAVA_OPTS + "=-Xmx..."),
+    RESTARTS(11, "training on Spark: the workers' stage failed more times than --restarts allows (the last "
+            + "checkpoint is kept)"),
     INTERRUPTED(130, "stopped by SIGINT (130) or SIGTERM (143) after writing a checkpoint; rerun with --resume");
 
     private final int code;

@@ -60,8 +60,15 @@ public final class Main implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        return execute(new CommandLine(new Main()), args, out, err);
+    }
+
+    /**
+     * Runs a command line of {@code cli}, any picocli command, as {@code cortado} runs its own: the exit codes
+     * listed in its help, errors as one line on {@code err} ({@code --verbose} adds the stack trace).
+     */
+    public static int execute(CommandLine cli, String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = Arrays.asList(args).contains(VERBOSE);
-        CommandLine cli = new CommandLine(new Main());
         cli.getCommandSpec().usageMessage().footer(Arrays.stream(ExitCode.values())
                 .map(c -> String.format("  %3d  %s", c.code(), c.meaning()))
                 .collect(Collectors.joining("%n")));

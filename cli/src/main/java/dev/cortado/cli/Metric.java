@@ -7,7 +7,7 @@ import java.util.Locale;
  * How a run's metric is shown and logged: a classification's accuracy as a percentage, a regression's mean absolute
  * error as a number in the targets' unit.
  */
-enum Metric {
+public enum Metric {
     ACCURACY("acc", "accuracy"),
     MAE("mae", "mae");
 
@@ -20,7 +20,7 @@ enum Metric {
     }
 
     /** The metric of a run's objective. */
-    static Metric of(Objective objective) {
+    public static Metric of(Objective objective) {
         return objective.higherIsBetter() ? ACCURACY : MAE;
     }
 

@@ -21,8 +21,9 @@ import java.util.List;
  * images/s, seconds). Every line has {@code step}, the number of updates made when it was written. Lines are
  * flushed as written, so a crash loses none; a resumed run first drops the lines written after its checkpoint.
  */
-final class MetricsLog implements AutoCloseable {
-    static final String FILE_NAME = "metrics.jsonl";
+public final class MetricsLog implements AutoCloseable {
+    /** The file's name in the output directory. */
+    public static final String FILE_NAME = "metrics.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<JsonNode> lines;
@@ -37,13 +38,13 @@ final class MetricsLog implements AutoCloseable {
     }
 
     /** A new, empty log of the run's metric (an old file is replaced). */
-    static MetricsLog create(Path dir, Metric metric) throws IOException {
+    public static MetricsLog create(Path dir, Metric metric) throws IOException {
         Files.deleteIfExists(dir.resolve(FILE_NAME));
         return new MetricsLog(dir.resolve(FILE_NAME), List.of(), metric);
     }
 
     /** Continues the log of a run resumed at {@code step}: lines written after that step are dropped. */
-    static MetricsLog resume(Path dir, long step, Metric metric) throws IOException {
+    public static MetricsLog resume(Path dir, long step, Metric metric) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         List<JsonNode> kept = new ArrayList<>();
         if (Files.exists(file)) {

@@ -4,12 +4,13 @@ import dev.cortado.train.EpochResult;
 import java.io.PrintWriter;
 
 /** Progress as plain lines, one every N steps and one per epoch: no control characters, for logs and pipes. */
-final class PlainProgress implements ProgressView {
+public final class PlainProgress implements ProgressView {
     private final PrintWriter out;
     private final int epochs;
     private final Metric metric;
 
-    PlainProgress(PrintWriter out, int epochs, Metric metric) {
+    /** Lines to {@code out}, for a run of {@code epochs} epochs that reports {@code metric}. */
+    public PlainProgress(PrintWriter out, int epochs, Metric metric) {
         this.out = out;
         this.epochs = epochs;
         this.metric = metric;

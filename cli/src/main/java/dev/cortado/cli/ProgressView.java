@@ -6,7 +6,7 @@ import dev.cortado.train.EpochResult;
  * How training progress is shown: a progress bar on a terminal ({@link BarProgress}), plain lines every N steps
  * elsewhere, as in Docker logs ({@link PlainProgress}).
  */
-interface ProgressView extends AutoCloseable {
+public interface ProgressView extends AutoCloseable {
 
     /**
      * After every step, with the epoch's running figures.

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * Turns a training run's events into what the user sees and keeps: the progress view, metrics.jsonl every N
  * steps and per epoch, the curves plot after each epoch, and (with --verbose) a line per checkpoint.
  */
-final class RunObserver implements TrainingRun.Listener {
+public final class RunObserver implements TrainingRun.Listener {
     private final ProgressView view;
     private final MetricsLog metrics;
     private final Path outDir;
@@ -34,8 +34,8 @@ final class RunObserver implements TrainingRun.Listener {
     private boolean plotStale = true;
 
     /** @param startStep the updates made before this process started (non-zero when resuming) */
-    RunObserver(ProgressView view, MetricsLog metrics, Path outDir, String title, int logEvery, boolean verbose,
-                PrintWriter err, long startStep) {
+    public RunObserver(ProgressView view, MetricsLog metrics, Path outDir, String title, int logEvery,
+                       boolean verbose, PrintWriter err, long startStep) {
         this.view = view;
         this.metrics = metrics;
         this.outDir = outDir;
@@ -99,7 +99,7 @@ final class RunObserver implements TrainingRun.Listener {
     }
 
     /** Draws the curves unless the last draw already showed every metrics line written since. */
-    void writePlotIfStale() {
+    public void writePlotIfStale() {
         if (plotStale) {
             writePlot();
         }

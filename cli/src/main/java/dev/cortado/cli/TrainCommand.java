@@ -44,9 +44,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "lenet5", paramLabel = "MODEL",
-            description = "mlp, lenet5 or the path of a JSON model spec (default: ${DEFAULT-VALUE}).")
-    String model;
+    @Mixin
+    TrainOptions options;
 
     @Mixin
     DataOption data;
@@ -57,72 +56,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training data (default: "
-            + "${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--batch-size", defaultValue = "64", description = "Samples per step (default: "
-            + "${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    float lr;
-
-    @Option(names = "--optimizer", defaultValue = "sgd", paramLabel = "sgd|adam|adamw",
-            description = "Update rule (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--momentum", description = "SGD momentum (default: 0.9 for sgd; not for adam/adamw).")
-    Float momentum;
-
-    @Option(names = "--nesterov", description = "Nesterov momentum (sgd).")
-    boolean nesterov;
-
-    @Option(names = "--weight-decay", defaultValue = "0", description = "L2 weight decay (decoupled for adamw; "
-            + "default: ${DEFAULT-VALUE}).")
-    float weightDecay;
-
-    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "constant|step|cosine",
-            description = "Learning-rate schedule: constant, step (x" + TrainingConfig.STEP_GAMMA
-                    + " every --step-epochs) or cosine (to 0 at the end) (default: ${DEFAULT-VALUE}).")
-    String schedule;
-
-    @Option(names = "--step-epochs", defaultValue = "1", description = "Epochs between decays of the step "
-            + "schedule (default: ${DEFAULT-VALUE}).")
-    int stepEpochs;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Fixes initial weights, batch order and dropout "
-            + "(default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--limit-train", paramLabel = "N", description = "Train on the first N samples only.")
-    Integer limitTrain;
-
-    @Option(names = "--limit-test", paramLabel = "N", description = "Evaluate on the first N test samples only.")
-    Integer limitTest;
-
     @Option(names = "--out", defaultValue = "out", paramLabel = "DIR", description = "Output directory (default: "
             + "${DEFAULT-VALUE}).")
     Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint; give the same "
-            + "options as the first time (--epochs may be raised).")
-    boolean resume;
-
-    @Option(names = "--overwrite", description = "Start a new run even if --out holds one.")
-    boolean overwrite;
-
-    @Option(names = "--auto-resume", description = "Continue the run in --out if it holds one, else start a new "
-            + "run: one command for a job's first start and its restarts (containers, Kubernetes).")
-    boolean autoResume;
-
-    @Option(names = "--checkpoint-every", defaultValue = "200", paramLabel = "N", description = "Also write a "
-            + "checkpoint every N steps, 0 for epoch ends only (default: ${DEFAULT-VALUE}).")
-    int checkpointEvery;
-
-    @Option(names = "--log-every", defaultValue = "100", paramLabel = "N", description = "Write a metrics line "
-            + "(and a progress line when not on a terminal) every N steps (default: ${DEFAULT-VALUE}).")
-    int logEvery;
 
     @Mixin
     VerboseOption verbose;
@@ -132,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         TrainingConfig config = config();
-        ModelSpec modelSpec = ModelOption.resolve(model);
+        ModelSpec modelSpec = options.modelSpec();
         try (StopSignal stop = StopSignal.install(stderr)) {
             Path outDir = OutputDirectory.prepare(out);
             try (RunLock lock = RunLock.acquire(outDir)) {
@@ -147,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
      * Trains into {@code outDir}, whose lock this process holds. Nothing but the lock is written there before the
      * run has passed every check, and a new run deletes the files of the one it overwrites only then.
      */
-    private int train(Path outDir, TrainingConfig options, ModelSpec modelSpec, StopSignal stop, PrintWriter stdout,
+    private int train(Path outDir, TrainingConfig configured, ModelSpec modelSpec, StopSignal stop, PrintWriter stdout,
                       PrintWriter stderr) throws IOException {
         RunFiles.deleteLeftovers(outDir);
         Path last = outDir.resolve(TrainingRun.LAST_CHECKPOINT);
@@ -156,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
             CheckpointNote.ifUnchecked(stderr, last, checkpoint);
         }
         Path dataDir = data.resolve(stderr);
-        TrainingConfig config = options;
+        TrainingConfig config = configured;
         String recipe = null;
         if (data.isSample(dataDir) && SampleRecipe.applies(spec.commandLine().getParseResult())) {
             recipe = SampleRecipe.describe(config);
@@ -170,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
              TrainingRun run = checkpoint == null
                      ? TrainingRun.start(backend, modelSpec, config, train, test, outDir)
                      : resumeRun(opened, checkpoint, last, modelSpec, config, train, test)) {
-            if (checkpoint == null && overwrite) {
+            if (checkpoint == null && options.overwrite()) {
                 RunFiles.delete(outDir);
             }
             printHeader(stdout, run, opened, splits, outDir, checkpoint, recipe);
@@ -195,42 +131,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--out must name a directory, got an empty string (for the current "
                     + "directory, give --out .)");
         }
-        if (checkpointEvery < 0) {
-            throw new CliException(ExitCode.USAGE, "--checkpoint-every must be >= 0 steps, got " + checkpointEvery);
-        }
-        if (logEvery < 1) {
-            throw new CliException(ExitCode.USAGE, "--log-every must be >= 1 step, got " + logEvery);
-        }
-        for (Integer limit : new Integer[] {limitTrain, limitTest}) {
-            if (limit != null && limit < 1) {
-                throw new CliException(ExitCode.USAGE, "--limit-train and --limit-test must be >= 1, got " + limit);
-            }
-        }
-        if (resume && overwrite) {
-            throw new CliException(ExitCode.USAGE, "--resume and --overwrite exclude each other");
-        }
-        if (autoResume && (resume || overwrite)) {
-            throw new CliException(ExitCode.USAGE, "--auto-resume excludes --resume and --overwrite");
-        }
-        OptimizerKind optimizerKind = choice(OptimizerKind.class, "--optimizer", optimizer);
-        float momentumValue = momentum != null ? momentum : optimizerKind == OptimizerKind.SGD ? 0.9f : 0f;
-        try {
-            return new TrainingConfig(optimizerKind, lr, momentumValue, weightDecay, nesterov,
-                    choice(ScheduleKind.class, "--schedule", schedule), stepEpochs, epochs, batchSize, seed,
-                    limitTrain == null ? 0 : limitTrain, limitTest == null ? 0 : limitTest);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, e.getMessage(), e);
-        }
-    }
-
-    private static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, option + ": unknown value '" + value + "' (expected "
-                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
-                            .collect(Collectors.joining(", ")) + ")");
-        }
+        return options.config();
     }
 
     /**
@@ -241,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
     private Checkpoint existingRun(Path outDir, Path last) throws IOException {
         List<String> files = RunFiles.existing(outDir);
         boolean exists = files.contains(TrainingRun.LAST_CHECKPOINT);
-        if (resume || autoResume && exists) {
+        if (options.resume() || options.autoResume() && exists) {
             if (!exists) {
                 throw new CliException(ExitCode.CHECKPOINT, "--resume: no checkpoint in " + out + " (expected "
                         + last + ")" + (files.isEmpty() ? "; start without --resume"
@@ -250,11 +151,11 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 return Checkpoint.read(last);
             } catch (CheckpointException e) {
-                throw new CliException(ExitCode.CHECKPOINT, (resume ? "--resume: " : "--auto-resume: ")
+                throw new CliException(ExitCode.CHECKPOINT, (options.resume() ? "--resume: " : "--auto-resume: ")
                         + e.getMessage(), e);
             }
         }
-        if (!files.isEmpty() && !overwrite) {
+        if (!files.isEmpty() && !options.overwrite()) {
             throw new CliException(ExitCode.CHECKPOINT, out + " already holds a run (" + String.join(", ", files)
                     + ")" + (exists ? ": continue it with --resume, start over with --overwrite, or choose another "
                     + "--out" : " but not its " + TrainingRun.LAST_CHECKPOINT + ": " + withoutLast(files)));
@@ -299,7 +200,8 @@ final class TrainCommand implements Callable<Integer> {
                 + ", " + c.schedule().label() + " schedule, batch " + c.batchSize() + ", " + c.epochs()
                 + (c.epochs() == 1 ? " epoch" : " epochs") + " of "
                 + run.batchesPerEpoch() + " steps, seed " + c.seed());
-        stdout.println("output: " + outDir + (checkpointEvery > 0 ? " (checkpoint every " + checkpointEvery
+        stdout.println("output: " + outDir + (options.checkpointEvery() > 0 ? " (checkpoint every "
+                + options.checkpointEvery()
                 + " steps and each epoch)" : " (checkpoint each epoch)"));
         if (checkpoint != null) {
             stdout.println("resuming: " + run.lastCheckpoint() + " at " + checkpoint.position().describe());
@@ -321,10 +223,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Result result;
         try (MetricsLog metrics = resumed ? MetricsLog.resume(outDir, start.step(), metric)
                 : MetricsLog.create(outDir, metric)) {
-            RunObserver observer = new RunObserver(view, metrics, outDir, run.spec().name(), logEvery,
+            RunObserver observer = new RunObserver(view, metrics, outDir, run.spec().name(), options.logEvery(),
                     verbose.verbose, stderr, start.step());
             try {
-                result = run.run(observer, stop, checkpointEvery);
+                result = run.run(observer, stop, options.checkpointEvery());
             } catch (NonFiniteLossException e) {
                 view.close();
                 observer.writePlot();
@@ -365,7 +267,7 @@ final class TrainCommand implements Callable<Integer> {
         List<EpochResult> epochs = result.epochs();
         if (!epochs.isEmpty()) {
             stdout.println();
-            stdout.print(summary(epochs, Metric.of(run.objective())));
+            stdout.print(EpochTable.render(epochs, Metric.of(run.objective())));
         }
         if (result.complete()) {
             stdout.println();
@@ -376,18 +278,5 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("stopped at " + result.position().describe() + "; checkpoint " + run.lastCheckpoint()
                     + "; to continue, run the same command with --resume");
         }
-    }
-
-    /** The per-epoch table printed at the end. */
-    static String summary(List<EpochResult> epochs, Metric metric) {
-        TextTable table = new TextTable(">epoch", ">train loss", ">train " + metric.label(), ">test loss",
-                ">test " + metric.label(), ">images/s", ">time");
-        for (EpochResult e : epochs) {
-            table.add(e.epoch() + 1, Format.loss(e.trainLoss()), metric.format(e.trainMetric()),
-                    e.test() == null ? "-" : Format.loss(e.test().loss()),
-                    e.test() == null ? "-" : metric.format(e.test().metric()), Format.rate(e.imagesPerSecond()),
-                    Format.seconds(e.seconds()));
-        }
-        return table.render();
     }
 }

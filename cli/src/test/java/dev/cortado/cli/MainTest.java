@@ -93,7 +93,7 @@ class MainTest {
     @Test
     void theSummaryTableHasOneRowPerEpoch() {
         Evaluation test = new Evaluation(0.45, 839, 1000, new int[10][10]);
-        String table = TrainCommand.summary(List.of(new EpochResult(0, 0.61234, 0.779, 60000, 11.52, true, test),
+        String table = EpochTable.render(List.of(new EpochResult(0, 0.61234, 0.779, 60000, 11.52, true, test),
                 new EpochResult(1, 0.41, 0.85, 60000, 10.0, true, null)), Metric.ACCURACY);
         assertEquals("""
                 epoch  train loss  train acc  test loss  test acc  images/s    time

@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * consumer: <b>a batch is valid until the next call to {@link #next()} or {@link #close()}</b>, which hand it
  * back (see {@link Batch}). While the consumer holds one batch, up to {@link #PREFETCH} others are prepared.
  *
+ * <p>In data-parallel training a loader serves one worker's {@link Shard} of each batch: the batches are those of
+ * the whole epoch ({@code batchSize} samples of the order each), and each holds only this worker's slice of them,
+ * which may be empty (count 0) when a last batch has fewer samples than there are workers.
+ *
  * <p>An exception in the producer is thrown from {@link #next()} as a {@link BatchProducerException} once the
  * batches before it have been served; a {@link SampleReadException} (a sample's file cannot be read) is thrown as
  * one, naming the file. {@link #close()} stops the producer and waits for it to end; always close
@@ -42,6 +46,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private final int batchCount;
     private final int startBatch;
     private final int[] order;
+    private final Shard shard;
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(PREFETCH + 1);
     /** Filled batches in epoch order, then {@link #failed} if the producer failed; never blocks the producer. */
     private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(PREFETCH + 2);
@@ -58,7 +63,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private boolean closed;
     private RuntimeException producerFailure;
 
-    private BatchLoader(Dataset source, int batchSize, SampleOrder order, int startBatch) {
+    private BatchLoader(Dataset source, int batchSize, SampleOrder order, int startBatch, Shard shard) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -72,8 +77,9 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         this.startBatch = startBatch;
         this.nextBatch = startBatch;
         this.order = order.indices(source.count());
+        this.shard = shard;
         Shape sampleShape = source.sampleShape();
-        int capacity = Math.min(batchSize, source.count());
+        int capacity = shard.largestShare(Math.min(batchSize, source.count()));
         for (int i = 0; i <= PREFETCH; i++) {
             free.add(new Batch(this, sampleShape, source.targets().shape(), capacity));
         }
@@ -89,7 +95,15 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
 
     /** Starts serving the epoch from batch {@code startBatch} (0 to {@link #batchCount(int, int)}). */
     public static BatchLoader open(Dataset source, int batchSize, SampleOrder order, int startBatch) {
-        BatchLoader loader = new BatchLoader(source, batchSize, order, startBatch);
+        return open(source, batchSize, order, startBatch, Shard.WHOLE);
+    }
+
+    /**
+     * Starts serving {@code shard}'s share of the epoch's batches of {@code batchSize} from batch {@code startBatch};
+     * {@link #batchCount()} counts the whole batches.
+     */
+    public static BatchLoader open(Dataset source, int batchSize, SampleOrder order, int startBatch, Shard shard) {
+        BatchLoader loader = new BatchLoader(source, batchSize, order, startBatch, shard);
         loader.producer.start();
         return loader;
     }
@@ -192,8 +206,9 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             int samples = source.count();
             for (; batchIndex < batchCount; batchIndex++) {
                 Batch batch = free.take();
-                int first = batchIndex * batchSize;
-                int count = Math.min(batchSize, samples - first);
+                int whole = Math.min(batchSize, samples - batchIndex * batchSize);
+                int first = batchIndex * batchSize + shard.from(whole);
+                int count = shard.to(whole) - shard.from(whole);
                 filler.fill(batch.inputs, batch.targets, order, first, count);
                 batch.filled(batchIndex, count);
                 ready.put(batch);

@@ -5,13 +5,16 @@ import dev.cortado.data.Batch;
 import dev.cortado.data.BatchLoader;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.SampleOrder;
+import dev.cortado.data.Shard;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
+import dev.cortado.nn.Parameter;
 import dev.cortado.nn.TensorSlot;
 import dev.cortado.optim.LrSchedule;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,6 +22,9 @@ import java.util.function.BooleanSupplier;
  * (classification or regression). A step uploads the batch, runs forward, loss, backward and the optimizer
  * update on the device, and downloads two floats: the loss and the batch's metric sum. Batches are shuffled from
  * the seed and the epoch, so an epoch can be resumed at any batch with the same order.
+ *
+ * <p>In data-parallel training ({@link #shareSteps}) each worker trains on its {@link Shard} of every batch and
+ * hands its gradients to a {@link GradientExchange} between the backward pass and the update.
  */
 public final class Trainer implements AutoCloseable {
     private final Backend backend;
@@ -32,6 +38,9 @@ public final class Trainer implements AutoCloseable {
     private final TensorSlot stats = new TensorSlot();
     private final float[] hostStats = new float[2];
     private final Evaluator evaluator;
+    private final List<Parameter> parameters;
+    private Shard shard = Shard.WHOLE;
+    private GradientExchange exchange = GradientExchange.NONE;
 
     /**
      * @param backend the device everything runs on; model, objective and optimizer must live there
@@ -48,6 +57,16 @@ public final class Trainer implements AutoCloseable {
         this.schedule = schedule;
         this.batchSize = batchSize;
         this.seed = seed;
+        this.parameters = model.parameters();
+    }
+
+    /**
+     * Makes this trainer one worker of data-parallel training: it trains on {@code shard}'s share of each batch of
+     * the batch size (the batch of all workers together) and calls {@code exchange} after each backward pass.
+     */
+    public void shareSteps(Shard shard, GradientExchange exchange) {
+        this.shard = shard;
+        this.exchange = exchange;
     }
 
     /** Batches per epoch of a dataset at this trainer's batch size. */
@@ -69,7 +88,7 @@ public final class Trainer implements AutoCloseable {
         long start = System.nanoTime();
         boolean complete = true;
         try (BatchLoader loader = BatchLoader.open(train, batchSize, SampleOrder.shuffled(seed, epoch),
-                startBatch)) {
+                startBatch, shard)) {
             while (loader.hasNext()) {
                 Batch batch = loader.next();
                 StepResult result = step(batch);
@@ -93,20 +112,25 @@ public final class Trainer implements AutoCloseable {
         return result;
     }
 
-    /** One optimizer step on a batch. */
+    /** One optimizer step on a batch (on an empty share of one, only the exchange and the update). */
     public StepResult step(Batch batch) {
         long step = optimizer.steps();
         float lr = schedule.at(step);
-        Tensor x = inputs.upload(backend, batch.inputShape(), batch.inputs());
-        Tensor y = objective.uploadTargets(backend, batch);
-        Tensor output = model.forward(x, Mode.TRAIN);
         Tensor both = stats.get(backend, Shape.of(2));
-        backend.copy(objective.loss().forward(output, y), both.slice(0, 1));
-        objective.metricSum(output, y, both.slice(1, 2));
-        model.backward(objective.loss().backward(), false);
+        if (batch.count() > 0) {
+            Tensor x = inputs.upload(backend, batch.inputShape(), batch.inputs());
+            Tensor y = objective.uploadTargets(backend, batch);
+            Tensor output = model.forward(x, Mode.TRAIN);
+            backend.copy(objective.loss().forward(output, y), both.slice(0, 1));
+            objective.metricSum(output, y, both.slice(1, 2));
+            model.backward(objective.loss().backward(), false);
+        } else {
+            backend.fill(both, 0f);
+        }
+        exchange.exchange(parameters, batch.count());
         optimizer.step(lr);
         backend.download(both, hostStats, 0);
-        return new StepResult(step, hostStats[0], hostStats[1], batch.count(), lr);
+        return exchange.combine(new StepResult(step, hostStats[0], hostStats[1], batch.count(), lr));
     }
 
     /** The model's mean loss and metric on a dataset (and a confusion matrix for classes), in index order. */

@@ -4,6 +4,7 @@ import dev.cortado.backend.Backend;
 import dev.cortado.data.BatchLoader;
 import dev.cortado.data.DataInfo;
 import dev.cortado.data.Dataset;
+import dev.cortado.data.Shard;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.PassStoppedException;
 import dev.cortado.nn.Sequential;
@@ -33,6 +34,9 @@ import java.util.regex.Pattern;
  * <p>What the model learns follows from the training data's {@link dev.cortado.data.Targets}: class indices are
  * trained with the softmax cross-entropy and measured by accuracy, regression values with the mean squared error
  * and measured by the mean absolute error ({@link Objective#forTargets}).
+ *
+ * <p>A run can be one worker of data-parallel training ({@link #dataParallel}): every worker builds the same run,
+ * trains on its share of each batch, and exchanges gradients with the others; only worker 0 writes checkpoints.
  */
 public final class TrainingRun implements AutoCloseable {
     /** The file name of the latest checkpoint, the one {@code --resume} reads. */
@@ -73,6 +77,8 @@ public final class TrainingRun implements AutoCloseable {
     private EpochResult partialEpoch;
     private Path lastCheckpoint;
     private TrainingPosition lastCheckpointPosition;
+    /** False for the workers of data-parallel training other than worker 0. */
+    private boolean writesCheckpoints = true;
 
     private TrainingRun(Backend backend, ModelSpec spec, Sequential model, boolean ownsModel, TrainingConfig config,
                         Dataset train, Dataset test, Path directory) {
@@ -190,6 +196,23 @@ public final class TrainingRun implements AutoCloseable {
         return fileName.equals(LAST_CHECKPOINT) || EPOCH_CHECKPOINT.matcher(fileName).matches();
     }
 
+    /**
+     * Makes this run worker {@code shard.rank()} of {@code shard.workers()} in data-parallel training, before
+     * {@link #run}: the configuration's batch size is that of all workers together, of which this worker trains on
+     * its {@link Shard}, and {@code exchange} makes every worker's gradients the mean over all their samples after
+     * each backward pass (see {@link GradientExchange}). Every worker must build the same run (model, seed,
+     * configuration, data, position), so that they stay identical step after step; only worker 0 writes
+     * checkpoints, the others none. Steps, positions and the learning-rate schedule count the batches of all
+     * workers, so a checkpoint means the same as one of a single process with the same batch size.
+     *
+     * @return this run
+     */
+    public TrainingRun dataParallel(Shard shard, GradientExchange exchange) {
+        trainer.shareSteps(shard, exchange);
+        writesCheckpoints = shard.rank() == 0;
+        return this;
+    }
+
     /** The file name of the checkpoint written after epoch {@code epoch} (0-based): {@code epoch-001.safetensors}. */
     public static String epochCheckpointName(int epoch) {
         return String.format(Locale.ROOT, "epoch-%03d.safetensors", epoch + 1);
@@ -274,12 +297,13 @@ public final class TrainingRun implements AutoCloseable {
 
     /**
      * Writes the run's state to {@value #LAST_CHECKPOINT} (and to the epoch's file at an epoch end), unless it is not
-     * finite: then the last checkpoint stays the last good one. A run without a directory writes nothing.
+     * finite: then the last checkpoint stays the last good one. A run without a directory writes nothing, nor does
+     * a data-parallel worker other than worker 0.
      *
      * @throws NonFiniteLossException when a weight or optimizer state is NaN or infinite
      */
     private void writeCheckpoint(Listener listener, boolean epochEnd) throws IOException {
-        if (directory == null) {
+        if (directory == null || !writesCheckpoints) {
             return;
         }
         Checkpoint checkpoint = Checkpoint.capture(spec, config, position, history, partialEpoch, model, optimizer,

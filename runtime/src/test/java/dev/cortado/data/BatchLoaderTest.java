@@ -288,8 +288,13 @@ class BatchLoaderTest {
     }
 
     private static List<Served> serveAll(ArrayDataset source, int batchSize, SampleOrder order, int start) {
+        return serveAll(source, batchSize, order, start, Shard.WHOLE);
+    }
+
+    private static List<Served> serveAll(ArrayDataset source, int batchSize, SampleOrder order, int start,
+                                         Shard shard) {
         List<Served> served = new ArrayList<>();
-        try (BatchLoader loader = BatchLoader.open(source, batchSize, order, start)) {
+        try (BatchLoader loader = BatchLoader.open(source, batchSize, order, start, shard)) {
             while (loader.hasNext()) {
                 Batch batch = loader.next();
                 List<Integer> samples = new ArrayList<>();
@@ -446,5 +451,39 @@ class BatchLoaderTest {
         public void copyTarget(int index, float[] dst, int dstOffset) {
             data.copyTarget(index, dst, dstOffset);
         }
+    }
+
+    /**
+     * The workers' shards of each batch are slices of the whole batch, in rank order, that together hold exactly its
+     * samples; a last batch of fewer samples than workers leaves the first workers empty; a shard resumes at any
+     * batch with the same slices.
+     */
+    @Test
+    void shardsOfEveryBatchTogetherHoldTheWholeBatch() {
+        ArrayDataset data = indexedDataset(23);
+        SampleOrder order = SampleOrder.shuffled(3, 1);
+        List<Served> whole = serveAll(data, 5, order, 0);
+        int workers = 4;
+        List<List<Served>> shards = new ArrayList<>();
+        for (int r = 0; r < workers; r++) {
+            shards.add(serveAll(data, 5, order, 0, new Shard(r, workers)));
+        }
+        for (int b = 0; b < whole.size(); b++) {
+            int batch = b;
+            List<Integer> joined = shards.stream().flatMap(s -> s.get(batch).sampleList().stream()).toList();
+            assertEquals(whole.get(b), new Served(b, joined), "batch " + b);
+        }
+        // The last batch holds 3 samples: worker 0 gets none, workers 1 to 3 one each.
+        assertEquals(List.of(0, 1, 1, 1), shards.stream().map(s -> s.get(4).sampleList().size()).toList());
+        assertEquals(List.of(1, 1, 1, 2), shards.stream().map(s -> s.get(0).sampleList().size()).toList());
+        assertEquals(shards.get(3).subList(2, 5), serveAll(data, 5, order, 2, new Shard(3, workers)));
+    }
+
+    @Test
+    void aShardIsAWorkerOfAtLeastOne() {
+        assertThrows(IllegalArgumentException.class, () -> new Shard(2, 2));
+        assertThrows(IllegalArgumentException.class, () -> new Shard(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Shard(-1, 3));
+        assertEquals(Shard.WHOLE, new Shard(0, 1));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.PoolStats;
+import dev.cortado.backend.Backend;
 import dev.cortado.backend.TransferStats;
 import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.Augmentation;
@@ -15,6 +16,7 @@ import dev.cortado.data.DataInfo;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.Normalization;
 import dev.cortado.data.Preprocessing;
+import dev.cortado.data.Shard;
 import dev.cortado.data.Targets;
 import dev.cortado.io.HostTensor;
 import dev.cortado.model.ModelSpec;
@@ -40,6 +42,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -479,6 +484,71 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
             }
         });
         assertEquals(2 * 6, steps.size(), "steps checked: " + steps);
+    }
+
+    /** The tiny net without dropout: data-parallel workers draw the same masks, which one process does not. */
+    private static final String SPEC_WITHOUT_DROPOUT = SPEC.replace("{\"type\": \"dropout\", \"p\": 0.3},", "");
+
+    /**
+     * Workers that each train on their share of every batch and average their gradients end where one process
+     * training on the whole batches ends, up to float summation order: with 2 workers, and with 4, where the last
+     * batch of 3 samples leaves one worker an empty share. Only worker 0 writes checkpoints; the epochs' statistics
+     * are those of all samples.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {2, 4})
+    void dataParallelWorkersEndWithTheWeightsOfOneProcess(int workers) throws Exception {
+        ModelSpec plain = ModelSpec.parse(SPEC_WITHOUT_DROPOUT);
+        TrainingConfig config = new TrainingConfig(OptimizerKind.SGD, 0.05f, 0.9f, 1e-4f, false, ScheduleKind.COSINE,
+                1, 2, 8, 5, 0, 0);
+        Path single = dir.resolve("single");
+        List<EpochResult> expected;
+        try (TrainingRun run = TrainingRun.start(backend(), plain, config, train, test, single)) {
+            expected = run.run(new TrainingRun.Listener() { }, () -> false, 0).epochs();
+        }
+        SharedMemoryExchange exchange = new SharedMemoryExchange(workers);
+        ExecutorService threads = Executors.newFixedThreadPool(workers);
+        List<Future<List<EpochResult>>> results = new ArrayList<>();
+        try {
+            for (int rank = 0; rank < workers; rank++) {
+                int r = rank;
+                results.add(threads.submit(() -> {
+                    try (Backend own = open(device());
+                         TrainingRun run = TrainingRun.start(own, plain, config, train, test, dir.resolve("w" + r))) {
+                        run.dataParallel(new Shard(r, workers), exchange.worker(r));
+                        return run.run(new TrainingRun.Listener() { }, () -> false, 3).epochs();
+                    }
+                }));
+            }
+            for (Future<List<EpochResult>> f : results) {
+                List<EpochResult> epochs = f.get();
+                for (int e = 0; e < expected.size(); e++) {
+                    assertEquals(expected.get(e).samples(), epochs.get(e).samples());
+                    assertEquals(expected.get(e).trainLoss(), epochs.get(e).trainLoss(), 1e-4, "train loss");
+                    assertEquals(expected.get(e).test().correct(), epochs.get(e).test().correct());
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        Checkpoint one = Checkpoint.read(single.resolve(TrainingRun.LAST_CHECKPOINT));
+        Checkpoint first = Checkpoint.read(dir.resolve("w0").resolve(TrainingRun.LAST_CHECKPOINT));
+        assertEquals(one.position(), first.position());
+        for (Map.Entry<String, HostTensor> e : one.tensors().entrySet()) {
+            float[] want = e.getValue().data();
+            float[] got = first.tensors().get(e.getKey()).data();
+            float scale = 0;
+            for (float v : want) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(want[i], got[i], 1e-4f * Math.max(scale, 1f), e.getKey() + "[" + i + "]");
+            }
+        }
+        for (int rank = 1; rank < workers; rank++) {
+            assertFalse(Files.exists(dir.resolve("w" + rank).resolve(TrainingRun.LAST_CHECKPOINT)),
+                    "worker " + rank + " wrote a checkpoint");
+        }
     }
 
     @Test
