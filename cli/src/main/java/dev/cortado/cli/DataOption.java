@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,13 +56,19 @@ final class DataOption {
     /**
      * Loads one split.
      *
-     * @throws CliException with {@link ExitCode#DATA} naming the directory or file and what is wrong
+     * @throws CliException with {@link ExitCode#DATA} naming the directory or file and what is wrong, or that
+     *     the split does not fit the Java heap and how to give it a larger one
      */
     static Dataset load(Path dir, Split split) {
         try {
             return MnistDataset.load(dir, split);
         } catch (DatasetException e) {
             throw new CliException(ExitCode.DATA, e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new CliException(ExitCode.DATA, "the " + split.name().toLowerCase(Locale.ROOT) + " split of " + dir
+                    + " does not fit the Java heap ("
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB at most): give the JVM a larger one, e.g. with"
+                    + " CORTADO_JAVA_OPTS=-Xmx8g for ./cortado, or java -Xmx8g -jar cortado.jar", e);
         }
     }
 

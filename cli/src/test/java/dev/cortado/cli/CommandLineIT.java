@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cortado.data.Dataset;
+import dev.cortado.data.SampleWriter;
+import dev.cortado.data.Split;
+import dev.cortado.tensor.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -169,6 +173,21 @@ class CommandLineIT {
         String line = errors.get(0);
         assertTrue(line.startsWith("cortado " + template.get(0) + ": "), line);
         assertTrue(line.contains(message), "'" + message + "' missing from: " + line);
+    }
+
+    @Test
+    void aDatasetLargerThanTheHeapIsADataErrorThatSaysHowToGiveMoreHeap() throws Exception {
+        int count = 20_000; // 63 MB of floats, against a 32 MB heap
+        Dataset blank = new Dataset(new float[count * 28 * 28], new float[count], count, Shape.of(1, 28, 28), 10);
+        Path data = tmp.resolve("too-big");
+        SampleWriter.write(blank, data, Split.TRAIN);
+        SampleWriter.write(blank.first(10), data, Split.TEST);
+        CortadoProcess.Result r = CortadoProcess.start(List.of("-Xmx32m"), Map.of(), "train", "--data",
+                data.toString(), "--out", tmp.resolve("too-big-run").toString()).waitFor();
+        assertEquals(ExitCode.DATA.code(), r.exitCode(), r.errors().toString());
+        assertEquals(1, r.errors().size(), r.errors().toString());
+        assertTrue(r.errors().get(0).contains("does not fit the Java heap") && r.errors().get(0).contains("-Xmx"),
+                r.errors().get(0));
     }
 
     @Test

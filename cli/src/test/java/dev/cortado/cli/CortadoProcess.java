@@ -60,8 +60,16 @@ final class CortadoProcess {
 
     /** Starts {@code java -jar cortado.jar args} with extra environment variables. */
     static CortadoProcess start(Map<String, String> environment, String... args) throws IOException {
+        return start(List.of(), environment, args);
+    }
+
+    /** Starts {@code java jvmOptions -jar cortado.jar args}; the options come after a default -Xmx1g. */
+    static CortadoProcess start(List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "--add-modules", "jdk.incubator.vector", "-Xmx1g", "-jar", jar().toString()));
+                .toString(), "--add-modules", "jdk.incubator.vector", "-Xmx1g"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("CORTADO_DEVICE");
