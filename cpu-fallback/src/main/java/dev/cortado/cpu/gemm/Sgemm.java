@@ -4,25 +4,29 @@ import dev.cortado.backend.GemmSpec;
 import dev.cortado.cpu.VectorModule;
 
 /**
- * Single-precision GEMM on Java arrays, as {@link GemmSpec} defines it: cache-blocked, packed and spread over
- * the {@link dev.cortado.cpu.Parallel} pool. The micro-kernel uses the Vector API when the JVM was started with
+ * Single-precision GEMM on Java arrays, as {@link GemmSpec} defines it: cache-blocked for this machine's caches
+ * ({@link Blocking}), packed and spread over the {@link dev.cortado.cpu.Parallel} pool. The micro-kernel uses the
+ * Vector API, as wide as the hardware's vectors, when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}, and a scalar kernel otherwise.
  */
 public final class Sgemm {
-    private static final BlockedGemm GEMM = new BlockedGemm(fastestKernel());
+    private static final CacheSizes CACHES = CacheSizes.ofThisMachine();
+    private static final BlockedGemm GEMM = forKernel(fastestKernel());
 
     private Sgemm() {
     }
 
-    /** Which kernel serves GEMM on this JVM, for {@code cortado devices}. */
+    /** Which kernel serves GEMM on this JVM and how it blocks for which caches, for {@code cortado devices}. */
     public static String describe() {
         MicroKernel kernel = GEMM.kernel();
+        String blocking = "; " + GEMM.blocking().describe() + ", for " + CACHES.describe();
         if (kernel instanceof ScalarKernel) {
             return kernel.describe() + " (" + (VectorModule.present()
                     ? "the Vector API has no hardware vectors of 4 floats or more here"
-                    : "start java with --add-modules " + VectorModule.NAME + " for the Vector API kernel") + ")";
+                    : "start java with --add-modules " + VectorModule.NAME + " for the Vector API kernel") + ")"
+                    + blocking;
         }
-        return kernel.describe();
+        return kernel.describe() + blocking;
     }
 
     /**
@@ -33,6 +37,11 @@ public final class Sgemm {
     public static void compute(GemmSpec s, float[] a, int aOffset, float[] b, int bOffset, float[] c,
                                int cOffset) {
         GEMM.compute(s, a, aOffset, b, bOffset, c, cOffset);
+    }
+
+    /** GEMM on this kernel, blocked for this machine's caches. */
+    static BlockedGemm forKernel(MicroKernel kernel) {
+        return new BlockedGemm(kernel, Blocking.of(kernel, CACHES));
     }
 
     /** The Vector API kernel where its module is present (only then is its class loaded), else the scalar one. */
