@@ -113,9 +113,12 @@ public final class OpProfile {
     }
 
     /**
-     * One op's time per training step: wall time, and the CPU time of the calling thread (all of the op's work
-     * when the JVM runs with {@code -XX:ActiveProcessorCount=1}, and then a measure that other jobs on the
-     * machine disturb less).
+     * One op's time per training step: wall time, and the CPU time of the calling thread (the op's share of the
+     * work that the caller did itself; the workers' share is not in it). Where other jobs share the machine, the
+     * CPU time moves less than the wall time. Running the JVM with {@code -XX:ActiveProcessorCount=1} puts all of
+     * an op's work on the caller, but there JDK 17's C2 at times fails to compile the GEMM kernel's Vector API
+     * stores as intrinsics (JFR shows {@code FloatVector.intoArray} and {@code HeapByteBuffer.duplicate}), and
+     * its figures then mean nothing.
      */
     private record OpTime(String caller, String op, double wallMicros, double cpuMicros) {
     }
