@@ -69,7 +69,8 @@ final class ConvolutionOps {
      * xShift. Rows above and below the image are zeroed in one run each. Where the output is as wide as the input
      * (a "same" convolution) the rows inside follow each other in the input as in the output, so one copy moves
      * them all and only the few padding columns, which it fills from the neighbouring rows, are zeroed after;
-     * otherwise each row is a copy of its own (short rows at a vector's cost, see {@link FloatLoops#copyRun}).
+     * otherwise each row is a copy of its own. (A vector copy of a short row, which C2 compiled without the Vector
+     * API's intrinsics in some runs once inlined into this loop, cost more than System.arraycopy there.)
      */
     private static void unfoldUnitStride(ConvGeometry g, int row, float[] image, int planeStart, float[] columns,
                                          int dst) {
@@ -83,10 +84,9 @@ final class ConvolutionOps {
         int oyHi = Math.max(oyLo, Math.min(outH, g.height() - yShift));
         int oxLo = firstInside(xShift, 1, outW);
         int oxHi = endInside(xShift, 1, w, outW, oxLo);
-        int end = dst + outH * outW;
         Arrays.fill(columns, dst, dst + oyLo * outW, 0f);
         if (oxHi == oxLo) { // every column in the padding
-            Arrays.fill(columns, dst + oyLo * outW, end, 0f);
+            Arrays.fill(columns, dst + oyLo * outW, dst + outH * outW, 0f);
             return;
         }
         int source = planeStart + yShift * w + xShift; // image index of output (0, 0), maybe outside the plane
@@ -96,22 +96,16 @@ final class ConvolutionOps {
             if (last > first) {
                 System.arraycopy(image, source + first, columns, dst + first, last - first);
             }
-            for (int oy = oyLo; oy < oyHi; oy++) {
-                int d = dst + oy * outW;
-                zero(columns, d, d + oxLo);
-                zero(columns, d + oxHi, d + outW);
-            }
-        } else {
-            for (int oy = oyLo; oy < oyHi; oy++) {
-                int d = dst + oy * outW;
-                zero(columns, d, d + oxLo);
-                // the rest of this block is written after the run, so the copy may overshoot into it
-                FloatLoops.IN_USE.copyRun(image, source + oy * w + oxLo, columns, d + oxLo, oxHi - oxLo,
-                        end - d - oxLo);
-                zero(columns, d + oxHi, d + outW);
-            }
         }
-        Arrays.fill(columns, dst + oyHi * outW, end, 0f);
+        for (int oy = oyLo; oy < oyHi; oy++) {
+            int d = dst + oy * outW;
+            zero(columns, d, d + oxLo);
+            if (outW != w) {
+                System.arraycopy(image, source + oy * w + oxLo, columns, d + oxLo, oxHi - oxLo);
+            }
+            zero(columns, d + oxHi, d + outW);
+        }
+        Arrays.fill(columns, dst + oyHi * outW, dst + outH * outW, 0f);
     }
 
     /** Zeroes {@code a[from, to)}, a run of a few floats at most: a plain loop costs less than a call. */

@@ -68,11 +68,4 @@ interface FloatLoops {
      */
     void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image, int row,
                  int w, int room);
-
-    /**
-     * {@code dst[dOff, dOff+n) = src[so, so+n)} for a run that may be short (a row of an image); the ranges must not
-     * overlap. Elements of dst up to {@code room} floats from dOff (room is at least n) may be overwritten with
-     * other values: the caller writes them afterwards.
-     */
-    void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room);
 }

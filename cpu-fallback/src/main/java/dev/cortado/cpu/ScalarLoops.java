@@ -151,9 +151,4 @@ final class ScalarLoops implements FloatLoops {
             ConvolutionOps.addShifted(columns, first + j * jStride, outW, j - padding, image, row, w);
         }
     }
-
-    @Override
-    public void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room) {
-        System.arraycopy(src, so, dst, dOff, n);
-    }
 }

@@ -299,16 +299,6 @@ final class VectorLoops implements FloatLoops {
         acc.intoArray(image, row);
     }
 
-    /** A run no longer than a vector, with room for one, is one vector copy; others go to System.arraycopy. */
-    @Override
-    public void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room) {
-        if (n <= LANES && room >= LANES && so <= src.length - LANES && dOff <= dst.length - LANES) {
-            FloatVector.fromArray(SPECIES, src, so).intoArray(dst, dOff);
-        } else {
-            System.arraycopy(src, so, dst, dOff, n);
-        }
-    }
-
     /** Lanes holding NaN or -0. */
     private static VectorMask<Float> unordered(FloatVector v) {
         return v.test(VectorOperators.IS_NAN).or(v.eq(0f).and(v.test(VectorOperators.IS_NEGATIVE)));

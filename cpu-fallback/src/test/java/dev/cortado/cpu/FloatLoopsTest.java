@@ -281,27 +281,6 @@ class FloatLoopsTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("cases")
-    void copyRun(String name, int n) {
-        FloatLoops loops = loops(name);
-        float[] src = values(3, n);
-        for (int room : new int[] {n, n + 1, n + 16, n + 40}) {
-            float[] dst = poisoned(room + 9);
-            loops.copyRun(src, 3, dst, 2, n, room);
-            for (int i = 0; i < dst.length; i++) {
-                int at = i;
-                if (i >= 2 && i < 2 + n) {
-                    assertEquals(Float.floatToRawIntBits(src[3 + i - 2]), Float.floatToRawIntBits(dst[i]),
-                            () -> name + " copy: element " + at);
-                } else if (i < 2 || i >= 2 + room) {
-                    assertEquals(0x7fa00bad, Float.floatToRawIntBits(dst[i]),
-                            () -> name + " copy wrote element " + at + " outside its room");
-                }
-            }
-        }
-    }
-
     @Test
     void theBackendUsesTheVectorLoopsWhereTheModuleIsPresent() {
         assertTrue(VectorModule.present(),

@@ -50,8 +50,8 @@ final class DotProduct implements Product {
                                 scratch = Workspace.current().tile(blockRows * blockCols);
                             }
                             kernel.dots(len, ops.a(), ai, lda, rows, ops.b(), bi, ldb, cols, scratch, 0, blockCols,
-                                    alpha, 0f);
-                            Edges.merge(scratch, blockCols, rows, cols, out, oi, ldo, betaNow);
+                                    1f, 0f);
+                            TileMerge.merge(scratch, blockCols, rows, cols, out, oi, ldo, alpha, betaNow);
                         }
                     }
                 }

@@ -184,14 +184,18 @@ final class PackedProduct implements Product {
                         ldb = ops.ldb();
                     }
                     int ci = co + row * ldc + col;
+                    if (tileRows == mr && cols == nr && alpha == 1f && beta == 0f) {
+                        kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, c, ci, ldc);
+                        continue;
+                    }
+                    if (scratch == null) {
+                        scratch = Workspace.current().tile(mr * nr);
+                    }
+                    kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, scratch, 0, nr);
                     if (tileRows == mr && cols == nr) {
-                        kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, c, ci, ldc, alpha, beta);
+                        kernel.mergeTile(scratch, c, ci, ldc, alpha, beta);
                     } else {
-                        if (scratch == null) {
-                            scratch = Workspace.current().tile(mr * nr);
-                        }
-                        kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, scratch, 0, nr, alpha, 0f);
-                        Edges.merge(scratch, nr, tileRows, cols, c, ci, ldc, beta);
+                        TileMerge.merge(scratch, nr, tileRows, cols, c, ci, ldc, alpha, beta);
                     }
                 }
             }
