@@ -49,8 +49,11 @@ COPY cli/target/cortado.jar /opt/cortado/cortado.jar
 USER cortado
 WORKDIR /home/cortado
 
-# java runs as PID 1 (exec form), so docker stop's SIGTERM reaches the CLI's shutdown hook directly.
-ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-XX:MaxRAMPercentage=75", \
+# java runs as PID 1 (exec form), so docker stop's SIGTERM reaches the CLI's shutdown hook directly. The heap
+# flags are the ./cortado launcher's: the serial collector and a small young generation keep the heap near what
+# the run holds live, and it may grow to three quarters of the container's memory.
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC", "-Xms32m", "-Xmn16m", \
+            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:MaxRAMPercentage=75", \
             "-Djava.io.tmpdir=/var/tmp/cortado", "-jar", "/opt/cortado/cortado.jar"]
 # A restarted job (docker start, a Kubernetes Job's next pod) runs the same command: --auto-resume continues the
 # run in /out if there is one.

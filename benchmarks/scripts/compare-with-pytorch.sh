@@ -1,51 +1,83 @@
 #!/usr/bin/env bash
-# Side-by-side training throughput: Cortado's CPU fallback (cortado bench) and PyTorch 1.13's CPU path
-# (pytorch_training_throughput.py), the same models and batch size, one after the other in the same run, on the
-# same machine. Prints both figures and the ratio Cortado / PyTorch per model. Run nothing else meanwhile.
+# Cortado's CPU fallback against PyTorch 1.13's CPU path (Debian's python3-torch with OpenBLAS), measured in one
+# run on one machine, the two alternating workload by workload, for several rounds; prints one table of medians
+# over the rounds and the ratio Cortado / PyTorch (for peak RSS, lower is better). Each round measures:
 #
-#   benchmarks/scripts/compare-with-pytorch.sh [--device cpu] [--threads 2]
+#   synthetic batches  cortado bench --json against pytorch_training_throughput.py: training and inference
+#                      images/s on the same 64 batches; PyTorch in three thread settings (torch 2 / OpenBLAS 1,
+#                      1 / 2, 1 / 1), its best one the peer, as its threads and OpenBLAS's oversubscribe 2 cores
+#   real epochs        ./cortado train --epochs 2 on the real data against pytorch_train_epochs.py in the thread
+#                      setting that was best on the synthetic batches this round: epoch 2's training images/s
+#                      and the peak RSS of each whole process (/usr/bin/time -f %M)
+#   SGEMM              benchmarks' SgemmRate against pytorch_sgemm.py (torch.mm, that is OpenBLAS), square
+#                      n = 256, 512, 1024, GFLOP/s; PyTorch's best of torch 2 / OpenBLAS 1 and torch 1 / OpenBLAS 2
 #
-# Runs the CLI through ./cortado (which builds the jar when needed); needs Debian's python3-torch with
-# libopenblas0-pthread.
+#   benchmarks/scripts/compare-with-pytorch.sh [--rounds 3] [--models lenet5,mlp] [--data DIR] [--no-epochs]
+#
+# Run nothing else meanwhile, and quote the load average it prints. Needs python3-torch, libopenblas0-pthread and
+# /usr/bin/time; builds cli/target/cortado.jar (through ./cortado) and benchmarks/target/benchmarks.jar when
+# they are missing. Cortado runs with the launcher's JVM options (CORTADO_JAVA_OPTS replaces them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-device=cpu
-threads=2
+rounds=3
+models=lenet5,mlp
+data=/usr/share/datasets/fashion-mnist
+epochs=yes
 while [ $# -gt 0 ]; do
   case "$1" in
-    --device) device=$2; shift 2 ;;
-    --threads) threads=$2; shift 2 ;;
-    *) echo "usage: $0 [--device D] [--threads N]" >&2; exit 2 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    --models) models=$2; shift 2 ;;
+    --data) data=$2; shift 2 ;;
+    --no-epochs) epochs=no; shift ;;
+    *) echo "usage: $0 [--rounds N] [--models a,b] [--data DIR] [--no-epochs]" >&2; exit 2 ;;
   esac
 done
-# ./cortado builds the jar when needed and preloads libjsig; of its stderr only the JVM's one line about the
-# incubator module is dropped (build messages and errors still show).
-ours=$(./cortado bench --json --device "$device" --batches 60 --repeats 5 \
-  2> >(grep -v '^WARNING: Using incubator modules' >&2))
-# PyTorch's own threads and OpenBLAS's threads oversubscribe 2 cores and collapse when anything else runs, so it
-# is measured in three thread settings and its best figure per model is the peer (all are printed).
-theirs=""
-for setting in "$threads 1" "1 $threads" "1 1"; do
-  set -- $setting
-  theirs+=$(OPENBLAS_NUM_THREADS=$2 /usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py \
-    --threads "$1")$'\n'
+python=/usr/bin/python3
+scripts=benchmarks/scripts
+# The JVM's one line about the incubator module is dropped from stderr; build messages and errors still show.
+quiet_jvm() { grep -v '^WARNING: Using incubator modules' >&2 || true; }
+
+./cortado --version > /dev/null 2> >(quiet_jvm)
+if [ ! -f benchmarks/target/benchmarks.jar ]; then
+  echo "building benchmarks/target/benchmarks.jar..." >&2
+  mvn -B -q -DskipTests -pl benchmarks -am package >&2
+fi
+read -r -a java_opts <<< "${CORTADO_JAVA_OPTS:-}"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "$(date -u +%FT%TZ), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores," \
+  "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq "$rounds"); do
+  echo "round $round of $rounds: synthetic batches (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  ./cortado bench --json --models "$models" --batches 60 --repeats 5 > "$work/r$round-cortado-bench.json" \
+    2> >(quiet_jvm)
+  for setting in "2 1" "1 2" "1 1"; do
+    set -- $setting
+    OPENBLAS_NUM_THREADS=$2 $python $scripts/pytorch_training_throughput.py --threads "$1" --models "$models" \
+      > "$work/r$round-pytorch-bench-$1-$2.jsonl"
+  done
+  if [ "$epochs" = yes ]; then
+    for model in ${models//,/ }; do
+      echo "round $round of $rounds: real epochs of $model (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+      /usr/bin/time -o "$work/r$round-cortado-rss-$model" -f %M ./cortado train --model "$model" --epochs 2 \
+        --data "$data" --out "$work/r$round-cortado-run-$model" > /dev/null 2> >(quiet_jvm)
+      cp "$work/r$round-cortado-run-$model/metrics.jsonl" "$work/r$round-cortado-epochs-$model.jsonl"
+      read -r torch_threads blas_threads <<< "$($python $scripts/compare_table.py best-setting "$work" "$round" \
+        "$model")"
+      OPENBLAS_NUM_THREADS=$blas_threads /usr/bin/time -o "$work/r$round-pytorch-rss-$model" -f %M \
+        $python $scripts/pytorch_train_epochs.py --model "$model" --epochs 2 --data "$data" \
+        --threads "$torch_threads" > "$work/r$round-pytorch-epochs-$model.jsonl"
+    done
+  fi
+  echo "round $round of $rounds: SGEMM (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  java "${java_opts[@]}" --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
+    dev.cortado.benchmarks.SgemmRate > "$work/r$round-cortado-sgemm.jsonl" 2> >(quiet_jvm)
+  for setting in "2 1" "1 2"; do
+    set -- $setting
+    OPENBLAS_NUM_THREADS=$2 $python $scripts/pytorch_sgemm.py --threads "$1" \
+      > "$work/r$round-pytorch-sgemm-$1-$2.jsonl"
+  done
 done
-/usr/bin/python3 - "$ours" "$theirs" <<'PY'
-import json, sys
-ours = {r["model"]: r for r in json.loads(sys.argv[1])["results"]}
-theirs = {}
-for line in sys.argv[2].splitlines():
-    if not line.strip():
-        continue
-    row = json.loads(line)
-    print("pytorch %-7s torch threads %s, OpenBLAS threads %s: %6d images/s" % (
-        row["model"], row["threads"], row["openblas_threads"], row["images_per_s"]))
-    if row["model"] not in theirs or row["images_per_s"] > theirs[row["model"]]["images_per_s"]:
-        theirs[row["model"]] = row
-print()
-print("%-8s %22s %22s %8s" % ("model", "cortado train img/s", "pytorch best img/s", "ratio"))
-for model in ("lenet5", "mlp"):
-    a = ours[model]["train_images_per_second"]
-    b = theirs[model]["images_per_s"]
-    print("%-8s %22.0f %22.0f %8.2f" % (model, a, b, a / b))
-PY
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+$python $scripts/compare_table.py table "$work" "$rounds"

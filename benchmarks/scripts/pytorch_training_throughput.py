@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch's side of the side-by-side training benchmark: the same models, batches and optimizer as
-`cortado bench`, on the CPU with 2 threads. Prints one JSON line per model.
+`cortado bench`, on the CPU with 2 threads; then inference, the models in eval mode without gradients over the same
+batches, as `cortado bench` evaluates. Prints one JSON line per model.
 
     /usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py [--data DIR] [--threads 2]
 
@@ -63,6 +64,27 @@ def measure(model, x, y, steps, repeats):
     return statistics.median(rates), rates
 
 
+def measure_inference(model, x, repeats):
+    """Images/s of evaluation passes over x in batches, as `cortado bench` times its evaluation: loss and hits."""
+    model.eval()
+
+    def run():
+        with torch.no_grad():
+            for b in range(0, x.shape[0], BATCH):
+                logits = model(x[b:b + BATCH])
+                F.cross_entropy(logits, torch.zeros(logits.shape[0], dtype=torch.long)).item()
+                logits.argmax(1).sum().item()
+
+    run()
+    rates = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        rates.append(x.shape[0] / (time.perf_counter() - start))
+    model.train()
+    return statistics.median(rates)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -78,11 +100,13 @@ def main():
         if name not in args.models.split(","):
             continue
         median, rates = measure(model, x, y, steps[name], args.repeats)
+        inference = measure_inference(model, x, args.repeats)
         print(json.dumps({"framework": "pytorch " + torch.__version__, "model": name, "batch": BATCH,
                           "threads": args.threads,
                           "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                           "images_per_s": round(median),
-                          "runs": [round(r) for r in rates]}), flush=True)
+                          "runs": [round(r) for r in rates],
+                          "inference_images_per_s": round(inference)}), flush=True)
 
 
 if __name__ == "__main__":

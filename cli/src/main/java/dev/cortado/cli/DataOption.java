@@ -259,8 +259,7 @@ final class DataOption {
     /**
      * Opens one split.
      *
-     * @throws CliException with {@link ExitCode#DATA} naming the directory or file and what is wrong, or that
-     *     the split does not fit the Java heap
+     * @throws CliException with {@link ExitCode#DATA} naming the directory or file and what is wrong
      */
     private static Dataset open(DataFormat format, Path path, Split split, DataFormat.Settings settings) {
         try {

@@ -35,6 +35,10 @@ final class ConvolutionOps {
 
     /** Writes the {@code outH x outW} block of column-matrix row {@code row} for one image plane. */
     private static void unfold(ConvGeometry g, int row, float[] image, int planeStart, float[] columns, int dst) {
+        if (g.stride() == 1 && g.dilation() == 1) {
+            unfoldUnitStride(g, row, image, planeStart, columns, dst);
+            return;
+        }
         int kw = g.kernelW();
         int i = (row / kw) % g.kernelH();
         int j = row % kw;
@@ -51,20 +55,63 @@ final class ConvolutionOps {
                 Arrays.fill(columns, d, d + outW, 0f);
                 continue;
             }
-            Arrays.fill(columns, d, d + oxLo, 0f);
+            zero(columns, d, d + oxLo);
             int s = planeStart + iy * g.width() + oxLo * stride + xShift;
-            if (stride == 1) {
-                if (oxHi > oxLo) { // when the row is all padding, s may lie outside the array
-                    // the rest of this item's block is written after the run, so the copy may overshoot into it
-                    FloatLoops.IN_USE.copyRun(image, s, columns, d + oxLo, oxHi - oxLo,
-                            dst + outH * outW - (d + oxLo));
-                }
-            } else {
-                for (int ox = oxLo; ox < oxHi; ox++) {
-                    columns[d + ox] = image[s + (ox - oxLo) * stride];
-                }
+            for (int ox = oxLo; ox < oxHi; ox++) {
+                columns[d + ox] = image[s + (ox - oxLo) * stride];
             }
-            Arrays.fill(columns, d + oxHi, d + outW, 0f);
+            zero(columns, d + oxHi, d + outW);
+        }
+    }
+
+    /**
+     * {@link #unfold} at stride 1 without dilation: output row oy reads input row {@code oy + yShift} shifted by
+     * xShift. Rows above and below the image are zeroed in one run each. Where the output is as wide as the input
+     * (a "same" convolution) the rows inside follow each other in the input as in the output, so one copy moves
+     * them all and only the few padding columns, which it fills from the neighbouring rows, are zeroed after;
+     * otherwise each row is a copy of its own. (A vector copy of a short row, which C2 compiled without the Vector
+     * API's intrinsics in some runs once inlined into this loop, cost more than System.arraycopy there.)
+     */
+    private static void unfoldUnitStride(ConvGeometry g, int row, float[] image, int planeStart, float[] columns,
+                                         int dst) {
+        int kw = g.kernelW();
+        int w = g.width();
+        int outH = g.outHeight();
+        int outW = g.outWidth();
+        int yShift = (row / kw) % g.kernelH() - g.padding();
+        int xShift = row % kw - g.padding();
+        int oyLo = Math.min(outH, Math.max(0, -yShift));
+        int oyHi = Math.max(oyLo, Math.min(outH, g.height() - yShift));
+        int oxLo = firstInside(xShift, 1, outW);
+        int oxHi = endInside(xShift, 1, w, outW, oxLo);
+        Arrays.fill(columns, dst, dst + oyLo * outW, 0f);
+        if (oxHi == oxLo) { // every column in the padding
+            Arrays.fill(columns, dst + oyLo * outW, dst + outH * outW, 0f);
+            return;
+        }
+        int source = planeStart + yShift * w + xShift; // image index of output (0, 0), maybe outside the plane
+        if (outW == w) {
+            int first = oyLo * outW + oxLo;
+            int last = (oyHi - 1) * outW + oxHi;
+            if (last > first) {
+                System.arraycopy(image, source + first, columns, dst + first, last - first);
+            }
+        }
+        for (int oy = oyLo; oy < oyHi; oy++) {
+            int d = dst + oy * outW;
+            zero(columns, d, d + oxLo);
+            if (outW != w) {
+                System.arraycopy(image, source + oy * w + oxLo, columns, d + oxLo, oxHi - oxLo);
+            }
+            zero(columns, d + oxHi, d + outW);
+        }
+        Arrays.fill(columns, dst + oyHi * outW, dst + outH * outW, 0f);
+    }
+
+    /** Zeroes {@code a[from, to)}, a run of a few floats at most: a plain loop costs less than a call. */
+    private static void zero(float[] a, int from, int to) {
+        for (int t = from; t < to; t++) {
+            a[t] = 0f;
         }
     }
 

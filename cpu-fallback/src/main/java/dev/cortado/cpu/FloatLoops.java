@@ -48,13 +48,17 @@ interface FloatLoops {
                      boolean nesterov);
 
     /**
-     * Max pooling of one {@code h x w} plane with 2x2 windows at stride 2, no padding: {@code y} gets the
-     * {@code (h/2) x (w/2)} first maxima in row-major order, as {@link PoolingOps} defines them.
+     * Max pooling of {@code planes} consecutive {@code h x w} planes with 2x2 windows at stride 2, no padding: each
+     * plane's {@code (h/2) x (w/2)} first maxima in row-major order, as {@link PoolingOps} defines them, go to y,
+     * plane after plane; nothing past them in y is written.
      */
-    void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out);
+    void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out, int planes);
 
-    /** The gradient of {@link #maxPoolForward}: overwrites the plane of dx from x and the plane of dy. */
-    void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din);
+    /**
+     * The gradient of {@link #maxPoolForward}: overwrites the planes of dx from those of x and dy; nothing past them
+     * in dx is written.
+     */
+    void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din, int planes);
 
     /**
      * One image row's share of col2im at stride 1 without dilation: for each kernel column {@code j < kw}, the
@@ -64,11 +68,4 @@ interface FloatLoops {
      */
     void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image, int row,
                  int w, int room);
-
-    /**
-     * {@code dst[dOff, dOff+n) = src[so, so+n)} for a run that may be short (a row of an image); the ranges must not
-     * overlap. Elements of dst up to {@code room} floats from dOff (room is at least n) may be overwritten with
-     * other values: the caller writes them afterwards.
-     */
-    void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room);
 }

@@ -19,11 +19,13 @@ final class PoolingOps {
         boolean max = s.kind() == PoolSpec.Kind.MAX;
         boolean pairs = isTwoByTwo(s);
         Parallel.forRange(s.batch() * s.channels(), grain(s), (from, to) -> {
+            if (pairs) {
+                FloatLoops.IN_USE.maxPoolForward(x, xo + from * inPlane, s.height(), s.width(), y,
+                        yo + from * outPlane, to - from);
+                return;
+            }
             for (int p = from; p < to; p++) {
-                if (pairs) {
-                    FloatLoops.IN_USE.maxPoolForward(x, xo + p * inPlane, s.height(), s.width(), y,
-                            yo + p * outPlane);
-                } else if (max) {
+                if (max) {
                     maxForward(s, x, xo + p * inPlane, y, yo + p * outPlane);
                 } else {
                     avgForward(s, x, xo + p * inPlane, y, yo + p * outPlane);
@@ -38,13 +40,13 @@ final class PoolingOps {
         boolean max = s.kind() == PoolSpec.Kind.MAX;
         boolean pairs = isTwoByTwo(s);
         Parallel.forRange(s.batch() * s.channels(), grain(s), (from, to) -> {
+            if (pairs) {
+                FloatLoops.IN_USE.maxPoolBackward(x, xo + from * inPlane, s.height(), s.width(), dy,
+                        dyo + from * outPlane, dx, dxo + from * inPlane, to - from);
+                return;
+            }
             for (int p = from; p < to; p++) {
                 int plane = dxo + p * inPlane;
-                if (pairs) {
-                    FloatLoops.IN_USE.maxPoolBackward(x, xo + p * inPlane, s.height(), s.width(), dy,
-                            dyo + p * outPlane, dx, plane);
-                    continue;
-                }
                 Arrays.fill(dx, plane, plane + inPlane, 0f);
                 if (max) {
                     maxBackward(s, x, xo + p * inPlane, dy, dyo + p * outPlane, dx, plane);

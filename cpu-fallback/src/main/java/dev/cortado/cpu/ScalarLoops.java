@@ -123,13 +123,19 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
-    public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out) {
-        PoolingOps.maxForwardTwoByTwo(x, in, h, w, y, out);
+    public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out, int planes) {
+        for (int p = 0; p < planes; p++) {
+            PoolingOps.maxForwardTwoByTwo(x, in + p * h * w, h, w, y, out + p * (h / 2) * (w / 2));
+        }
     }
 
     @Override
-    public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
-        PoolingOps.maxBackwardTwoByTwo(x, in, h, w, dy, out, dx, din);
+    public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din,
+                                int planes) {
+        for (int p = 0; p < planes; p++) {
+            PoolingOps.maxBackwardTwoByTwo(x, in + p * h * w, h, w, dy, out + p * (h / 2) * (w / 2), dx,
+                    din + p * h * w);
+        }
     }
 
     @Override
@@ -144,10 +150,5 @@ final class ScalarLoops implements FloatLoops {
         for (int j = 0; j < kw; j++) {
             ConvolutionOps.addShifted(columns, first + j * jStride, outW, j - padding, image, row, w);
         }
-    }
-
-    @Override
-    public void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room) {
-        System.arraycopy(src, so, dst, dOff, n);
     }
 }

@@ -175,34 +175,40 @@ final class VectorLoops implements FloatLoops {
 
     /**
      * Vectors of LANES columns of a pair of rows, that is LANES/2 windows, the last vector of a row overlapping the
-     * one before. In each pair of lanes the window's maximum is the maximum of the lane, its pair-swapped lane and
-     * the same two of the row below; where an input is NaN or -0 (whose order Math.max and the first-maximum
-     * rule see differently) the vector's windows are done one by one. Each vector's values go straight to y,
-     * LANES/2 values and LANES/2 that the next vector (of this row or the next) overwrites; a vector whose store
-     * would reach past the plane (near the end of the last row), into another thread's plane, goes one by one too.
+     * one before; a pair of rows narrower than a vector is one vector, whose lanes past the pair's windows hold
+     * values of no window. In each pair of lanes the window's maximum is the maximum of the lane, its pair-swapped
+     * lane and the same two of the row below; where an input is NaN or -0 (whose order Math.max and the
+     * first-maximum rule see differently) the vector's windows are done one by one. Each vector's values go
+     * straight to y, its windows' values and others that later vectors (of this row, the next or the next plane)
+     * overwrite; a vector whose store would reach past the planes (into another thread's) or whose loads would
+     * reach past x goes one by one too.
      */
     @Override
-    public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out) {
+    public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out, int planes) {
         int outH = h / 2;
         int outW = w / 2;
         int span = 2 * outW;
-        if (span < LANES) {
-            PoolingOps.maxForwardTwoByTwo(x, in, h, w, y, out);
-            return;
-        }
-        int planeEnd = out + outH * outW;
-        for (int oy = 0; oy < outH; oy++) {
-            int top = 2 * oy * w;
-            int o = out + oy * outW;
-            for (int c = 0; c < span; c += LANES) {
-                int c0 = Math.min(c, span - LANES);
-                FloatVector t = FloatVector.fromArray(SPECIES, x, in + top + c0);
-                FloatVector b = FloatVector.fromArray(SPECIES, x, in + top + w + c0);
-                if (o + c0 / 2 > planeEnd - LANES || unordered(t).or(unordered(b)).anyTrue()) {
-                    PoolingOps.maxForwardWindows(x, in, w, top, y, o, c0 / 2, c0 / 2 + LANES / 2);
-                } else {
-                    FloatVector m = t.max(t.rearrange(PAIR_SWAP)).max(b.max(b.rearrange(PAIR_SWAP)));
-                    m.rearrange(EVENS).intoArray(y, o + c0 / 2);
+        int yEnd = out + planes * outH * outW;
+        for (int p = 0; p < planes; p++) {
+            int plane = in + p * h * w;
+            for (int oy = 0; oy < outH; oy++) {
+                int top = plane + 2 * oy * w;
+                int o = out + (p * outH + oy) * outW;
+                for (int c = 0; c < span; c += LANES) {
+                    int c0 = Math.max(0, Math.min(c, span - LANES));
+                    int windows = Math.min(LANES / 2, outW - c0 / 2);
+                    if (o + c0 / 2 > yEnd - LANES || top + w + c0 > x.length - LANES) {
+                        PoolingOps.maxForwardWindows(x, top, w, 0, y, o, c0 / 2, c0 / 2 + windows);
+                        continue;
+                    }
+                    FloatVector t = FloatVector.fromArray(SPECIES, x, top + c0);
+                    FloatVector b = FloatVector.fromArray(SPECIES, x, top + w + c0);
+                    if (unordered(t).or(unordered(b)).anyTrue()) {
+                        PoolingOps.maxForwardWindows(x, top, w, 0, y, o, c0 / 2, c0 / 2 + windows);
+                    } else {
+                        FloatVector m = t.max(t.rearrange(PAIR_SWAP)).max(b.max(b.rearrange(PAIR_SWAP)));
+                        m.rearrange(EVENS).intoArray(y, o + c0 / 2);
+                    }
                 }
             }
         }
@@ -212,45 +218,58 @@ final class VectorLoops implements FloatLoops {
      * The vectors of {@link #maxPoolForward}; in each, a lane is its window's first maximum when it equals the
      * maximum and no lane before it in the window does: a top-left lane always, a top-right lane when its
      * pair-swapped lane does not, a bottom lane when neither top lane does (and, bottom right, bottom left does
-     * not). The gradients are read in place, a vector of LANES for LANES/2 windows: one that would reach past the
-     * end of dy's array (near the end of the last plane) goes window by window.
+     * not). The gradients are read in place, a vector of LANES for LANES/2 windows. A pair of rows narrower than a
+     * vector is stored as two vectors, top then bottom, each reaching past its row: the bottom one overwrites what
+     * the top one put in the bottom row, and later vectors (or, for columns and rows no window covers, the
+     * zeroing at the end of each plane) what the bottom one put past it. A vector that would read past dy or x or
+     * write past the planes goes window by window.
      */
     @Override
-    public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din) {
+    public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din,
+                                int planes) {
         int outH = h / 2;
         int outW = w / 2;
         int span = 2 * outW;
-        if (span < LANES) {
-            PoolingOps.maxBackwardTwoByTwo(x, in, h, w, dy, out, dx, din);
-            return;
-        }
+        int dxEnd = din + planes * h * w;
         FloatVector zero = FloatVector.zero(SPECIES);
-        for (int oy = 0; oy < outH; oy++) {
-            int top = 2 * oy * w;
-            int o = out + oy * outW;
-            for (int c = 0; c < span; c += LANES) {
-                int c0 = Math.min(c, span - LANES);
-                FloatVector t = FloatVector.fromArray(SPECIES, x, in + top + c0);
-                FloatVector b = FloatVector.fromArray(SPECIES, x, in + top + w + c0);
-                if (o + c0 / 2 > dy.length - LANES || unordered(t).or(unordered(b)).anyTrue()) {
-                    PoolingOps.maxBackwardWindows(x, in, w, top, dy, o, dx, din, c0 / 2, c0 / 2 + LANES / 2);
-                    continue;
+        for (int p = 0; p < planes; p++) {
+            int plane = in + p * h * w;
+            int gradPlane = din + p * h * w;
+            for (int oy = 0; oy < outH; oy++) {
+                int top = 2 * oy * w;
+                int o = out + (p * outH + oy) * outW;
+                for (int c = 0; c < span; c += LANES) {
+                    int c0 = Math.max(0, Math.min(c, span - LANES));
+                    int windows = Math.min(LANES / 2, outW - c0 / 2);
+                    if (o + c0 / 2 > dy.length - LANES || plane + top + w + c0 > x.length - LANES
+                            || gradPlane + top + w + c0 > dxEnd - LANES) {
+                        PoolingOps.maxBackwardWindows(x, plane, w, top, dy, o, dx, gradPlane, c0 / 2,
+                                c0 / 2 + windows);
+                        continue;
+                    }
+                    FloatVector t = FloatVector.fromArray(SPECIES, x, plane + top + c0);
+                    FloatVector b = FloatVector.fromArray(SPECIES, x, plane + top + w + c0);
+                    if (unordered(t).or(unordered(b)).anyTrue()) {
+                        PoolingOps.maxBackwardWindows(x, plane, w, top, dy, o, dx, gradPlane, c0 / 2,
+                                c0 / 2 + windows);
+                        continue;
+                    }
+                    FloatVector ts = t.rearrange(PAIR_SWAP);
+                    FloatVector bs = b.rearrange(PAIR_SWAP);
+                    FloatVector m = t.max(ts).max(b.max(bs));
+                    // Rearranged as ints: before C2 compiles it, a float rearrange makes every NaN the canonical one.
+                    FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).reinterpretAsInts()
+                            .rearrange(PAIRS).reinterpretAsFloats().add(0f);
+                    VectorMask<Float> topEq = t.eq(m);
+                    VectorMask<Float> topSwapEq = ts.eq(m);
+                    VectorMask<Float> topWins = topEq.and(EVEN.or(topSwapEq.not()));
+                    VectorMask<Float> bottomWins = b.eq(m).andNot(topEq.or(topSwapEq)).and(EVEN.or(bs.eq(m).not()));
+                    zero.blend(g, topWins).intoArray(dx, gradPlane + top + c0);
+                    zero.blend(g, bottomWins).intoArray(dx, gradPlane + top + w + c0);
                 }
-                FloatVector ts = t.rearrange(PAIR_SWAP);
-                FloatVector bs = b.rearrange(PAIR_SWAP);
-                FloatVector m = t.max(ts).max(b.max(bs));
-                // Rearranged as ints: before C2 compiles it, a float rearrange makes every NaN the canonical one.
-                FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).reinterpretAsInts().rearrange(PAIRS)
-                        .reinterpretAsFloats().add(0f);
-                VectorMask<Float> topEq = t.eq(m);
-                VectorMask<Float> topSwapEq = ts.eq(m);
-                VectorMask<Float> topWins = topEq.and(EVEN.or(topSwapEq.not()));
-                VectorMask<Float> bottomWins = b.eq(m).andNot(topEq.or(topSwapEq)).and(EVEN.or(bs.eq(m).not()));
-                zero.blend(g, topWins).intoArray(dx, din + top + c0);
-                zero.blend(g, bottomWins).intoArray(dx, din + top + w + c0);
             }
+            PoolingOps.zeroUncovered(h, w, dx, gradPlane);
         }
-        PoolingOps.zeroUncovered(h, w, dx, din);
     }
 
     /**
@@ -281,16 +300,6 @@ final class VectorLoops implements FloatLoops {
             acc = acc.add(zero.blend(run, lanes));
         }
         acc.intoArray(image, row);
-    }
-
-    /** A run no longer than a vector, with room for one, is one vector copy; others go to System.arraycopy. */
-    @Override
-    public void copyRun(float[] src, int so, float[] dst, int dOff, int n, int room) {
-        if (n <= LANES && room >= LANES && so <= src.length - LANES && dOff <= dst.length - LANES) {
-            FloatVector.fromArray(SPECIES, src, so).intoArray(dst, dOff);
-        } else {
-            System.arraycopy(src, so, dst, dOff, n);
-        }
     }
 
     /** Lanes holding NaN or -0. */

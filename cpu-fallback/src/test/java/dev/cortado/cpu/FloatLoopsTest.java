@@ -189,53 +189,60 @@ class FloatLoopsTest {
     }
 
     static Stream<Arguments> planes() {
-        int[][] sizes = {{2, 2}, {28, 28}, {11, 9}, {10, 10}, {14, 34}, {3, 33}, {6, 40}, {5, 17}};
+        int[][] sizes = {{2, 2}, {28, 28}, {11, 9}, {10, 10}, {14, 34}, {3, 33}, {6, 40}, {5, 17}, {4, 6}, {7, 3}};
         return Stream.of(VECTOR, SCALAR).flatMap(name -> Arrays.stream(sizes)
-                .flatMap(hw -> Stream.of(false, true).map(special -> Arguments.of(name, hw[0], hw[1], special))));
+                .flatMap(hw -> Stream.of(1, 3).flatMap(planes -> Stream.of(false, true)
+                        .map(special -> Arguments.of(name, hw[0], hw[1], planes, special)))));
     }
 
     /**
-     * One plane, at an offset, of 2x2 max pooling at stride 2: widths below and above a vector, odd ones, ties
-     * (values from a few levels) and, optionally, NaN and signed zeros, against the first-maximum rule. y has but
-     * a few floats past its plane, and the gradients come in a longer dy and in one that ends with the plane.
+     * Planes, at an offset, of 2x2 max pooling at stride 2: widths below and above a vector, odd ones, rows
+     * narrower than half a vector, ties (values from a few levels) and, optionally, NaN and signed zeros, against
+     * the first-maximum rule. y and dx have but a few floats past the planes, x a few more, and the gradients come
+     * in a longer dy and in one that ends with the planes.
      */
-    @ParameterizedTest(name = "{0} {1}x{2} special values {3}")
+    @ParameterizedTest(name = "{0} {3} planes of {1}x{2}, special values {4}")
     @MethodSource("planes")
-    void maxPoolTwoByTwo(String name, int h, int w, boolean special) {
+    void maxPoolTwoByTwo(String name, int h, int w, int planes, boolean special) {
         FloatLoops loops = loops(name);
         int in = 5;
         int out = 3;
-        float[] x = new float[in + h * w + 7];
+        int size = planes * h * w;
+        float[] x = new float[in + size + 7];
         for (int i = 0; i < x.length; i++) {
             x[i] = special && random.nextInt(6) == 0 ? SPECIAL[random.nextInt(SPECIAL.length)]
                     : random.nextInt(4) * 0.5f;
         }
         int outH = h / 2;
         int outW = w / 2;
-        float[] dyWithSlack = values(out, outH * outW + 32);
-        float[] expectedY = poisoned(out + outH * outW + 4);
-        float[] expectedDx = poisoned(in + h * w + 4);
-        Arrays.fill(expectedDx, in, in + h * w, 0f);
-        for (int oy = 0; oy < outH; oy++) {
-            for (int ox = 0; ox < outW; ox++) {
-                int best = -1;
-                for (int at : new int[] {0, 1, w, w + 1}) {
-                    int i = in + 2 * oy * w + 2 * ox + at;
-                    if (best < 0 || x[i] > x[best]) {
-                        best = i;
+        int outSize = planes * outH * outW;
+        float[] dyWithSlack = values(out, outSize + 32);
+        float[] expectedY = poisoned(out + outSize + 4);
+        float[] expectedDx = poisoned(in + size + 4);
+        Arrays.fill(expectedDx, in, in + size, 0f);
+        for (int p = 0; p < planes; p++) {
+            for (int oy = 0; oy < outH; oy++) {
+                for (int ox = 0; ox < outW; ox++) {
+                    int best = -1;
+                    for (int at : new int[] {0, 1, w, w + 1}) {
+                        int i = in + p * h * w + 2 * oy * w + 2 * ox + at;
+                        if (best < 0 || x[i] > x[best]) {
+                            best = i;
+                        }
                     }
+                    int o = out + (p * outH + oy) * outW + ox;
+                    expectedY[o] = x[best];
+                    expectedDx[best] = dyWithSlack[o] + 0f;
                 }
-                expectedY[out + oy * outW + ox] = x[best];
-                expectedDx[best] = dyWithSlack[out + oy * outW + ox] + 0f;
             }
         }
         float[] y = poisoned(expectedY.length);
-        loops.maxPoolForward(x, in, h, w, y, out);
+        loops.maxPoolForward(x, in, h, w, y, out, planes);
         assertSameBits(expectedY, y, name + " max pool forward");
-        // dy with floats past its plane (read, unused, by whole vectors) and dy ending with the plane
-        for (float[] dy : List.of(dyWithSlack, Arrays.copyOf(dyWithSlack, out + outH * outW))) {
+        // dy with floats past its planes (read, unused, by whole vectors) and dy ending with the planes
+        for (float[] dy : List.of(dyWithSlack, Arrays.copyOf(dyWithSlack, out + outSize))) {
             float[] dx = poisoned(expectedDx.length);
-            loops.maxPoolBackward(x, in, h, w, dy, out, dx, in);
+            loops.maxPoolBackward(x, in, h, w, dy, out, dx, in, planes);
             assertSameBits(expectedDx, dx, name + " max pool backward, dy of " + dy.length);
         }
     }
@@ -273,27 +280,6 @@ class FloatLoopsTest {
             }
             loops.foldRow(columns, first, jStride, kw, outW, padding, image, row, w, w + extra);
             assertSameBits(expected, image, name + " fold row from " + first);
-        }
-    }
-
-    @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("cases")
-    void copyRun(String name, int n) {
-        FloatLoops loops = loops(name);
-        float[] src = values(3, n);
-        for (int room : new int[] {n, n + 1, n + 16, n + 40}) {
-            float[] dst = poisoned(room + 9);
-            loops.copyRun(src, 3, dst, 2, n, room);
-            for (int i = 0; i < dst.length; i++) {
-                int at = i;
-                if (i >= 2 && i < 2 + n) {
-                    assertEquals(Float.floatToRawIntBits(src[3 + i - 2]), Float.floatToRawIntBits(dst[i]),
-                            () -> name + " copy: element " + at);
-                } else if (i < 2 || i >= 2 + room) {
-                    assertEquals(0x7fa00bad, Float.floatToRawIntBits(dst[i]),
-                            () -> name + " copy wrote element " + at + " outside its room");
-                }
-            }
         }
     }
 

@@ -302,7 +302,8 @@ class ParallelPathTest {
                 new ConvGeometry(67, 6, 14, 14, 5, 5, 1, 0, 1), // LeNet conv2
                 new ConvGeometry(5, 3, 31, 29, 3, 4, 2, 3, 2), // stride, dilation, padding wider than the kernel
                 new ConvGeometry(3, 2, 7, 11, 1, 1, 3, 4, 1), // padding so wide that whole rows are padding
-                new ConvGeometry(2, 2, 5, 1, 7, 7, 1, 3, 1)); // and whole kernel columns
+                new ConvGeometry(2, 2, 5, 1, 7, 7, 1, 3, 1), // and whole kernel columns
+                new ConvGeometry(3, 2, 6, 5, 3, 3, 1, 2, 1)); // stride 1, output wider and taller than the image
     }
 
     @ParameterizedTest

@@ -36,13 +36,19 @@ final class BlockedGemm {
     private static final int REPACK_SIDE = 150;
 
     private final MicroKernel kernel;
+    private final Blocking blocking;
 
-    BlockedGemm(MicroKernel kernel) {
+    BlockedGemm(MicroKernel kernel, Blocking blocking) {
         this.kernel = kernel;
+        this.blocking = blocking;
     }
 
     MicroKernel kernel() {
         return kernel;
+    }
+
+    Blocking blocking() {
+        return blocking;
     }
 
     /** {@link Sgemm#compute}, on this kernel. */
@@ -117,7 +123,7 @@ final class BlockedGemm {
     }
 
     private Product serial(Operands ops) {
-        return usesDots(ops) ? new DotProduct(kernel, ops) : new PackedProduct(kernel, ops);
+        return usesDots(ops) ? new DotProduct(kernel, blocking, ops) : new PackedProduct(kernel, blocking, ops);
     }
 
     /**
@@ -125,7 +131,7 @@ final class BlockedGemm {
      * the rest are cut along their longer side into products of their own, each packing the other operand again.
      */
     private void packedInParallel(Operands ops, Target out) {
-        PackedProduct whole = new PackedProduct(kernel, ops);
+        PackedProduct whole = new PackedProduct(kernel, blocking, ops);
         boolean byRows = ops.m() >= ops.n();
         int side = byRows ? ops.m() : ops.n();
         int unit = byRows ? kernel.mr() : kernel.nr();

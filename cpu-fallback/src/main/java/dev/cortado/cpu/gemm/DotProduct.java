@@ -7,16 +7,17 @@ package dev.cortado.cpu.gemm;
  * the work out by blocks of rows or columns, or slices of k.
  */
 final class DotProduct implements Product {
-    /** Floats of k per pass: the rows of a block stay in L1. */
-    private static final int KD = 1024;
-    /** Rows of B per band: a band ({@code BAND x KD} floats) stays in L2 while every group of A rows meets it. */
-    private static final int BAND = 64;
-
     private final MicroKernel kernel;
+    /** Floats of k per pass: the rows of a block stay in L1. */
+    private final int depth;
+    /** Rows of B per band: a band ({@code band x depth} floats) stays in L2 while every group of A rows meets it. */
+    private final int band;
     private final Operands ops;
 
-    DotProduct(MicroKernel kernel, Operands ops) {
+    DotProduct(MicroKernel kernel, Blocking blocking, Operands ops) {
         this.kernel = kernel;
+        this.depth = blocking.dotDepth();
+        this.band = blocking.dotBand();
         this.ops = ops;
     }
 
@@ -29,15 +30,15 @@ final class DotProduct implements Product {
         int blockRows = kernel.dotRows();
         int blockCols = kernel.dotCols();
         float[] scratch = null;
-        for (int pc = k0; pc < k1; pc += KD) {
-            int len = Math.min(KD, k1 - pc);
+        for (int pc = k0; pc < k1; pc += depth) {
+            int len = Math.min(depth, k1 - pc);
             float betaNow = pc == k0 ? beta : 1f;
-            for (int band = 0; band < n; band += BAND) {
-                int bandEnd = Math.min(n, band + BAND);
+            for (int first = 0; first < n; first += band) {
+                int bandEnd = Math.min(n, first + band);
                 for (int i = 0; i < m; i += blockRows) {
                     int rows = Math.min(blockRows, m - i);
                     int ai = ops.ao() + i * lda + pc;
-                    for (int j = band; j < bandEnd; j += blockCols) {
+                    for (int j = first; j < bandEnd; j += blockCols) {
                         int cols = Math.min(blockCols, bandEnd - j);
                         int bi = ops.bo() + j * ldb + pc;
                         int oi = outOffset + i * ldo + j;
@@ -49,8 +50,8 @@ final class DotProduct implements Product {
                                 scratch = Workspace.current().tile(blockRows * blockCols);
                             }
                             kernel.dots(len, ops.a(), ai, lda, rows, ops.b(), bi, ldb, cols, scratch, 0, blockCols,
-                                    alpha, 0f);
-                            Edges.merge(scratch, blockCols, rows, cols, out, oi, ldo, betaNow);
+                                    1f, 0f);
+                            TileMerge.merge(scratch, blockCols, rows, cols, out, oi, ldo, alpha, betaNow);
                         }
                     }
                 }

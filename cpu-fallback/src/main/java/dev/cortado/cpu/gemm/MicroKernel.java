@@ -24,13 +24,19 @@ interface MicroKernel {
     String describe();
 
     /**
-     * {@code C = alpha * A * B + beta * C} for one full tile, where A is {@code mr() x kc} packed column by column
+     * {@code C = A * B} for one full tile, where A is {@code mr() x kc} packed column by column
      * ({@code a[ai + p * mr() + r]}) and B is {@code kc x nr()} with rows {@code ldb} apart
-     * ({@code b[bi + p * ldb + j]}). C's rows are {@code ldc} apart from {@code c[ci]}; when {@code beta} is 0, C
-     * is only written.
+     * ({@code b[bi + p * ldb + j]}). C's rows are {@code ldc} apart from {@code c[ci]}; C is only written. Scaling
+     * is {@link #mergeTile}'s: a kernel whose stores also scaled and added grew too large for C2 to compile its
+     * Vector API calls as intrinsics every time.
      */
-    void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc, float alpha,
-              float beta);
+    void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc);
+
+    /**
+     * {@code out = alpha * tile + beta * out} for one full {@code mr() x nr()} tile stored with rows {@code nr()}
+     * apart, as {@link TileMerge#merge} computes it (the same bits); out is only written when beta is 0.
+     */
+    void mergeTile(float[] tile, float[] out, int oi, int ldo, float alpha, float beta);
 
     /**
      * {@code out[oi + r * ldo + s] = alpha * dot(A row r, B row s) + beta * out[...]} for every {@code r <

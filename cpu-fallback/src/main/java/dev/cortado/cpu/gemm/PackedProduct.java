@@ -5,38 +5,39 @@ import static dev.cortado.cpu.gemm.BlockedGemm.ceilDiv;
 import dev.cortado.cpu.Parallel;
 
 /**
- * A product blocked for the cache and packed, in the manner of GotoBLAS: for each block of {@code KC} steps of k,
- * B's columns are packed into strips of {@code nr} and A's rows, {@code MC} at a time, into slivers of
+ * A product blocked for the cache and packed, in the manner of GotoBLAS: for each block of {@code kc} steps of k,
+ * B's columns are packed into strips of {@code nr} and A's rows, {@code mc} at a time, into slivers of
  * {@code mr}; every sliver then meets every strip in the micro-kernel. {@link #run} does this on the calling
  * thread; {@link #runShared} packs B once with every thread and shares it while the threads take blocks of rows.
+ * The block sizes are the machine's {@link Blocking}.
  */
 final class PackedProduct implements Product {
-    /** Steps of k per packed block. */
-    private static final int KC = 256;
-    /** Rows of A packed at once: their slivers ({@code MC x KC} floats) stay in L2 while B's strips pass. */
-    private static final int MC = 120;
-    /** Columns of B packed at once, which with {@link #KC} bounds the packed B buffer of one thread. */
-    private static final int NC = 4096;
-    /** Floats of B packed at once for all threads, over as many blocks of k as fit (16 MiB). */
-    private static final int SHARED_B_FLOATS = 1 << 22;
     /**
      * When C has at most this many rows, B (not transposed) is read where it lies instead of being packed: each
      * of its elements meets only a few A slivers, too few to repay a copy.
      */
-    private static final int DIRECT_B_ROWS = 2 * MC;
-    /** Floats of packed B that one pass over the A slivers works on: a quarter of a 1 MiB L2. */
-    private static final int BAND_FLOATS = 64 * 1024;
+    private static final int DIRECT_B_ROWS = 240;
 
     private final MicroKernel kernel;
     private final int mr;
     private final int nr;
+    private final int kcMax;
+    private final int mcMax;
+    private final int ncMax;
+    private final int bandFloats;
+    private final int sharedBFloats;
     private final Operands ops;
     private final boolean directB;
 
-    PackedProduct(MicroKernel kernel, Operands ops) {
+    PackedProduct(MicroKernel kernel, Blocking blocking, Operands ops) {
         this.kernel = kernel;
         this.mr = kernel.mr();
         this.nr = kernel.nr();
+        this.kcMax = blocking.kc();
+        this.mcMax = blocking.mc();
+        this.ncMax = blocking.nc();
+        this.bandFloats = blocking.bandFloats();
+        this.sharedBFloats = blocking.sharedBFloats();
         this.ops = ops;
         this.directB = !ops.transB() && ops.m() <= DIRECT_B_ROWS;
     }
@@ -50,14 +51,14 @@ final class PackedProduct implements Product {
     public void run(int k0, int k1, float[] out, int outOffset, int ldo, float alpha, float beta) {
         int m = ops.m();
         int n = ops.n();
-        int kBlocks = ceilDiv(k1 - k0, KC);
-        int kcMax = ceilDiv(k1 - k0, kBlocks);
-        int ncMax = directB ? n : Math.min(n, NC);
+        int kBlocks = ceilDiv(k1 - k0, kcMax);
+        int kcLongest = ceilDiv(k1 - k0, kBlocks);
+        int ncWidest = directB ? n : Math.min(n, ncMax);
         Workspace ws = Workspace.current();
-        float[] packedA = ws.packedA(ceilDiv(Math.min(m, MC), mr) * mr * kcMax);
-        float[] packedB = ws.packedB((directB ? 1 : ceilDiv(ncMax, nr)) * nr * kcMax);
-        for (int jc = 0; jc < n; jc += ncMax) {
-            int nc = Math.min(ncMax, n - jc);
+        float[] packedA = ws.packedA(ceilDiv(Math.min(m, mcMax), mr) * mr * kcLongest);
+        float[] packedB = ws.packedB((directB ? 1 : ceilDiv(ncWidest, nr)) * nr * kcLongest);
+        for (int jc = 0; jc < n; jc += ncWidest) {
+            int nc = Math.min(ncWidest, n - jc);
             for (int q = 0; q < kBlocks; q++) {
                 int pc = blockStart(k0, k1, kBlocks, q);
                 int kc = blockStart(k0, k1, kBlocks, q + 1) - pc;
@@ -65,8 +66,8 @@ final class PackedProduct implements Product {
                 for (int s = firstPackedStrip(nc); s < ceilDiv(nc, nr); s++) {
                     packStrip(jc, nc, s, pc, kc, packedB, stripOffset(0, s, kc));
                 }
-                for (int ic = 0; ic < m; ic += MC) {
-                    int rows = Math.min(MC, m - ic);
+                for (int ic = 0; ic < m; ic += mcMax) {
+                    int rows = Math.min(mcMax, m - ic);
                     packRows(ic, rows, pc, kc, packedA);
                     sweep(pc, kc, packedA, ic, rows, packedB, 0, jc, nc, out, outOffset, ldo, alpha, betaNow);
                 }
@@ -75,7 +76,7 @@ final class PackedProduct implements Product {
     }
 
     /**
-     * {@link #run} on every thread, for products that pack B: up to {@link #SHARED_B_FLOATS} of B (all of k
+     * {@link #run} on every thread, for products that pack B: up to {@link Blocking#sharedBFloats} of B (all of k
      * where it fits, else a group of k's blocks) are packed by every thread into the caller's workspace; then the
      * threads take blocks of C's rows, each packing its own slivers of A. Two forks per group.
      */
@@ -84,12 +85,12 @@ final class PackedProduct implements Product {
             throw new IllegalStateException("runShared is for products that pack B; this one reads B in place");
         }
         int n = ops.n();
-        int ncMax = Math.min(n, NC);
-        int groupDepth = Math.max(KC, SHARED_B_FLOATS / (ceilDiv(ncMax, nr) * nr));
-        float[] packedB = Workspace.current().packedB(ceilDiv(ncMax, nr) * nr * Math.min(k1 - k0, groupDepth));
-        for (int jc = 0; jc < n; jc += ncMax) {
+        int ncWidest = Math.min(n, ncMax);
+        int groupDepth = Math.max(kcMax, sharedBFloats / (ceilDiv(ncWidest, nr) * nr));
+        float[] packedB = Workspace.current().packedB(ceilDiv(ncWidest, nr) * nr * Math.min(k1 - k0, groupDepth));
+        for (int jc = 0; jc < n; jc += ncWidest) {
             for (int g0 = k0; g0 < k1; g0 += groupDepth) {
-                sharedGroup(jc, Math.min(ncMax, n - jc), g0, Math.min(k1, g0 + groupDepth), packedB, out,
+                sharedGroup(jc, Math.min(ncWidest, n - jc), g0, Math.min(k1, g0 + groupDepth), packedB, out,
                         outOffset, ldo, alpha, g0 == k0 ? beta : 1f);
             }
         }
@@ -99,7 +100,7 @@ final class PackedProduct implements Product {
     private void sharedGroup(int jc, int nc, int g0, int g1, float[] packedB, float[] out, int outOffset, int ldo,
                              float alpha, float beta) {
         int m = ops.m();
-        int kBlocks = ceilDiv(g1 - g0, KC);
+        int kBlocks = ceilDiv(g1 - g0, kcMax);
         int strips = ceilDiv(nc, nr);
         Parallel.forRange(kBlocks * strips, 1, (from, to) -> {
             for (int t = from; t < to; t++) {
@@ -111,7 +112,7 @@ final class PackedProduct implements Product {
             }
         });
         // blocks of rows: at least four per thread, so that stealing evens out threads the OS slows down
-        int parts = Math.max(4 * Parallel.threads(), ceilDiv(m, MC));
+        int parts = Math.max(4 * Parallel.threads(), ceilDiv(m, mcMax));
         int partRows = ceilDiv(ceilDiv(m, parts), mr) * mr;
         Parallel.forRange(parts, 1, (from, to) -> {
             float[] packedA = Workspace.current().packedA(partRows * ceilDiv(g1 - g0, kBlocks));
@@ -158,13 +159,13 @@ final class PackedProduct implements Product {
     /**
      * The tiles of rows {@code [row0, row0 + rows)} (packed in {@code packedA}) by columns {@code [jc, jc + nc)}
      * (packed in strips from {@code packedB[bBase]}, or read in place), over depths
-     * {@code [pc, pc + kc)}. Strips are taken a band at a time, a band holding about {@link #BAND_FLOATS} of B;
+     * {@code [pc, pc + kc)}. Strips are taken a band at a time, a band holding about {@link Blocking#bandFloats} of B;
      * each A sliver meets every strip of the band, so C is written along its rows.
      */
     private void sweep(int pc, int kc, float[] packedA, int row0, int rows, float[] packedB, int bBase, int jc,
                        int nc, float[] c, int co, int ldc, float alpha, float beta) {
         int strips = ceilDiv(nc, nr);
-        int band = Math.max(1, BAND_FLOATS / (kc * nr));
+        int band = Math.max(1, bandFloats / (kc * nr));
         float[] scratch = null;
         for (int first = 0; first < strips; first += band) {
             int last = Math.min(strips, first + band);
@@ -183,14 +184,18 @@ final class PackedProduct implements Product {
                         ldb = ops.ldb();
                     }
                     int ci = co + row * ldc + col;
+                    if (tileRows == mr && cols == nr && alpha == 1f && beta == 0f) {
+                        kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, c, ci, ldc);
+                        continue;
+                    }
+                    if (scratch == null) {
+                        scratch = Workspace.current().tile(mr * nr);
+                    }
+                    kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, scratch, 0, nr);
                     if (tileRows == mr && cols == nr) {
-                        kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, c, ci, ldc, alpha, beta);
+                        kernel.mergeTile(scratch, c, ci, ldc, alpha, beta);
                     } else {
-                        if (scratch == null) {
-                            scratch = Workspace.current().tile(mr * nr);
-                        }
-                        kernel.tile(kc, packedA, q * kc * mr, bArray, bi, ldb, scratch, 0, nr, alpha, 0f);
-                        Edges.merge(scratch, nr, tileRows, cols, c, ci, ldc, beta);
+                        TileMerge.merge(scratch, nr, tileRows, cols, c, ci, ldc, alpha, beta);
                     }
                 }
             }

@@ -5,6 +5,14 @@ final class RowOfFour {
     private RowOfFour() {
     }
 
+    /** {@code out[oi + j] = v_j} for j < 4. */
+    static void put(float v0, float v1, float v2, float v3, float[] out, int oi) {
+        out[oi] = v0;
+        out[oi + 1] = v1;
+        out[oi + 2] = v2;
+        out[oi + 3] = v3;
+    }
+
     /** {@code out[oi + j] = alpha * v_j + beta * out[oi + j]} for j < 4, not reading out when beta is 0. */
     static void write(float v0, float v1, float v2, float v3, float[] out, int oi, float alpha, float beta) {
         if (beta == 0f) {

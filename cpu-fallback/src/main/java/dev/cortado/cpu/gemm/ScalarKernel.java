@@ -41,8 +41,7 @@ final class ScalarKernel implements MicroKernel {
     }
 
     @Override
-    public void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
-                     float alpha, float beta) {
+    public void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         float c00 = 0f;
         float c01 = 0f;
         float c02 = 0f;
@@ -87,10 +86,15 @@ final class ScalarKernel implements MicroKernel {
             ai += MR;
             bi += ldb;
         }
-        RowOfFour.write(c00, c01, c02, c03, c, ci, alpha, beta);
-        RowOfFour.write(c10, c11, c12, c13, c, ci + ldc, alpha, beta);
-        RowOfFour.write(c20, c21, c22, c23, c, ci + 2 * ldc, alpha, beta);
-        RowOfFour.write(c30, c31, c32, c33, c, ci + 3 * ldc, alpha, beta);
+        RowOfFour.put(c00, c01, c02, c03, c, ci);
+        RowOfFour.put(c10, c11, c12, c13, c, ci + ldc);
+        RowOfFour.put(c20, c21, c22, c23, c, ci + 2 * ldc);
+        RowOfFour.put(c30, c31, c32, c33, c, ci + 3 * ldc);
+    }
+
+    @Override
+    public void mergeTile(float[] tile, float[] out, int oi, int ldo, float alpha, float beta) {
+        TileMerge.merge(tile, NR, MR, NR, out, oi, ldo, alpha, beta);
     }
 
     @Override

@@ -4,33 +4,42 @@ import dev.cortado.backend.GemmSpec;
 import dev.cortado.cpu.VectorModule;
 
 /**
- * Single-precision GEMM on Java arrays, as {@link GemmSpec} defines it: cache-blocked, packed and spread over
- * the {@link dev.cortado.cpu.Parallel} pool. The micro-kernel uses the Vector API when the JVM was started with
+ * Single-precision GEMM on Java arrays, as {@link GemmSpec} defines it: cache-blocked for this machine's caches
+ * ({@link Blocking}), packed and spread over the {@link dev.cortado.cpu.Parallel} pool. The micro-kernel uses the
+ * Vector API, as wide as the hardware's vectors, when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}, and a scalar kernel otherwise.
  */
 public final class Sgemm {
-    private static final BlockedGemm GEMM = new BlockedGemm(fastestKernel());
+    private static final CacheSizes CACHES = CacheSizes.ofThisMachine();
+    private static final BlockedGemm GEMM = forKernel(fastestKernel());
 
     private Sgemm() {
     }
 
-    /** Which kernel serves GEMM on this JVM, for {@code cortado devices}. */
+    /** Which kernel serves GEMM on this JVM and how it blocks for which caches, for {@code cortado devices}. */
     public static String describe() {
         MicroKernel kernel = GEMM.kernel();
+        String blocking = "; " + GEMM.blocking().describe() + ", for " + CACHES.describe();
         if (kernel instanceof ScalarKernel && VectorModule.present()) {
-            return kernel.describe() + " (the Vector API has no hardware vectors of 4 floats or more here)";
+            return kernel.describe() + " (the Vector API has no hardware vectors of 4 floats or more here)"
+                    + blocking;
         }
-        return kernel.describe();
+        return kernel.describe() + blocking;
     }
 
     /**
      * Computes the product; matrices start at the given offsets of their arrays.
      *
-     * @throws IllegalArgumentException if a matrix of the batch reaches past its array, or a stride is negative
+     * @throws IllegalArgumentException if a matrix of the batch reaches past its array
      */
     public static void compute(GemmSpec s, float[] a, int aOffset, float[] b, int bOffset, float[] c,
                                int cOffset) {
         GEMM.compute(s, a, aOffset, b, bOffset, c, cOffset);
+    }
+
+    /** GEMM on this kernel, blocked for this machine's caches. */
+    static BlockedGemm forKernel(MicroKernel kernel) {
+        return new BlockedGemm(kernel, Blocking.of(kernel, CACHES));
     }
 
     /** The Vector API kernel where its module is present (only then is its class loaded), else the scalar one. */

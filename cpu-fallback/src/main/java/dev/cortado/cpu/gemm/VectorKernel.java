@@ -57,8 +57,7 @@ final class VectorKernel implements MicroKernel {
     }
 
     @Override
-    public void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc,
-                     float alpha, float beta) {
+    public void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -97,43 +96,39 @@ final class VectorKernel implements MicroKernel {
         }
         // Written out rather than through a helper: C2 declines to inline a helper that C1 has already compiled
         // large, and a vector passed to a call that is not inlined is boxed on the heap, four times slower.
-        FloatVector scale = FloatVector.broadcast(SPECIES, alpha);
-        int r0 = ci;
-        int r1 = r0 + ldc;
-        int r2 = r1 + ldc;
-        int r3 = r2 + ldc;
-        int r4 = r3 + ldc;
-        int r5 = r4 + ldc;
-        // Each branch stores its own vectors: storing after the branches joined would make C2 merge two vectors
-        // into one of inexact class, and it then boxes them instead of using the store intrinsic (C2 did so once
-        // other Vector API code ran in the same JVM: the whole product took 1.8x as long).
-        if (beta != 0f) {
-            FloatVector keep = FloatVector.broadcast(SPECIES, beta);
-            c00.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0).mul(keep)).intoArray(c, r0);
-            c01.mul(scale).add(FloatVector.fromArray(SPECIES, c, r0 + LANES).mul(keep)).intoArray(c, r0 + LANES);
-            c10.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1).mul(keep)).intoArray(c, r1);
-            c11.mul(scale).add(FloatVector.fromArray(SPECIES, c, r1 + LANES).mul(keep)).intoArray(c, r1 + LANES);
-            c20.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2).mul(keep)).intoArray(c, r2);
-            c21.mul(scale).add(FloatVector.fromArray(SPECIES, c, r2 + LANES).mul(keep)).intoArray(c, r2 + LANES);
-            c30.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3).mul(keep)).intoArray(c, r3);
-            c31.mul(scale).add(FloatVector.fromArray(SPECIES, c, r3 + LANES).mul(keep)).intoArray(c, r3 + LANES);
-            c40.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4).mul(keep)).intoArray(c, r4);
-            c41.mul(scale).add(FloatVector.fromArray(SPECIES, c, r4 + LANES).mul(keep)).intoArray(c, r4 + LANES);
-            c50.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5).mul(keep)).intoArray(c, r5);
-            c51.mul(scale).add(FloatVector.fromArray(SPECIES, c, r5 + LANES).mul(keep)).intoArray(c, r5 + LANES);
-        } else {
-            c00.mul(scale).intoArray(c, r0);
-            c01.mul(scale).intoArray(c, r0 + LANES);
-            c10.mul(scale).intoArray(c, r1);
-            c11.mul(scale).intoArray(c, r1 + LANES);
-            c20.mul(scale).intoArray(c, r2);
-            c21.mul(scale).intoArray(c, r2 + LANES);
-            c30.mul(scale).intoArray(c, r3);
-            c31.mul(scale).intoArray(c, r3 + LANES);
-            c40.mul(scale).intoArray(c, r4);
-            c41.mul(scale).intoArray(c, r4 + LANES);
-            c50.mul(scale).intoArray(c, r5);
-            c51.mul(scale).intoArray(c, r5 + LANES);
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + LANES);
+        ci += ldc;
+        c10.intoArray(c, ci);
+        c11.intoArray(c, ci + LANES);
+        ci += ldc;
+        c20.intoArray(c, ci);
+        c21.intoArray(c, ci + LANES);
+        ci += ldc;
+        c30.intoArray(c, ci);
+        c31.intoArray(c, ci + LANES);
+        ci += ldc;
+        c40.intoArray(c, ci);
+        c41.intoArray(c, ci + LANES);
+        ci += ldc;
+        c50.intoArray(c, ci);
+        c51.intoArray(c, ci + LANES);
+    }
+
+    /** A row's two vectors at a time: {@code alpha * tile} (and {@code + beta * out}) lane by lane. */
+    @Override
+    public void mergeTile(float[] tile, float[] out, int oi, int ldo, float alpha, float beta) {
+        for (int r = 0; r < MR; r++) {
+            for (int j = 0; j < 2 * LANES; j += LANES) {
+                int t = r * 2 * LANES + j;
+                int at = oi + r * ldo + j;
+                FloatVector scaled = FloatVector.fromArray(SPECIES, tile, t).mul(alpha);
+                if (beta == 0f) {
+                    scaled.intoArray(out, at);
+                } else {
+                    scaled.add(FloatVector.fromArray(SPECIES, out, at).mul(beta)).intoArray(out, at);
+                }
+            }
         }
     }
 

@@ -2,10 +2,10 @@ package dev.cortado.cpu.gemm;
 
 /**
  * One thread's scratch arrays for GEMM, grown on demand and kept for the thread's life, so steady-state products
- * allocate no packing memory. Their size follows the blocking, not the product (packed B holds at most 4 Mi
- * floats, 16 MiB), except the partial sums of a product whose k is split: one C per thread. A thread that hands
- * a product to the pool may share its packed B and its partial sums with the workers for the length of that
- * call; every thread packs its own A and computes edge tiles in its own scratch.
+ * allocate no packing memory. Their size follows the blocking, not the product (packed B holds at most
+ * {@link Blocking#sharedBFloats}, half of L3), except the partial sums of a product whose k is split: one C per
+ * thread. A thread that hands a product to the pool may share its packed B and its partial sums with the workers
+ * for the length of that call; every thread packs its own A and computes edge tiles in its own scratch.
  */
 final class Workspace {
     private static final ThreadLocal<Workspace> CURRENT = ThreadLocal.withInitial(Workspace::new);

@@ -14,9 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BlockedGemmTest {
 
     /**
-     * m, n, k: ones, primes, exact tiles and non-multiples of the register and cache blocks (KC = 256 steps of k,
-     * MC = 120 rows packed at once, NC = 4096 columns, dot products in blocks of 3 x 4 over 1024 steps), and
-     * sizes large enough (8 Mflop) to go parallel: split by rows, by columns and by slices of k.
+     * m, n, k: ones, primes, exact tiles and non-multiples of the register and cache blocks (with the default
+     * caches: kc = 256 steps of k, mc = 126 rows packed at once, nc = 4096 columns, dot products in blocks of 3 x 4
+     * over 1024 steps; with the small caches: 128, 60, 64 and 512), and sizes large enough (8 Mflop) to go
+     * parallel: split by rows, by columns and by slices of k.
      */
     private static final int[][] SIZES = {
         {1, 1, 1}, {1, 1, 300}, {2, 3, 1}, {1, 37, 5}, {29, 1, 7}, {6, 32, 256}, {12, 64, 512}, {7, 33, 257},
@@ -26,7 +27,7 @@ class BlockedGemmTest {
 
     static Stream<Arguments> sizesByTransposeByKernel() {
         List<Arguments> cases = new ArrayList<>();
-        for (String kernel : List.of(Kernels.VECTOR, Kernels.SCALAR)) {
+        for (String kernel : Kernels.ALL) {
             for (int[] size : SIZES) {
                 for (int t = 0; t < 4; t++) {
                     cases.add(Arguments.of(kernel, (t & 1) != 0, (t & 2) != 0, size[0], size[1], size[2]));
@@ -46,11 +47,11 @@ class BlockedGemmTest {
 
     static Stream<Arguments> bigProducts() {
         List<Arguments> cases = new ArrayList<>();
-        for (String kernel : List.of(Kernels.VECTOR, Kernels.SCALAR)) {
+        for (String kernel : Kernels.ALL) {
             for (int t = 0; t < 4; t++) {
                 cases.add(Arguments.of(kernel, (t & 1) != 0, (t & 2) != 0, 401, 397, 430));
             }
-            // more of B than one shared packing holds (4 Mi floats): two blocks of columns, two groups of k
+            // more of B than one shared packing holds (4 Mi floats, 32 Ki with small caches): blocks of columns, groups of k
             cases.add(Arguments.of(kernel, false, true, 257, 4100, 1100));
         }
         return cases.stream();
@@ -68,7 +69,7 @@ class BlockedGemmTest {
     static Stream<Arguments> scalings() {
         List<Arguments> cases = new ArrayList<>();
         float[][] alphaBeta = {{0.75f, -1.25f}, {-2f, 1f}, {1f, 1f}, {3f, 0f}, {0f, 0.5f}, {0f, 0f}};
-        for (String kernel : List.of(Kernels.VECTOR, Kernels.SCALAR)) {
+        for (String kernel : Kernels.ALL) {
             for (float[] ab : alphaBeta) {
                 for (int t = 0; t < 4; t++) {
                     cases.add(Arguments.of(kernel, (t & 1) != 0, (t & 2) != 0, ab[0], ab[1]));
@@ -117,12 +118,12 @@ class BlockedGemmTest {
     }
 
     static Stream<String> kernelNames() {
-        return Stream.of(Kernels.VECTOR, Kernels.SCALAR);
+        return Kernels.ALL.stream();
     }
 
     static Stream<Arguments> batches() {
         List<Arguments> cases = new ArrayList<>();
-        for (String kernel : List.of(Kernels.VECTOR, Kernels.SCALAR)) {
+        for (String kernel : Kernels.ALL) {
             for (int t = 0; t < 4; t++) {
                 boolean transA = (t & 1) != 0;
                 boolean transB = (t & 2) != 0;

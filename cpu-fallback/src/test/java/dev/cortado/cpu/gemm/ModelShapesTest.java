@@ -29,7 +29,7 @@ class ModelShapesTest {
 
     static Stream<Arguments> shapesByKernel() {
         List<Arguments> cases = new ArrayList<>();
-        for (String kernel : List.of(Kernels.VECTOR, Kernels.SCALAR)) {
+        for (String kernel : Kernels.ALL) {
             for (Object[] shape : SHAPES) {
                 cases.add(Arguments.of(kernel, shape[6], shape[0], shape[1], shape[2], shape[3], shape[4], shape[5]));
             }

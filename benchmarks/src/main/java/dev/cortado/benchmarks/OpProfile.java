@@ -1,0 +1,94 @@
+package dev.cortado.benchmarks;
+
+import dev.cortado.cpu.CpuBackend;
+import dev.cortado.cpu.Parallel;
+import dev.cortado.data.Dataset;
+import dev.cortado.data.DatasetException;
+import dev.cortado.data.MnistDataset;
+import dev.cortado.data.Split;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.nn.Sequential;
+import dev.cortado.optim.Optimizer;
+import dev.cortado.train.Objective;
+import dev.cortado.train.Throughput;
+import dev.cortado.train.Trainer;
+import dev.cortado.train.TrainingConfig;
+import dev.cortado.train.TrainingListener;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Where a training step's time goes on the CPU backend, per layer and per op. The model first trains on a plain
+ * {@link CpuBackend} ({@link Throughput#measure}, synthetic data), which gives the true step time; then it trains
+ * again, on the first batches of Fashion-MNIST, on a {@link TimedCpuBackend}, which times every op and names it
+ * by the layer that called it. Prints one table per model: the ops of
+ * the timed epochs by total time per step, and what the ops leave of the true step time (the layers' own Java,
+ * waiting for the batch loader, and so on).
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
+ *     dev.cortado.benchmarks.OpProfile [lenet5,mlp] [batches per epoch] [batch size]
+ * </pre>
+ */
+public final class OpProfile {
+    private static final int WARMUPS = 3;
+    private static final int EPOCHS = 5;
+    private static final long SEED = 42;
+    /** Where Debian's dataset-fashion-mnist package puts the data; -Dcortado.data=DIR names another place. */
+    private static final Path DATA = Path.of(System.getProperty("cortado.data", "/usr/share/datasets/fashion-mnist"));
+
+    private OpProfile() {
+    }
+
+    public static void main(String[] args) throws DatasetException {
+        String[] models = (args.length > 0 ? args[0] : "lenet5,mlp").split(",");
+        int batches = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+        for (String name : models) {
+            ModelSpec spec = ModelSpec.builtIn(name.trim());
+            double imagesPerSecond;
+            try (CpuBackend cpu = new CpuBackend()) {
+                imagesPerSecond = Throughput.measure(cpu, spec,
+                        new Throughput.Settings(batchSize, batches, WARMUPS, EPOCHS, SEED)).trainingMedian();
+            }
+            print(spec, batchSize, imagesPerSecond, timeOps(spec, batchSize, batches));
+        }
+    }
+
+    /** Trains on a timed backend; returns the op totals of the epochs after the warm-ups, in ns per step. */
+    private static List<TimedCpuBackend.OpTime> timeOps(ModelSpec spec, int batchSize, int batches)
+            throws DatasetException {
+        Dataset data = MnistDataset.load(DATA, Split.TRAIN).first(batchSize * batches);
+        try (TimedCpuBackend timed = new TimedCpuBackend()) {
+            TrainingConfig config = TrainingConfig.defaults();
+            try (Sequential model = spec.build(timed, SEED);
+                 Objective objective = Objective.forTargets(data.targets());
+                 Optimizer sgd = config.newOptimizer(model.parameters());
+                 Trainer trainer = new Trainer(timed, model, objective, sgd, config.newSchedule(batches), batchSize,
+                         SEED)) {
+                for (int epoch = 0; epoch < WARMUPS + EPOCHS; epoch++) {
+                    timed.enabled = epoch >= WARMUPS;
+                    trainer.trainEpoch(data, epoch, 0, null, new TrainingListener() { }, () -> false);
+                }
+            }
+            return timed.perStep((double) EPOCHS * batches);
+        }
+    }
+
+    private static void print(ModelSpec spec, int batchSize, double imagesPerSecond, List<TimedCpuBackend.OpTime> ops) {
+        double stepMicros = 1e6 * batchSize / imagesPerSecond;
+        System.out.printf("%s, batch %d: %.0f training images/s, %.1f us per step (%d threads, load %.1f)%n",
+                spec.name(), batchSize, imagesPerSecond, stepMicros, Parallel.threads(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        System.out.printf("%-34s %-36s %9s %7s %9s%n", "caller", "op", "us/step", "share", "cpu us");
+        double explained = 0;
+        for (TimedCpuBackend.OpTime op : ops) {
+            explained += op.wallMicros();
+            System.out.printf("%-34s %-36s %9.1f %6.1f%% %9.1f%n", op.caller(), op.op(), op.wallMicros(),
+                    100 * op.wallMicros() / stepMicros, op.cpuMicros());
+        }
+        System.out.printf("%-34s %-36s %9.1f %6.1f%%%n%n", "(rest of the step)", "", stepMicros - explained,
+                100 * (stepMicros - explained) / stepMicros);
+    }
+}
