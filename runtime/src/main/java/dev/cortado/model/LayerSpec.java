@@ -98,6 +98,16 @@ public interface LayerSpec {
         return ActivationSpec.tanh();
     }
 
+    /** The exact GELU, {@code x * Phi(x)} with Phi the standard normal distribution function. */
+    static ActivationSpec gelu() {
+        return ActivationSpec.gelu();
+    }
+
+    /** SiLU (swish), {@code x * sigmoid(x)}. */
+    static ActivationSpec silu() {
+        return ActivationSpec.silu();
+    }
+
     /** Flattens each sample to one dimension, as before a linear layer. */
     static FlattenSpec flatten() {
         return new FlattenSpec();

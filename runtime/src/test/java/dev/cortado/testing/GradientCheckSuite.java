@@ -112,6 +112,8 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
             case LEAKY_RELU -> ActivationLayer.leakyRelu(0.1f);
             case SIGMOID -> ActivationLayer.sigmoid();
             case TANH -> ActivationLayer.tanh();
+            case GELU -> ActivationLayer.gelu();
+            case SILU -> ActivationLayer.silu();
         };
         try (layer) {
             check.checkLayer(layer, shape, check.awayFromZero(size(shape)));

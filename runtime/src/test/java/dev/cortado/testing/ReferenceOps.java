@@ -320,25 +320,70 @@ public final class ReferenceOps {
                 case LEAKY_RELU -> v > 0 ? v : alpha * v;
                 case SIGMOID -> 1 / (1 + Math.exp(-v));
                 case TANH -> Math.tanh(v);
+                case GELU -> v * normalCdf(v);
+                case SILU -> v / (1 + Math.exp(-v));
             };
         }
         return y;
     }
 
-    /** {@code f'(x) * dy}: RELU and LEAKY_RELU read x, SIGMOID and TANH read y. */
+    /** {@code f'(x) * dy}: RELU, LEAKY_RELU, GELU and SILU read x, SIGMOID and TANH read y; the other may be null. */
     public static float[] activationBackward(Activation f, float alpha, float[] x, float[] y, float[] dy) {
         float[] dx = new float[x.length];
         for (int i = 0; i < x.length; i++) {
-            double yi = y[i];
+            double v = x == null ? Double.NaN : x[i];
             double slope = switch (f) {
-                case RELU -> x[i] > 0 ? 1 : 0;
-                case LEAKY_RELU -> x[i] > 0 ? 1 : alpha;
-                case SIGMOID -> yi * (1 - yi);
-                case TANH -> 1 - yi * yi;
+                case RELU -> v > 0 ? 1 : 0;
+                case LEAKY_RELU -> v > 0 ? 1 : alpha;
+                case SIGMOID -> y[i] * (1 - (double) y[i]);
+                case TANH -> 1 - (double) y[i] * y[i];
+                case GELU -> normalCdf(v) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+                case SILU -> {
+                    double s = 1 / (1 + Math.exp(-v));
+                    yield s * (1 + v * (1 - s));
+                }
             };
             dx[i] = (float) (slope * dy[i]);
         }
         return dx;
+    }
+
+    /** The standard normal distribution function, {@code erfc(-x / sqrt(2)) / 2}. */
+    static double normalCdf(double x) {
+        return 0.5 * erfc(-x / Math.sqrt(2));
+    }
+
+    /**
+     * The complementary error function to about 1e-15 relative, from its definitions rather than a fit: the
+     * Maclaurin series of erf below 1.5, Laplace's continued fraction of erfc from there on.
+     */
+    static double erfc(double z) {
+        if (Double.isNaN(z)) {
+            return z;
+        }
+        if (z < 0) {
+            return 2 - erfc(-z);
+        }
+        if (z < 1.5) {
+            // erf(z) = 2/sqrt(pi) * sum over n of (-1)^n z^(2n+1) / (n! (2n+1))
+            double power = z;
+            double sum = z;
+            for (int n = 1; n < 200; n++) {
+                power *= -z * z / n;
+                double term = power / (2 * n + 1);
+                sum += term;
+                if (Math.abs(term) < 1e-17 * sum) {
+                    break;
+                }
+            }
+            return 1 - 2 / Math.sqrt(Math.PI) * sum;
+        }
+        // erfc(z) = e^(-z^2) / sqrt(pi) / (z + (1/2) / (z + 1 / (z + (3/2) / (z + 2 / (z + ...))))), from the tail
+        double fraction = z;
+        for (int k = 100; k >= 1; k--) {
+            fraction = z + k / 2.0 / fraction;
+        }
+        return Math.exp(-z * z) / Math.sqrt(Math.PI) / fraction;
     }
 
     /** Whether element {@code i} survives dropout: {@code Philox.uniform(seed, stream, i) >= p}. */
