@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Finite-difference checks of the input gradient and every parameter gradient of every layer and loss, and of a
@@ -193,6 +194,18 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
 
     static Stream<Arguments> classifications() {
         return Stream.of(Arguments.of(5, 7), Arguments.of(1, 2), Arguments.of(3, 10));
+    }
+
+    @ParameterizedTest(name = "label smoothing {0}")
+    @ValueSource(floats = {0.1f, 1f})
+    void softmaxCrossEntropyWithLabelSmoothing(float smoothing) {
+        GradientChecker check = checker(63);
+        float[] labels = {3, 0, 6, 3};
+        Shape shape = Shape.of(4, 7);
+        try (SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss(smoothing);
+             Tensor target = backend().upload(Shape.of(4), labels)) {
+            check.checkLoss(loss, shape, check.uniform(size(shape), -3, 3), target);
+        }
     }
 
     @Test

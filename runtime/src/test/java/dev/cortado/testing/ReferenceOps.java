@@ -206,9 +206,18 @@ public final class ReferenceOps {
 
     /** Softmax of each row of an (N, C) matrix and {@code -log softmax[label]}, via the row maximum. */
     public static SoftmaxCrossEntropy softmaxCrossEntropyForward(float[] logits, float[] labels, int classes) {
+        return softmaxCrossEntropyForward(logits, labels, 0f, classes);
+    }
+
+    /**
+     * With label smoothing {@code eps}, each row's loss is the cross-entropy against the target {@code (1 - eps)}
+     * on the label plus {@code eps / C} on every class: {@code -(1 - eps) log p[label] - eps/C sum_c log p[c]}.
+     */
+    public static SoftmaxCrossEntropy softmaxCrossEntropyForward(float[] logits, float[] labels, float smoothing,
+                                                                 int classes) {
         int rows = labels.length;
         float[] probs = new float[rows * classes];
-        float[] loss = new float[rows];
+        float[] rowLoss = new float[rows];
         for (int n = 0; n < rows; n++) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
@@ -221,18 +230,29 @@ public final class ReferenceOps {
             for (int c = 0; c < classes; c++) {
                 probs[n * classes + c] = (float) (Math.exp(logits[n * classes + c] - max) / total);
             }
-            int label = (int) labels[n];
-            loss[n] = (float) (Math.log(total) + max - logits[n * classes + label]);
+            double logSumExp = Math.log(total) + max;
+            double loss = 0;
+            for (int c = 0; c < classes; c++) {
+                double target = (c == (int) labels[n] ? 1 - smoothing : 0) + (double) smoothing / classes;
+                loss += target * (logSumExp - logits[n * classes + c]);
+            }
+            rowLoss[n] = (float) loss;
         }
-        return new SoftmaxCrossEntropy(probs, loss);
+        return new SoftmaxCrossEntropy(probs, rowLoss);
     }
 
     /** {@code scale * (probs - onehot(label))}. */
     public static float[] softmaxCrossEntropyBackward(float[] probs, float[] labels, float scale, int classes) {
+        return softmaxCrossEntropyBackward(probs, labels, 0f, scale, classes);
+    }
+
+    /** {@code scale * (probs - target)}, the target as {@link #softmaxCrossEntropyForward} smooths it. */
+    public static float[] softmaxCrossEntropyBackward(float[] probs, float[] labels, float smoothing, float scale,
+                                                      int classes) {
         float[] d = new float[probs.length];
         for (int n = 0; n < labels.length; n++) {
             for (int c = 0; c < classes; c++) {
-                double target = c == (int) labels[n] ? 1 : 0;
+                double target = (c == (int) labels[n] ? 1 - smoothing : 0) + (double) smoothing / classes;
                 d[n * classes + c] = (float) (scale * (probs[n * classes + c] - target));
             }
         }

@@ -119,6 +119,13 @@ class ReferenceOpsTest {
         assertArrayEquals(new float[] {(float) -Math.log(0.75), (float) -Math.log(0.25)}, out.rowLoss(), 1e-4f);
         assertArrayEquals(new float[] {0.125f, -0.125f},
                 ReferenceOps.softmaxCrossEntropyBackward(new float[] {0.25f, 0.75f}, new float[] {1}, 0.5f, 2));
+        // Smoothing 0.2 over 2 classes: targets 0.1 and 0.9, so the loss is -(0.1 ln 0.25 + 0.9 ln 0.75).
+        assertArrayEquals(new float[] {(float) -(0.1 * Math.log(0.25) + 0.9 * Math.log(0.75))},
+                ReferenceOps.softmaxCrossEntropyForward(new float[] {0, ln3}, new float[] {1}, 0.2f, 2).rowLoss(),
+                1e-6f);
+        assertArrayEquals(new float[] {0.5f * (0.25f - 0.1f), 0.5f * (0.75f - 0.9f)},
+                ReferenceOps.softmaxCrossEntropyBackward(new float[] {0.25f, 0.75f}, new float[] {1}, 0.2f, 0.5f, 2),
+                1e-7f);
     }
 
     @Test
