@@ -78,6 +78,21 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
                 Arguments.of(2, 3, 1, 1, 1, false));
     }
 
+    /** Two groups of 2 input and 3 output channels, and depthwise with 2 filters per channel. */
+    @ParameterizedTest(name = "{0} -> {1} channels in {2} groups, stride {3}")
+    @MethodSource("groupedConvolutions")
+    void groupedConv2d(int in, int out, int groups, int stride) {
+        GradientChecker check = checker(29 + groups);
+        Shape shape = Shape.of(2, in, 6, 5);
+        try (Layer layer = new Conv2d(backend(), new Initializer(6), in, out, 3, 3, stride, 1, 1, groups, true)) {
+            check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
+        }
+    }
+
+    static Stream<Arguments> groupedConvolutions() {
+        return Stream.of(Arguments.of(4, 6, 2, 1), Arguments.of(3, 6, 3, 2));
+    }
+
     @ParameterizedTest(name = "kernel {0}, stride {1}, padding {2}")
     @MethodSource("poolings")
     void maxPool2d(int kernel, int stride, int padding) {

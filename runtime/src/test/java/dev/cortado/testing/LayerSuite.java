@@ -88,19 +88,19 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         }
     }
 
-    @ParameterizedTest(name = "stride {0}, padding {1}, dilation {2}")
+    @ParameterizedTest(name = "stride {0}, padding {1}, dilation {2}, {3} -> {4} channels in {5} groups")
     @MethodSource("convolutions")
-    void conv2dMatchesDirectConvolution(int stride, int padding, int dilation) {
+    void conv2dMatchesDirectConvolution(int stride, int padding, int dilation, int c, int outC, int groups) {
         int n = 2;
-        int c = 3;
         int h = 9;
         int w = 8;
-        int outC = 5;
         int kh = 3;
         int kw = 2;
+        int groupIn = c / groups;
+        int groupOut = outC / groups;
         float[] x = values(n * c * h * w, -1, 1);
         try (Conv2d layer = new Conv2d(backend(), new Initializer(2), c, outC, kh, kw, stride, padding, dilation,
-                true); Tensor input = upload(Shape.of(n, c, h, w), x)) {
+                groups, true); Tensor input = upload(Shape.of(n, c, h, w), x)) {
             float[] weight = layer.parameters().get(0).value().toArray();
             float[] bias = layer.parameters().get(1).value().toArray();
             Tensor y = layer.forward(input, Mode.EVAL);
@@ -113,13 +113,14 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                     for (int oy = 0; oy < oh; oy++) {
                         for (int ox = 0; ox < ow; ox++) {
                             double s = bias[o];
-                            for (int ci = 0; ci < c; ci++) {
+                            for (int gi = 0; gi < groupIn; gi++) {
+                                int ci = o / groupOut * groupIn + gi;
                                 for (int i = 0; i < kh; i++) {
                                     for (int j = 0; j < kw; j++) {
                                         int iy = oy * stride - padding + i * dilation;
                                         int ix = ox * stride - padding + j * dilation;
                                         if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                            s += (double) weight[((o * c + ci) * kh + i) * kw + j]
+                                            s += (double) weight[((o * groupIn + gi) * kh + i) * kw + j]
                                                     * x[((b * c + ci) * h + iy) * w + ix];
                                         }
                                     }
@@ -134,8 +135,10 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         }
     }
 
+    /** (stride, padding, dilation, in, out, groups): plain, then two groups, then depthwise with 2 per channel. */
     static Stream<Arguments> convolutions() {
-        return Stream.of(Arguments.of(1, 0, 1), Arguments.of(2, 1, 2), Arguments.of(3, 2, 1));
+        return Stream.of(Arguments.of(1, 0, 1, 3, 5, 1), Arguments.of(2, 1, 2, 3, 5, 1), Arguments.of(3, 2, 1, 3, 5, 1),
+                Arguments.of(1, 1, 1, 4, 6, 2), Arguments.of(2, 1, 2, 3, 6, 3));
     }
 
     @Test
