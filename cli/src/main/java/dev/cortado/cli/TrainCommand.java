@@ -41,7 +41,8 @@ final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", defaultValue = "lenet5", paramLabel = "MODEL",
-            description = "mlp, lenet5 or the path of a JSON model spec (default: ${DEFAULT-VALUE}).")
+            description = "mlp, lenet5, resnet8, resnet20 or the path of a JSON model spec (default: "
+                    + "${DEFAULT-VALUE}).")
     String model;
 
     @Mixin
@@ -87,6 +88,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Fixes initial weights, batch order and dropout "
             + "(default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", paramLabel = "EPS", description = "Label smoothing of "
+            + "the cross-entropy, in [0, 1], as PyTorch's label_smoothing; the losses shown include it "
+            + "(default: ${DEFAULT-VALUE}).")
+    float labelSmoothing;
+
+    @Option(names = "--clip-grad-norm", defaultValue = "0", paramLabel = "NORM", description = "Scale the "
+            + "gradients down to this global L2 norm before each update where it is larger, as PyTorch's "
+            + "clip_grad_norm_; 0 for none (default: ${DEFAULT-VALUE}).")
+    float clipGradNorm;
 
     @Option(names = "--limit-train", paramLabel = "N", description = "Train on the first N samples only.")
     Integer limitTrain;
@@ -172,7 +183,8 @@ final class TrainCommand implements Callable<Integer> {
         try {
             return new TrainingConfig(optimizerKind, lr, momentumValue, weightDecay, nesterov,
                     choice(ScheduleKind.class, "--schedule", schedule), stepEpochs, epochs, batchSize, seed,
-                    limitTrain == null ? 0 : limitTrain, limitTest == null ? 0 : limitTest);
+                    limitTrain == null ? 0 : limitTrain, limitTest == null ? 0 : limitTest, labelSmoothing,
+                    clipGradNorm);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
@@ -235,6 +247,8 @@ final class TrainCommand implements Callable<Integer> {
         stdout.println("training: " + c.optimizer().label() + " lr " + c.lr()
                 + (c.optimizer() == OptimizerKind.SGD ? " momentum " + c.momentum() : "")
                 + (c.nesterov() ? " nesterov" : "") + (c.weightDecay() != 0 ? " weight decay " + c.weightDecay() : "")
+                + (c.labelSmoothing() != 0 ? ", label smoothing " + c.labelSmoothing() : "")
+                + (c.clipGradNorm() != 0 ? ", gradient norm clipped at " + c.clipGradNorm() : "")
                 + ", " + c.schedule().label() + " schedule, batch " + c.batchSize() + ", " + c.epochs()
                 + (c.epochs() == 1 ? " epoch" : " epochs") + " of "
                 + run.batchesPerEpoch() + " steps, seed " + c.seed());

@@ -53,7 +53,7 @@ public final class TrainingRun implements AutoCloseable {
     private final Dataset test;
     private final Path directory;
     private final Sequential model;
-    private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
+    private final SoftmaxCrossEntropyLoss loss;
     private final Optimizer optimizer;
     private final Trainer trainer;
     private final List<EpochResult> history = new ArrayList<>();
@@ -70,6 +70,7 @@ public final class TrainingRun implements AutoCloseable {
         this.test = test == null ? null : test.limit(config.testLimit());
         this.directory = directory;
         this.model = spec.build(backend, config.seed());
+        this.loss = config.newLoss();
         this.optimizer = config.newOptimizer(model.parameters());
         this.trainer = new Trainer(backend, model, loss, optimizer,
                 config.newSchedule(BatchLoader.batchCount(this.train.count(), config.batchSize())),
