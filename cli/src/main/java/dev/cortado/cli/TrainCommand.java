@@ -34,7 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Trains a classifier on an MNIST-format dataset (Fashion-MNIST by default) and writes "
                 + "metrics.jsonl, metrics.png and checkpoints (last.safetensors, epoch-NNN.safetensors) into --out.",
-                "Defaults are the reference recipe: lenet5, SGD with momentum 0.9, lr 0.01, batches of 64, 3 epochs.",
+                "Defaults are the reference recipe: lenet5, SGD with momentum 0.9, lr 0.01, batches of 64, 3 epochs; "
+                        + "the built-in ResNets take lr 0.05, weight decay 5e-4 and a cosine decay unless a recipe "
+                        + "option is given.",
                 "SIGINT or SIGTERM stops between two steps after writing a checkpoint; --resume continues it."})
 final class TrainCommand implements Callable<Integer> {
     @Spec
@@ -145,6 +147,9 @@ final class TrainCommand implements Callable<Integer> {
         if (data.isSample(dataDir) && SampleRecipe.applies(spec.commandLine().getParseResult())) {
             recipe = SampleRecipe.describe(config);
             config = SampleRecipe.apply(config);
+        } else if (ResNetRecipe.applies(model, spec.commandLine().getParseResult())) {
+            recipe = ResNetRecipe.describe(model);
+            config = ResNetRecipe.apply(config);
         }
         Dataset train = DataOption.load(dataDir, Split.TRAIN);
         Dataset test = DataOption.load(dataDir, Split.TEST);
