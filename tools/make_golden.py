@@ -12,9 +12,13 @@ only when a case changes.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_eval import model as torch_model  # noqa: E402  (the spec-to-torch builder beside this file)
 
 OUT = os.path.join("runtime", "src", "test", "resources", "dev", "cortado", "golden")
 
@@ -163,6 +167,78 @@ def small_convnet():
     write("small_convnet_sgd_step", {"lr": 0.1, "momentum": 0.9, "spec": spec}, tensors)
 
 
+def grouped_convolutions():
+    conv = torch.nn.Conv2d(4, 6, kernel_size=3, padding=1, groups=2)
+    layer_case("conv2d_groups2", {"in": 4, "out": 6, "kernel": 3, "stride": 1, "padding": 1, "dilation": 1,
+               "groups": 2}, conv, rand(2, 4, 6, 5))
+    conv = torch.nn.Conv2d(3, 6, kernel_size=3, stride=2, padding=1, groups=3)
+    layer_case("conv2d_depthwise", {"in": 3, "out": 6, "kernel": 3, "stride": 2, "padding": 1, "dilation": 1,
+               "groups": 3}, conv, rand(2, 3, 7, 7))
+
+
+def activations():
+    # The exact GELU (approximate='none', PyTorch's default) and SiLU, on inputs in [-4, 4).
+    layer_case("gelu", {}, torch.nn.GELU(), rand(3, 4, 5) * 4)
+    layer_case("silu", {}, torch.nn.SiLU(), rand(3, 4, 5) * 4)
+
+
+def global_avgpool():
+    layer_case("global_avgpool", {}, torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten()),
+               rand(2, 3, 5, 4))
+
+
+def residual_block(name, block, input_shape):
+    """A model of one residual block, built from its Cortado spec by tools/torch_eval.py, in training mode."""
+    spec = {"name": name, "input": list(input_shape[1:]), "layers": [block]}
+    net = torch_model(spec)
+    with torch.no_grad():  # batch norm's default weight 1 and bias 0 would hide a gradient that mixes them up
+        for module in net.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.weight.copy_(rand(module.num_features) * 0.5 + 1)
+                module.bias.copy_(rand(module.num_features) * 0.5)
+    net.train()
+    layer_case(name, {"spec": spec}, net, rand(*input_shape))
+
+
+def conv_spec(out, kernel, stride=1):
+    """A Cortado conv2d spec without bias, padded to keep the size at stride 1."""
+    return {"type": "conv2d", "out": out, "kernel": kernel, "stride": stride, "padding": kernel // 2, "bias": False}
+
+
+def residual_blocks():
+    bn = {"type": "batchnorm"}
+    relu = {"type": "relu"}
+    residual_block("residual_identity", {"type": "residual", "main": [
+        conv_spec(4, 3), bn, relu, conv_spec(4, 3), bn]}, (2, 4, 6, 6))
+    residual_block("residual_projection", {"type": "residual", "main": [
+        conv_spec(8, 3, 2), bn, relu, conv_spec(8, 3), bn], "shortcut": [conv_spec(8, 1, 2), bn]}, (2, 4, 7, 7))
+
+
+def label_smoothing():
+    logits = (rand(6, 5) * 4).requires_grad_(True)
+    labels = torch.tensor([0, 4, 2, 2, 1, 3])
+    loss = F.cross_entropy(logits, labels, label_smoothing=0.1)
+    loss.backward()
+    write("cross_entropy_smoothing", {"label_smoothing": 0.1}, {"logits": logits, "labels": labels.float(),
+                                                                "loss": loss.reshape(1), "dlogits": logits.grad})
+
+
+def clip_grad_norm(name, max_norm):
+    """clip_grad_norm_ over two parameters, then one SGD-momentum step (whose first step moves by lr * grad)."""
+    params = [torch.nn.Parameter(rand(5, 3)), torch.nn.Parameter(rand(4))]
+    tensors = {}
+    for i, p in enumerate(params):
+        tensors["param%d" % i] = p.detach().clone()
+        p.grad = rand(*p.shape) * 2
+        tensors["grad%d" % i] = p.grad.clone()
+    norm = torch.nn.utils.clip_grad_norm_(params, max_norm)
+    torch.optim.SGD(params, lr=0.1, momentum=0.9).step()
+    for i, p in enumerate(params):
+        tensors["new%d" % i] = p.detach().clone()
+    tensors["norm"] = norm.reshape(1)
+    write(name, {"max_norm": max_norm, "lr": 0.1, "momentum": 0.9}, tensors)
+
+
 def main():
     torch.manual_seed(20261129)
     conv2d()
@@ -175,6 +251,13 @@ def main():
     small_convnet()
     # Added later, last, so that the random values of the cases above stay as committed.
     batchnorm(1, (4, 3, 7), "_ncl")
+    grouped_convolutions()
+    activations()
+    global_avgpool()
+    residual_blocks()
+    label_smoothing()
+    clip_grad_norm("clip_grad_norm", 0.5)
+    clip_grad_norm("clip_grad_norm_unclipped", 100.0)
     print("wrote", len(os.listdir(OUT)), "files to", OUT)
 
 

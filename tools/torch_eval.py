@@ -20,22 +20,42 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from read_checkpoint import read  # noqa: E402  (the reader beside this file)
 
 
+class Residual(torch.nn.Module):
+    """Cortado's residual block: activation(main(x) + shortcut(x)), where an empty shortcut is the identity.
+    Its state_dict names (main.0.weight, shortcut.1.running_mean) are those of Cortado's checkpoints."""
+
+    def __init__(self, main, shortcut, activation):
+        super().__init__()
+        self.main = main
+        self.shortcut = shortcut
+        self.activation = activation
+
+    def forward(self, x):
+        return self.activation(self.main(x) + self.shortcut(x))
+
+
 def layer(spec, shape):
     """The torch module for one layer of a Cortado spec, given the input shape (N, ...) it receives."""
     kind = spec["type"]
     if kind == "conv2d":
         return torch.nn.Conv2d(shape[1], spec["out"], spec["kernel"], stride=spec.get("stride", 1),
                                padding=spec.get("padding", 0), dilation=spec.get("dilation", 1),
-                               bias=spec.get("bias", True))
+                               groups=spec.get("groups", 1), bias=spec.get("bias", True))
     if kind in ("maxpool2d", "avgpool2d"):
         cls = torch.nn.MaxPool2d if kind == "maxpool2d" else torch.nn.AvgPool2d
         return cls(spec["kernel"], stride=spec.get("stride", spec["kernel"]), padding=spec.get("padding", 0))
+    if kind == "global_avgpool":
+        return torch.nn.Sequential(torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten())
     if kind == "linear":
         return torch.nn.Linear(shape[1], spec["out"])
     if kind == "batchnorm":
         return torch.nn.BatchNorm2d(shape[1]) if len(shape) == 4 else torch.nn.BatchNorm1d(shape[1])
-    simple = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
-              "flatten": torch.nn.Flatten}
+    if kind == "residual":
+        main, _ = sequential(spec["main"], shape)
+        shortcut, _ = sequential(spec.get("shortcut", []), shape)
+        return Residual(main, shortcut, layer({"type": spec.get("activation", "relu")}, shape))
+    simple = {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh, "gelu": torch.nn.GELU,
+              "silu": torch.nn.SiLU, "flatten": torch.nn.Flatten}
     if kind in simple:
         return simple[kind]()
     if kind == "leaky_relu":
@@ -45,14 +65,20 @@ def layer(spec, shape):
     raise ValueError(f"layer type {kind!r} has no PyTorch counterpart here")
 
 
-def model(spec):
+def sequential(specs, shape):
+    """The torch.nn.Sequential of a list of layer specs for inputs of this shape, and its output shape."""
     modules = []
-    x = torch.zeros(1, *spec["input"])
+    x = torch.zeros(1, *shape[1:])
     with torch.no_grad():
-        for s in spec["layers"]:
+        for s in specs:
             modules.append(layer(s, tuple(x.shape)).eval())  # eval: batch norm takes a batch of one
             x = modules[-1](x)
-    return torch.nn.Sequential(*modules)
+    return torch.nn.Sequential(*modules), tuple(x.shape)
+
+
+def model(spec):
+    """The torch.nn.Sequential a Cortado model spec describes, initialized as PyTorch initializes its modules."""
+    return sequential(spec["layers"], (1, *spec["input"]))[0]
 
 
 def idx(data_dir, name):

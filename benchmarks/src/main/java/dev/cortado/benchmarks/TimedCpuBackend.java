@@ -146,15 +146,17 @@ final class TimedCpuBackend extends CpuBackend {
     }
 
     @Override
-    protected void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
+    protected void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, float smoothing, Tensor probs,
+                                                Tensor rowLoss) {
         timed("softmaxCrossEntropyForward", shape(logits),
-                () -> super.doSoftmaxCrossEntropyForward(logits, labels, probs, rowLoss));
+                () -> super.doSoftmaxCrossEntropyForward(logits, labels, smoothing, probs, rowLoss));
     }
 
     @Override
-    protected void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
+    protected void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float smoothing, float scale,
+                                                 Tensor dLogits) {
         timed("softmaxCrossEntropyBackward", shape(probs),
-                () -> super.doSoftmaxCrossEntropyBackward(probs, labels, scale, dLogits));
+                () -> super.doSoftmaxCrossEntropyBackward(probs, labels, smoothing, scale, dLogits));
     }
 
     @Override

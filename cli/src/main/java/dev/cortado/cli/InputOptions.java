@@ -3,10 +3,13 @@ package dev.cortado.cli;
 import dev.cortado.data.DataFormat;
 import dev.cortado.data.Dataset;
 import dev.cortado.data.Normalization;
+import dev.cortado.model.ModelSpec;
+import dev.cortado.tensor.Shape;
+import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** {@code --augment} and {@code --normalize}: how {@code cortado train} prepares the inputs. */
+/** {@code --augment}, {@code --normalize} and {@code --image-shape}: how {@code cortado train} prepares the inputs. */
 final class InputOptions {
     static final String AUTO = "auto";
     static final String NONE = "none";
@@ -21,6 +24,39 @@ final class InputOptions {
             + "of the channels (CSV: of the features). Stored in the checkpoint; eval and predict apply it. "
             + "Default: none for IDX (as before), auto for the other formats.")
     String normalize;
+
+    @Option(names = "--image-shape", paramLabel = "C,H,W", description = "Images: the model's input shape, to which "
+            + "an image folder's images are converted (1 channel: grey, 3: RGB) and resized. Default: the model's "
+            + "input; a built-in model takes CIFAR-10 and IDX images at their own shape.")
+    String imageShape;
+
+    /**
+     * The model with {@code --image-shape} as its input when it is given.
+     *
+     * @throws CliException with {@link ExitCode#USAGE} for a shape that is not three positive numbers, or
+     *     {@link ExitCode#MODEL} when the model's layers do not accept it
+     */
+    ModelSpec shaped(ModelSpec model) {
+        if (imageShape == null) {
+            return model;
+        }
+        Shape shape;
+        try {
+            int[] dims = Arrays.stream(imageShape.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            if (dims.length != 3 || (dims[0] != 1 && dims[0] != 3) || dims[1] < 1 || dims[2] < 1) {
+                throw new NumberFormatException();
+            }
+            shape = Shape.of(dims);
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCode.USAGE, "--image-shape: expected CHANNELS,HEIGHT,WIDTH with 1 or 3 "
+                    + "channels, e.g. 3,32,32; got '" + imageShape + "'", e);
+        }
+        try {
+            return model.withInput(shape);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.MODEL, "--image-shape " + shape + ": " + e.getMessage(), e);
+        }
+    }
 
     /** The --normalize value in effect for a format: the given one, else none for IDX and auto for the others. */
     String mode(DataFormat format) {

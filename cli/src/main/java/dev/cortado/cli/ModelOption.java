@@ -1,6 +1,7 @@
 package dev.cortado.cli;
 
 import dev.cortado.model.ModelSpec;
+import dev.cortado.tensor.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -28,5 +29,25 @@ final class ModelOption {
             throw new CliException(ExitCode.MODEL, "model spec " + file + " not found");
         }
         return ModelSpec.read(file);
+    }
+
+    /**
+     * The model for samples of {@code samples}: a built-in model whose input is an image of another shape is built
+     * for images of that shape (resnet8 for CIFAR-10's 3x32x32 images); any other model is returned as it is, to be
+     * checked against the data by the run.
+     *
+     * @throws CliException with {@link ExitCode#MODEL} when the built-in's layers do not accept the images
+     */
+    static ModelSpec forSamples(String value, ModelSpec model, Shape samples) {
+        if (!ModelSpec.BUILT_INS.contains(value) || model.input().equals(samples) || model.input().rank() != 3
+                || samples.rank() != 3) {
+            return model;
+        }
+        try {
+            return model.withInput(samples);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.MODEL, "built-in model " + value + " cannot take the data's images of "
+                    + samples + ": " + e.getMessage(), e);
+        }
     }
 }

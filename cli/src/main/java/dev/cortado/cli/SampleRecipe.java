@@ -31,7 +31,8 @@ final class SampleRecipe {
     /** The given configuration with the sample's epochs, batch size, learning rate and schedule. */
     static TrainingConfig apply(TrainingConfig c) {
         return new TrainingConfig(c.optimizer(), LR, c.momentum(), c.weightDecay(), c.nesterov(),
-                ScheduleKind.COSINE, c.stepEpochs(), EPOCHS, BATCH_SIZE, c.seed(), c.trainLimit(), c.testLimit());
+                ScheduleKind.COSINE, c.stepEpochs(), EPOCHS, BATCH_SIZE, c.seed(), c.trainLimit(), c.testLimit(),
+                c.labelSmoothing(), c.clipGradNorm());
     }
 
     /** The line that says which recipe runs and why. */

@@ -37,7 +37,9 @@ import picocli.CommandLine.Spec;
         description = {"Trains a model on a dataset (IDX, CIFAR-10 binary, an image folder or CSV, recognised by its "
                 + "files; Fashion-MNIST by default) and writes metrics.jsonl, metrics.png and checkpoints "
                 + "(last.safetensors, epoch-NNN.safetensors) into --out.",
-                "Defaults are the reference recipe: lenet5, SGD with momentum 0.9, lr 0.01, batches of 64, 3 epochs.",
+                "Defaults are the reference recipe: lenet5, SGD with momentum 0.9, lr 0.01, batches of 64, 3 epochs; "
+                        + "the built-in ResNets take lr 0.05, weight decay 5e-4 and a cosine decay unless a recipe "
+                        + "option is given.",
                 "SIGINT or SIGTERM stops the run within one layer's time and checkpoints its last completed step; "
                         + "--resume continues it."})
 final class TrainCommand implements Callable<Integer> {
@@ -68,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         TrainingConfig config = config();
-        ModelSpec modelSpec = options.modelSpec();
+        ModelSpec modelSpec = input.shaped(options.modelSpec());
         try (StopSignal stop = StopSignal.install(stderr)) {
             Path outDir = OutputDirectory.prepare(out);
             try (RunLock lock = RunLock.acquire(outDir)) {
@@ -83,8 +85,8 @@ final class TrainCommand implements Callable<Integer> {
      * Trains into {@code outDir}, whose lock this process holds. Nothing but the lock is written there before the
      * run has passed every check, and a new run deletes the files of the one it overwrites only then.
      */
-    private int train(Path outDir, TrainingConfig configured, ModelSpec modelSpec, StopSignal stop, PrintWriter stdout,
-                      PrintWriter stderr) throws IOException {
+    private int train(Path outDir, TrainingConfig configured, ModelSpec configuredModel, StopSignal stop,
+                      PrintWriter stdout, PrintWriter stderr) throws IOException {
         RunFiles.deleteLeftovers(outDir);
         Path last = outDir.resolve(TrainingRun.LAST_CHECKPOINT);
         Checkpoint checkpoint = existingRun(outDir, last);
@@ -97,10 +99,14 @@ final class TrainCommand implements Callable<Integer> {
         if (data.isSample(dataDir) && SampleRecipe.applies(spec.commandLine().getParseResult())) {
             recipe = SampleRecipe.describe(config);
             config = SampleRecipe.apply(config);
+        } else if (ResNetRecipe.applies(options.model(), spec.commandLine().getParseResult())) {
+            recipe = ResNetRecipe.describe(options.model());
+            config = ResNetRecipe.apply(config);
         }
-        DataOption.Splits splits = data.forTraining(dataDir, modelSpec.input(), config.trainLimit(), input);
+        DataOption.Splits splits = data.forTraining(dataDir, configuredModel.input(), config.trainLimit(), input);
         Dataset train = splits.train();
         Dataset test = splits.test();
+        ModelSpec modelSpec = ModelOption.forSamples(options.model(), configuredModel, train.sampleShape());
         DeviceOption.Opened opened = device.open(Devices.system());
         try (Backend backend = opened.backend();
              TrainingRun run = checkpoint == null
@@ -197,6 +203,8 @@ final class TrainCommand implements Callable<Integer> {
         stdout.println("training: " + c.optimizer().label() + " lr " + c.lr()
                 + (c.optimizer() == OptimizerKind.SGD ? " momentum " + c.momentum() : "")
                 + (c.nesterov() ? " nesterov" : "") + (c.weightDecay() != 0 ? " weight decay " + c.weightDecay() : "")
+                + (c.labelSmoothing() != 0 ? ", label smoothing " + c.labelSmoothing() : "")
+                + (c.clipGradNorm() != 0 ? ", gradient norm clipped at " + c.clipGradNorm() : "")
                 + ", " + c.schedule().label() + " schedule, batch " + c.batchSize() + ", " + c.epochs()
                 + (c.epochs() == 1 ? " epoch" : " epochs") + " of "
                 + run.batchesPerEpoch() + " steps, seed " + c.seed());

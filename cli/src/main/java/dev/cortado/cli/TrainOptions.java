@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 public final class TrainOptions {
     @Option(names = "--model", defaultValue = "lenet5", paramLabel = "MODEL",
-            description = "mlp, lenet5 or the path of a JSON model spec (default: ${DEFAULT-VALUE}).")
+            description = "mlp, lenet5, resnet8, resnet20 or the path of a JSON model spec (default: "
+                    + "${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", defaultValue = "3", description = "Passes over the training data (default: "
@@ -58,6 +59,16 @@ public final class TrainOptions {
     @Option(names = "--seed", defaultValue = "42", description = "Fixes initial weights, batch order and dropout "
             + "(default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", paramLabel = "EPS", description = "Label smoothing of "
+            + "the cross-entropy, in [0, 1], as PyTorch's label_smoothing; the losses shown include it "
+            + "(default: ${DEFAULT-VALUE}).")
+    float labelSmoothing;
+
+    @Option(names = "--clip-grad-norm", defaultValue = "0", paramLabel = "NORM", description = "Scale the "
+            + "gradients down to this global L2 norm before each update where it is larger, as PyTorch's "
+            + "clip_grad_norm_; 0 for none (default: ${DEFAULT-VALUE}).")
+    float clipGradNorm;
 
     @Option(names = "--limit-train", paramLabel = "N", description = "Train on the first N samples only.")
     Integer limitTrain;
@@ -122,7 +133,8 @@ public final class TrainOptions {
         try {
             return new TrainingConfig(optimizerKind, lr, momentumValue, weightDecay, nesterov,
                     choice(ScheduleKind.class, "--schedule", schedule), stepEpochs, epochs, stepBatchSize, seed,
-                    limitTrain == null ? 0 : limitTrain, limitTest == null ? 0 : limitTest);
+                    limitTrain == null ? 0 : limitTrain, limitTest == null ? 0 : limitTest, labelSmoothing,
+                    clipGradNorm);
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCode.USAGE, e.getMessage(), e);
         }
@@ -145,6 +157,11 @@ public final class TrainOptions {
      */
     public ModelSpec modelSpec() {
         return ModelOption.resolve(model);
+    }
+
+    /** {@code --model} as given: a built-in model's name or a spec file's path. */
+    public String model() {
+        return model;
     }
 
     /** {@code --batch-size}. */

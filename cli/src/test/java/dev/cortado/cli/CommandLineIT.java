@@ -168,6 +168,10 @@ class CommandLineIT {
                 Arguments.of(ExitCode.USAGE, "learning rate must be a number in (0, 100.0], got NaN",
                         List.of("train", "--lr", "NaN")),
                 Arguments.of(ExitCode.USAGE, "epochs must be 1..100000, got 0", List.of("train", "--epochs", "0")),
+                Arguments.of(ExitCode.USAGE, "label smoothing must be in [0, 1], got 1.5",
+                        List.of("train", "--label-smoothing", "1.5")),
+                Arguments.of(ExitCode.USAGE, "gradient clipping norm must be a number >= 0 (0 for none), got -1.0",
+                        List.of("train", "--clip-grad-norm", "-1")),
                 Arguments.of(ExitCode.USAGE, "batch size must be 1..65536, got 1000000",
                         List.of("train", "--batch-size", "1000000")),
                 Arguments.of(ExitCode.USAGE, "Invalid value for option '--epochs'",
@@ -187,9 +191,11 @@ class CommandLineIT {
                 Arguments.of(ExitCode.CHECKPOINT, "no such checkpoint file",
                         List.of("eval", "--checkpoint", "@missing.safetensors")),
                 // Found before step 0 (the probes found them after an epoch, or as "bad command line").
-                Arguments.of(ExitCode.MODEL, "model 'lenet5' takes samples of [1, 28, 28], but the training data's "
-                        + "are [1, 32, 32]: give the model spec \"input\": [1, 32, 32]",
-                        List.of("train", "--data", "@data32")),
+                Arguments.of(ExitCode.MODEL, "model 'deep-linear' takes samples of [1, 28, 28], but the training "
+                        + "data's are [1, 32, 32]: give the model spec \"input\": [1, 32, 32]",
+                        List.of("train", "--model", "@deep-linear.json", "--data", "@data32")),
+                Arguments.of(ExitCode.USAGE, "--image-shape: expected CHANNELS,HEIGHT,WIDTH with 1 or 3 channels, "
+                        + "e.g. 3,32,32; got '2,32,32'", List.of("train", "--image-shape", "2,32,32")),
                 Arguments.of(ExitCode.MODEL, "model 'k1000' gives 1000 outputs per sample, but the training data has "
                         + "10 classes", List.of("train", "--model", "@k1000.json")),
                 Arguments.of(ExitCode.MODEL, "model 'five' gives 5 outputs per sample, but the training data has 10 "

@@ -20,16 +20,29 @@ import org.junit.jupiter.api.io.TempDir;
  * evaluation mode included) match PyTorch's. Needs {@code /usr/bin/python3} with PyTorch, which .ci/run installs.
  */
 class PyTorchInteropIT {
-    /** Every layer type: padding, a non-square dilated kernel, both poolings, both batch norms, each activation. */
+    /**
+     * Every layer type: padding, a non-square dilated kernel, grouped and depthwise convolutions, a residual block
+     * with each kind of shortcut, all three poolings, both batch norms, each activation.
+     */
     private static final String SPEC = """
             {"name": "every-layer", "input": [1, 28, 28], "layers": [
               {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1}, {"type": "batchnorm"},
               {"type": "leaky_relu", "slope": 0.1}, {"type": "maxpool2d", "kernel": 2},
+              {"type": "residual", "main": [
+                {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "groups": 2}, {"type": "gelu"},
+                {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "groups": 4, "bias": false},
+                {"type": "batchnorm"}], "activation": "silu"},
+              {"type": "residual", "main": [
+                {"type": "conv2d", "out": 8, "kernel": 3, "stride": 2, "padding": 1, "bias": false},
+                {"type": "batchnorm"}, {"type": "relu"},
+                {"type": "conv2d", "out": 8, "kernel": 3, "padding": 1, "bias": false}, {"type": "batchnorm"}],
+               "shortcut": [{"type": "conv2d", "out": 8, "kernel": 1, "stride": 2, "bias": false},
+                            {"type": "batchnorm"}]},
               {"type": "conv2d", "out": 6, "kernel": [3, 2], "padding": 1, "dilation": 2},
               {"type": "avgpool2d", "kernel": 3, "stride": 2, "padding": 1}, {"type": "tanh"},
-              {"type": "flatten"}, {"type": "dropout", "p": 0.2}, {"type": "linear", "out": 32},
-              {"type": "batchnorm"}, {"type": "sigmoid"}, {"type": "linear", "out": 16}, {"type": "relu"},
-              {"type": "linear", "out": 10}]}
+              {"type": "global_avgpool"}, {"type": "flatten"}, {"type": "dropout", "p": 0.2},
+              {"type": "linear", "out": 32}, {"type": "batchnorm"}, {"type": "sigmoid"}, {"type": "linear", "out": 16},
+              {"type": "relu"}, {"type": "linear", "out": 10}]}
             """;
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Pattern REPORT = Pattern.compile("accuracy [0-9.]+% \\((\\d+)/(\\d+)\\), loss ([0-9.]+)");

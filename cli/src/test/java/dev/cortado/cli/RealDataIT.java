@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real models on real data formats, through the command as a process: a short augmented run on CIFAR-10 binary
- * files and on an image folder that the test writes, killed with SIGKILL in its second epoch and resumed, ends with
+ * Real models on real data formats, through the command as a process: a short augmented run of resnet8 on CIFAR-10
+ * binary files and on an image folder that the test writes, killed with SIGKILL in its second epoch and resumed, ends with
  * the weights of a run that was never stopped; {@code cortado predict} on PNG files gives each image the class
  * that {@code cortado eval} gives it in a dataset of its own; and {@code cortado bench --data} measures the loader on
  * both.
@@ -35,28 +35,20 @@ import org.junit.jupiter.api.io.TempDir;
 class RealDataIT {
     static final List<String> CLASSES = List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog",
             "horse", "ship", "truck");
-    /** A small conv net for CIFAR's [3, 32, 32] images; see {@link #model()}. */
-    private static final String SPEC = "{\"name\": \"small-cifar\", \"input\": [3, 32, 32], \"layers\": ["
-            + "{\"type\": \"conv2d\", \"out\": 8, \"kernel\": 3, \"padding\": 1}, {\"type\": \"relu\"}, "
-            + "{\"type\": \"maxpool2d\", \"kernel\": 2}, {\"type\": \"conv2d\", \"out\": 16, \"kernel\": 3, "
-            + "\"padding\": 1}, {\"type\": \"relu\"}, {\"type\": \"maxpool2d\", \"kernel\": 2}, "
-            + "{\"type\": \"flatten\"}, {\"type\": \"linear\", \"out\": 10}]}";
     private static final int IMAGE_BYTES = 3 * 32 * 32;
 
     @TempDir
     static Path tmp;
-    static Path spec;
     static Path cifar;
     static Path images;
 
-    /** The model trained: {@code "resnet8"} once the built-in lands; until then the small conv net above. */
+    /** The model trained: the built-in ResNet, which takes CIFAR's [3, 32, 32] images as they are. */
     static String model() {
-        return spec.toString();
+        return "resnet8";
     }
 
     @BeforeAll
     static void writeTheData() throws Exception {
-        spec = Files.writeString(tmp.resolve("small-cifar.json"), SPEC);
         cifar = Files.createDirectories(tmp.resolve("cifar"));
         Files.write(cifar.resolve("data_batch_1.bin"), records(0, 120));
         Files.write(cifar.resolve("data_batch_2.bin"), records(120, 80));
@@ -78,6 +70,8 @@ class RealDataIT {
         assertEquals(0, reference.exitCode(), reference.errors().toString());
         assertTrue(reference.out().contains("data: " + cifar + ": CIFAR-10 binary, 200 training and 40 test images "
                 + "of [3, 32, 32] in 10 classes"), reference.out());
+        assertTrue(reference.out().contains("model: resnet8 (78,042 parameters): Sequential(Conv2d(3->16, 3x3"),
+                reference.out());
         assertTrue(reference.out().contains("input: normalized with mean ["), reference.out());
         assertTrue(reference.out().contains("training images augmented with random crops with padding 4, horizontal "
                 + "flips"), reference.out());
@@ -86,16 +80,19 @@ class RealDataIT {
         assertEquals(Augmentation.standard(), checkpoint.data().preprocessing().augmentation());
         assertNotNull(checkpoint.data().preprocessing().normalization());
 
-        killResumeAndCompare(cifar, "cifar-run");
+        killResumeAndCompare(args);
     }
 
     @Test
     void anImageFolderIsRecognisedTrainedAugmentedAndResumedAfterSigkillToTheSameWeights() throws Exception {
-        CortadoProcess.Result reference = CortadoProcess.run(trainArgs(images, "images-run"));
+        String[] args = trainArgs(images, "images-run", "--image-shape", "3,32,32");
+        CortadoProcess.Result reference = CortadoProcess.run(args);
         assertEquals(0, reference.exitCode(), reference.errors().toString());
         assertTrue(reference.out().contains("data: " + images + ": image folder, 120 training and 40 test images of "
                 + "[3, 32, 32] in 10 classes"), reference.out());
-        killResumeAndCompare(images, "images-run");
+        assertTrue(reference.out().contains("model: resnet8 (78,042 parameters): Sequential(Conv2d(3->16, 3x3"),
+                reference.out());
+        killResumeAndCompare(args);
     }
 
     /**
@@ -198,10 +195,12 @@ class RealDataIT {
         return args.toArray(String[]::new);
     }
 
-    private static void killResumeAndCompare(Path data, String name) throws Exception {
-        Checkpoint reference = Checkpoint.read(tmp.resolve(name).resolve("last.safetensors"));
-        Path out = tmp.resolve(name + "-killed");
-        List<String> args = new ArrayList<>(List.of(trainArgs(data, name)));
+    /** Runs {@code referenceArgs} again into another directory, killed in its second epoch and resumed. */
+    private static void killResumeAndCompare(String[] referenceArgs) throws Exception {
+        List<String> args = new ArrayList<>(List.of(referenceArgs));
+        Path referenceOut = Path.of(args.get(args.indexOf("--out") + 1));
+        Checkpoint reference = Checkpoint.read(referenceOut.resolve("last.safetensors"));
+        Path out = Path.of(referenceOut + "-killed");
         args.set(args.indexOf("--out") + 1, out.toString());
         CortadoProcess run = CortadoProcess.start(Map.of(), args.toArray(String[]::new));
         String line = run.readUntil(l -> l.startsWith("checkpoint: ") && l.contains("(epoch 2 after batch "));

@@ -7,9 +7,10 @@ final class ActivationOps {
     private ActivationOps() {
     }
 
-    /** Cheap loops (the gradient comes from x for ReLU-like functions) take larger ranges per task. */
+    /** Cheap loops (ReLU and LeakyReLU) take larger ranges per task than those with an exp or erfc. */
     private static int grain(Activation f) {
-        return f.gradientFromInput() ? ElementwiseOps.GRAIN : ElementwiseOps.TRANSCENDENTAL_GRAIN;
+        return f == Activation.RELU || f == Activation.LEAKY_RELU ? ElementwiseOps.GRAIN
+                : ElementwiseOps.TRANSCENDENTAL_GRAIN;
     }
 
     static void forward(Activation f, float alpha, float[] x, int xo, float[] y, int yo, int n) {
@@ -35,13 +36,25 @@ final class ActivationOps {
                     y[yo + i] = (float) Math.tanh(x[xo + i]);
                 }
             }
+            case GELU -> {
+                for (int i = 0; i < n; i++) {
+                    double v = x[xo + i];
+                    y[yo + i] = (float) (v * Gaussian.cdf(v));
+                }
+            }
+            case SILU -> {
+                for (int i = 0; i < n; i++) {
+                    double v = x[xo + i];
+                    y[yo + i] = (float) (v / (1 + Math.exp(-v)));
+                }
+            }
         }
     }
 
-    /** {@code dx = f'(x) * dy}, where {@code from} holds x for ReLU and LeakyReLU and y for the others. */
+    /** {@code dx = f'(x) * dy}, where {@code from} holds x or y as {@link Activation#gradientFromInput()} says. */
     static void backward(Activation f, float alpha, float[] from, int fo, float[] dy, int dyo, float[] dx, int dxo,
                          int n) {
-        Parallel.forRange(n, ElementwiseOps.GRAIN,
+        Parallel.forRange(n, grain(f),
                 (start, end) -> backwardRun(f, alpha, from, fo + start, dy, dyo + start, dx, dxo + start, end - start));
     }
 
@@ -65,6 +78,19 @@ final class ActivationOps {
                 for (int i = 0; i < n; i++) {
                     float y = v[vo + i];
                     dx[dxo + i] = (1f - y * y) * dy[dyo + i];
+                }
+            }
+            case GELU -> {
+                for (int i = 0; i < n; i++) {
+                    double x = v[vo + i];
+                    dx[dxo + i] = (float) ((Gaussian.cdf(x) + x * Gaussian.density(x)) * dy[dyo + i]);
+                }
+            }
+            case SILU -> {
+                for (int i = 0; i < n; i++) {
+                    double x = v[vo + i];
+                    double s = 1 / (1 + Math.exp(-x));
+                    dx[dxo + i] = (float) (s * (1 + x * (1 - s)) * dy[dyo + i]);
                 }
             }
         }

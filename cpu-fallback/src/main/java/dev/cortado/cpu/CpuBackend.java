@@ -139,16 +139,18 @@ public class CpuBackend extends Backend {
     // ---- fused softmax cross-entropy -------------------------------------------------------------------------
 
     @Override
-    protected void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
+    protected void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, float smoothing, Tensor probs,
+                                                Tensor rowLoss) {
         int rows = logits.shape().dim(0);
         SoftmaxCrossEntropyOps.forward(data(logits), offset(logits), data(labels), offset(labels), rows,
-                logits.shape().dim(1), data(probs), offset(probs), data(rowLoss), offset(rowLoss));
+                logits.shape().dim(1), smoothing, data(probs), offset(probs), data(rowLoss), offset(rowLoss));
     }
 
     @Override
-    protected void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
+    protected void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float smoothing, float scale,
+                                                 Tensor dLogits) {
         SoftmaxCrossEntropyOps.backward(data(probs), offset(probs), data(labels), offset(labels),
-                probs.shape().dim(0), probs.shape().dim(1), scale, data(dLogits), offset(dLogits));
+                probs.shape().dim(0), probs.shape().dim(1), smoothing, scale, data(dLogits), offset(dLogits));
     }
 
     // ---- pooling -------------------------------------------------------------------------------------------

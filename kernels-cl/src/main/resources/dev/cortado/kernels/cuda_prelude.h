@@ -46,6 +46,7 @@ __device__ __forceinline__ unsigned int get_global_size(int d) {
 #define fmax(a, b) fmaxf(a, b)
 #define fmin(a, b) fminf(a, b)
 #define tanh(x) tanhf(x)
+#define erfc(x) erfcf(x)
 
 /* NaN as a float constant (OpenCL C has it built in; nvcc's math headers may define it too). */
 #ifndef NAN

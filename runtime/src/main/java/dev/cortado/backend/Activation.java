@@ -13,7 +13,14 @@ public enum Activation {
     /** 1/(1+e^-x); gradient y(1-y). */
     SIGMOID(false),
     /** tanh(x); gradient 1-y^2. */
-    TANH(false);
+    TANH(false),
+    /**
+     * GELU in its exact form, {@code x * Phi(x) = x/2 * erfc(-x/sqrt(2))} with Phi the standard normal distribution
+     * function (PyTorch's {@code nn.GELU()}, not its tanh approximation); gradient {@code Phi(x) + x * phi(x)}.
+     */
+    GELU(true),
+    /** SiLU (swish), {@code x * sigmoid(x)}; gradient {@code s * (1 + x * (1 - s))} with {@code s = sigmoid(x)}. */
+    SILU(true);
 
     private final boolean gradientFromInput;
 

@@ -267,27 +267,51 @@ public abstract class Backend implements AutoCloseable {
      * {@link #uploadLabels}, else by downloading them.
      */
     public final void softmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
+        softmaxCrossEntropyForward(logits, labels, 0f, probs, rowLoss);
+    }
+
+    /**
+     * As {@link #softmaxCrossEntropyForward(Tensor, Tensor, Tensor, Tensor)}, with label smoothing {@code eps} in
+     * [0, 1] as PyTorch's {@code CrossEntropyLoss(label_smoothing=eps)} defines it: the target puts
+     * {@code 1 - eps + eps/C} on the label and {@code eps/C} on every other class, so {@code rowLoss[n] =
+     * (1 - eps) * -log p[n][label[n]] + eps/C * sum_c -log p[n][c]}, computed stably. With eps = 0 it is the plain
+     * cross-entropy, bit for bit.
+     */
+    public final void softmaxCrossEntropyForward(Tensor logits, Tensor labels, float smoothing, Tensor probs,
+                                                 Tensor rowLoss) {
         String op = "softmaxCrossEntropyForward";
         use(op, "logits", logits);
         use(op, "probs", probs);
         use(op, "rowLoss", rowLoss);
+        Checks.smoothing(op, smoothing);
         int rows = checkLabels(op, "logits", logits, labels);
         Checks.size(op, "probs", probs, logits.size());
         Checks.size(op, "rowLoss", rowLoss, rows);
         probs.written();
         rowLoss.written();
-        doSoftmaxCrossEntropyForward(logits, labels, probs, rowLoss);
+        doSoftmaxCrossEntropyForward(logits, labels, smoothing, probs, rowLoss);
     }
 
     /** {@code dLogits[n][c] = scale * (probs[n][c] - (c == label[n] ? 1 : 0))}; labels checked as above. */
     public final void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
+        softmaxCrossEntropyBackward(probs, labels, 0f, scale, dLogits);
+    }
+
+    /**
+     * The gradient with label smoothing {@code eps} in [0, 1]: {@code dLogits[n][c] = scale * (probs[n][c] -
+     * target[n][c])} with {@code target[n][c] = (c == label[n] ? 1 - eps : 0) + eps/C}; {@code dLogits} may be
+     * {@code probs}.
+     */
+    public final void softmaxCrossEntropyBackward(Tensor probs, Tensor labels, float smoothing, float scale,
+                                                  Tensor dLogits) {
         String op = "softmaxCrossEntropyBackward";
         use(op, "probs", probs);
         use(op, "dLogits", dLogits);
+        Checks.smoothing(op, smoothing);
         checkLabels(op, "probs", probs, labels);
         Checks.size(op, "dLogits", dLogits, probs.size());
         dLogits.written();
-        doSoftmaxCrossEntropyBackward(probs, labels, scale, dLogits);
+        doSoftmaxCrossEntropyBackward(probs, labels, smoothing, scale, dLogits);
     }
 
     /** Checks (N, C) scores and N labels in [0, C); returns N. */
@@ -503,12 +527,18 @@ public abstract class Backend implements AutoCloseable {
     /** See {@link #argmax}; at least one row. */
     protected abstract void doArgmax(Tensor x, int rows, int cols, Tensor out);
 
-    /** See {@link #softmaxCrossEntropyForward}; logits are (N, C) and every label is in [0, C). */
-    protected abstract void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs,
-                                                         Tensor rowLoss);
+    /**
+     * See {@link #softmaxCrossEntropyForward(Tensor, Tensor, float, Tensor, Tensor)}; logits are (N, C), every
+     * label is in [0, C) and the smoothing in [0, 1].
+     */
+    protected abstract void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, float smoothing,
+                                                         Tensor probs, Tensor rowLoss);
 
-    /** See {@link #softmaxCrossEntropyBackward}; probs are (N, C) and every label is in [0, C). */
-    protected abstract void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale,
+    /**
+     * See {@link #softmaxCrossEntropyBackward(Tensor, Tensor, float, float, Tensor)}; probs are (N, C), every
+     * label is in [0, C) and the smoothing in [0, 1].
+     */
+    protected abstract void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float smoothing, float scale,
                                                           Tensor dLogits);
 
     /** See {@link #poolForward}. */

@@ -70,6 +70,13 @@ final class Checks {
         }
     }
 
+    /** Requires a label smoothing in [0, 1], as PyTorch's cross-entropy does. */
+    static void smoothing(String op, float smoothing) {
+        if (!(smoothing >= 0f && smoothing <= 1f)) {
+            throw new IllegalArgumentException(op + ": label smoothing must be in [0, 1], got " + smoothing);
+        }
+    }
+
     /** Requires a tensor that an op needs but that the caller may leave out for other variants. */
     static Tensor present(String op, String name, Tensor t, Object why) {
         if (t == null) {

@@ -11,8 +11,9 @@ import java.util.Locale;
 
 /**
  * An element-wise activation on any shape: {@code {"type": "relu"}}, {@code {"type": "sigmoid"}},
- * {@code {"type": "tanh"}} or {@code {"type": "leaky_relu", "slope": 0.01}} (x for positive x, else slope*x; the
- * slope defaults to 0.01 and belongs to LeakyReLU only).
+ * {@code {"type": "tanh"}}, {@code {"type": "gelu"}} (the exact form), {@code {"type": "silu"}} or
+ * {@code {"type": "leaky_relu", "slope": 0.01}} (x for positive x, else slope*x; the slope defaults to 0.01 and
+ * belongs to LeakyReLU only).
  *
  * @param function the activation
  * @param slope LeakyReLU's negative slope; 0 for the others
@@ -42,6 +43,14 @@ public record ActivationSpec(Activation function, float slope) implements LayerS
 
     public static ActivationSpec tanh() {
         return new ActivationSpec(Activation.TANH, 0f);
+    }
+
+    public static ActivationSpec gelu() {
+        return new ActivationSpec(Activation.GELU, 0f);
+    }
+
+    public static ActivationSpec silu() {
+        return new ActivationSpec(Activation.SILU, 0f);
     }
 
     /** The JSON type of an activation: its name in lower case ({@code relu}, {@code leaky_relu}, ...). */

@@ -11,12 +11,15 @@ import dev.cortado.nn.layers.Conv2d;
 import dev.cortado.tensor.Shape;
 
 /**
- * {@code {"type": "conv2d", "out": 6, "kernel": 5, "stride": 1, "padding": 2, "dilation": 1, "bias": true}}: a
- * 2-D convolution on {@code (N, C, H, W)} input. {@code kernel} is a number for a square kernel or
- * {@code [height, width]}; stride (1), padding (0), dilation (1) and bias (true) may be left out.
+ * {@code {"type": "conv2d", "out": 6, "kernel": 5, "stride": 1, "padding": 2, "dilation": 1, "groups": 1,
+ * "bias": true}}: a 2-D convolution on {@code (N, C, H, W)} input. {@code kernel} is a number for a square kernel
+ * or {@code [height, width]}; stride (1), padding (0), dilation (1), groups (1) and bias (true) may be left out.
+ * With {@code groups} g, the input and output channels are split into g groups convolved separately, as in
+ * PyTorch: both channel counts must be multiples of g, and g equal to the input channels is a depthwise
+ * convolution. The JSON leaves {@code groups} out when it is 1.
  */
-public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padding, int dilation, boolean bias)
-        implements LayerSpec {
+public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padding, int dilation, boolean bias,
+                         int groups) implements LayerSpec {
     static final String TYPE = "conv2d";
 
     public Conv2dSpec {
@@ -36,31 +39,47 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
         if (dilation < 1) {
             throw new IllegalArgumentException("dilation must be >= 1, got " + dilation);
         }
+        if (groups < 1 || out % groups != 0) {
+            throw new IllegalArgumentException("groups must be >= 1 and divide out (" + out + "), got " + groups);
+        }
     }
 
-    /** A square kernel with a bias. */
+    /** One group. */
+    public Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padding, int dilation, boolean bias) {
+        this(out, kernelH, kernelW, stride, padding, dilation, bias, 1);
+    }
+
+    /** A square kernel with a bias, one group. */
     public Conv2dSpec(int out, int kernel, int stride, int padding) {
         this(out, kernel, kernel, stride, padding, 1, true);
     }
 
     /** This convolution with another stride. */
     public Conv2dSpec stride(int newStride) {
-        return new Conv2dSpec(out, kernelH, kernelW, newStride, padding, dilation, bias);
+        return new Conv2dSpec(out, kernelH, kernelW, newStride, padding, dilation, bias, groups);
     }
 
     /** This convolution with another zero padding on each side. */
     public Conv2dSpec padding(int newPadding) {
-        return new Conv2dSpec(out, kernelH, kernelW, stride, newPadding, dilation, bias);
+        return new Conv2dSpec(out, kernelH, kernelW, stride, newPadding, dilation, bias, groups);
     }
 
     /** This convolution with another dilation. */
     public Conv2dSpec dilation(int newDilation) {
-        return new Conv2dSpec(out, kernelH, kernelW, stride, padding, newDilation, bias);
+        return new Conv2dSpec(out, kernelH, kernelW, stride, padding, newDilation, bias, groups);
     }
 
     /** This convolution without a bias (as before a batch norm, which has its own). */
     public Conv2dSpec withoutBias() {
-        return new Conv2dSpec(out, kernelH, kernelW, stride, padding, dilation, false);
+        return new Conv2dSpec(out, kernelH, kernelW, stride, padding, dilation, false, groups);
+    }
+
+    /**
+     * This convolution in {@code newGroups} groups: each group of {@code out / groups} output channels sees only
+     * its {@code 1 / groups} share of the input channels ({@code groups} = input channels: depthwise).
+     */
+    public Conv2dSpec groups(int newGroups) {
+        return new Conv2dSpec(out, kernelH, kernelW, stride, padding, dilation, bias, newGroups);
     }
 
     static Conv2dSpec fromJson(JsonFields fields) {
@@ -81,7 +100,7 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
         }
         return new Conv2dSpec(out, kernelH, kernelW, fields.optionalInt("stride", 1),
                 fields.optionalInt("padding", 0), fields.optionalInt("dilation", 1),
-                fields.optionalBoolean("bias", true));
+                fields.optionalBoolean("bias", true), fields.optionalInt("groups", 1));
     }
 
     @Override
@@ -93,6 +112,10 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
     public Shape outputShape(Shape input) {
         if (input.rank() != 4) {
             throw new IllegalArgumentException("needs input [N, C, H, W], got " + input);
+        }
+        if (input.dim(1) % groups != 0) {
+            throw new IllegalArgumentException(groups + " groups need input channels in multiples of " + groups
+                    + ", got " + input);
         }
         ConvGeometry g = new ConvGeometry(input.dim(0), input.dim(1), input.dim(2), input.dim(3), kernelH, kernelW,
                 stride, padding, dilation);
@@ -108,7 +131,8 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
     @Override
     public Layer build(Backend backend, Initializer init, Shape input) {
         outputShape(input);
-        return new Conv2d(backend, init, input.dim(1), out, kernelH, kernelW, stride, padding, dilation, bias);
+        return new Conv2d(backend, init, input.dim(1), out, kernelH, kernelW, stride, padding, dilation, groups,
+                bias);
     }
 
     @Override
@@ -124,6 +148,9 @@ public record Conv2dSpec(int out, int kernelH, int kernelW, int stride, int padd
         node.put("stride", stride);
         node.put("padding", padding);
         node.put("dilation", dilation);
+        if (groups != 1) {
+            node.put("groups", groups);
+        }
         node.put("bias", bias);
     }
 }

@@ -1,6 +1,8 @@
 package dev.cortado.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -46,6 +48,60 @@ public final class JsonFields {
             throw new IllegalArgumentException("field '" + name + "' must be a string, got " + describe(node));
         }
         return node.textValue();
+    }
+
+    /** A string field, or {@code fallback} when absent. */
+    public String optionalString(String name, String fallback) {
+        JsonNode node = optional(name);
+        if (node == null) {
+            return fallback;
+        }
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException("field '" + name + "' must be a string, got " + describe(node));
+        }
+        return node.textValue();
+    }
+
+    /**
+     * A field holding an array of nested layers, each read through the {@link LayerTypes} registry, as a block
+     * that holds layers of its own reads them.
+     *
+     * @throws IllegalArgumentException when the field is missing or not an array, or naming the first layer that
+     *     is wrong as {@code name[i] (type): why}
+     */
+    public List<LayerSpec> layers(String name) {
+        JsonNode array = required(name);
+        if (!array.isArray()) {
+            throw new IllegalArgumentException("field '" + name + "' must be an array, got " + describe(array));
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode node = array.get(i);
+            try {
+                layers.add(LayerSpec.fromJson(new JsonFields(node)));
+            } catch (IllegalArgumentException e) {
+                JsonNode type = node.get("type");
+                throw new IllegalArgumentException(name + "[" + i + "]"
+                        + (type != null && type.isTextual() ? " (" + type.textValue() + ")" : "") + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return layers;
+    }
+
+    /** As {@link #layers}, or an empty list when the field is absent. */
+    public List<LayerSpec> optionalLayers(String name) {
+        return optional(name) == null ? List.of() : layers(name);
+    }
+
+    /** Writes layers as an array field that {@link #layers} reads back: each a {@code "type"} and its settings. */
+    public static void putLayers(ObjectNode node, String name, List<LayerSpec> layers) {
+        ArrayNode array = node.putArray(name);
+        for (LayerSpec layer : layers) {
+            ObjectNode element = array.addObject();
+            element.put("type", layer.type());
+            layer.writeFields(element);
+        }
     }
 
     /** An integer field that must be present. */

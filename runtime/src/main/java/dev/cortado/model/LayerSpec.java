@@ -22,7 +22,9 @@ import dev.cortado.tensor.Shape;
  *         flatten(), linear(120), relu(), linear(84), relu(), linear(10));
  * }</pre>
  *
- * A layer of your own implements this interface and registers a {@link LayerType} for its JSON type, so that
+ * The ResNets' blocks are {@link #residual} layers, whose branches are lists of layers like these.
+ *
+ * <p>A layer of your own implements this interface and registers a {@link LayerType} for its JSON type, so that
  * specs can name it and checkpoints that hold it can be read back.
  */
 public interface LayerSpec {
@@ -106,6 +108,16 @@ public interface LayerSpec {
         return ActivationSpec.tanh();
     }
 
+    /** The exact GELU, {@code x * Phi(x)} with Phi the standard normal distribution function. */
+    static ActivationSpec gelu() {
+        return ActivationSpec.gelu();
+    }
+
+    /** SiLU (swish), {@code x * sigmoid(x)}. */
+    static ActivationSpec silu() {
+        return ActivationSpec.silu();
+    }
+
     /** Flattens each sample to one dimension, as before a linear layer. */
     static FlattenSpec flatten() {
         return new FlattenSpec();
@@ -119,5 +131,20 @@ public interface LayerSpec {
     /** Batch normalisation over the channels (or features) of its input. */
     static BatchNormSpec batchNorm() {
         return new BatchNormSpec();
+    }
+
+    /** The mean of each channel, {@code (N, C, H, W) -> (N, C)}. */
+    static GlobalAvgPoolSpec globalAvgPool() {
+        return new GlobalAvgPoolSpec();
+    }
+
+    /**
+     * A residual block, {@code relu(main(x) + x)}; give it a shortcut with {@link ResidualSpec#shortcut} where the
+     * main branch changes the shape, e.g. {@code residual(conv2d(32, 3).stride(2).padding(1).withoutBias(),
+     * batchNorm(), relu(), conv2d(32, 3).padding(1).withoutBias(), batchNorm())
+     * .shortcut(conv2d(32, 1).stride(2).withoutBias(), batchNorm())}.
+     */
+    static ResidualSpec residual(LayerSpec... main) {
+        return ResidualSpec.of(main);
     }
 }

@@ -29,6 +29,8 @@ public final class LayerTypes {
         builtIn(FlattenSpec.TYPE, f -> new FlattenSpec());
         builtIn(DropoutSpec.TYPE, DropoutSpec::fromJson);
         builtIn(BatchNormSpec.TYPE, f -> new BatchNormSpec());
+        builtIn(GlobalAvgPoolSpec.TYPE, f -> new GlobalAvgPoolSpec());
+        builtIn(ResidualSpec.TYPE, ResidualSpec::fromJson);
         BUILT_INS = List.copyOf(TYPES.keySet());
         for (LayerType type : ServiceLoader.load(LayerType.class)) {
             register(type);

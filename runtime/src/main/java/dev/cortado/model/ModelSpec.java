@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cortado.backend.Backend;
 import dev.cortado.nn.Initializer;
-import dev.cortado.nn.Layer;
 import dev.cortado.nn.Sequential;
 import dev.cortado.tensor.Shape;
 import java.io.IOException;
@@ -19,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,8 +37,12 @@ import java.util.List;
  * @param layers the layers, first to last
  */
 public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
-    /** The models shipped as resources, by name. */
-    public static final List<String> BUILT_INS = List.of("mlp", "lenet5");
+    /**
+     * The models shipped as resources, by name: an MLP, LeNet-5, and the CIFAR-style ResNets of He et al. (2016)
+     * with 1 and 3 residual blocks per stage (8 and 20 layers), all for 1x28x28 inputs and 10 classes;
+     * {@link #builtIn(String, Shape)} makes them for other inputs.
+     */
+    public static final List<String> BUILT_INS = List.of("mlp", "lenet5", "resnet8", "resnet20");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -72,19 +74,12 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
 
     /** Why the first layer that does not accept its input fails, naming its index, or null when all fit. */
     private static String firstMisfit(Shape input, List<LayerSpec> layers) {
-        Shape shape = input.prepend(1);
-        for (int i = 0; i < layers.size(); i++) {
-            LayerSpec layer = layers.get(i);
-            try {
-                shape = layer.outputShape(shape);
-            } catch (IllegalArgumentException e) {
-                return "layers[" + i + "] (" + layer.type() + "): " + e.getMessage();
-            } catch (ArithmeticException e) {
-                return "layers[" + i + "] (" + layer.type() + "): its output for one sample of input " + shape
-                        + " has more values than a tensor can hold (" + e.getMessage() + ")";
-            }
+        try {
+            LayerChain.outputShape("layers", input.prepend(1), layers);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
-        return null;
     }
 
     /**
@@ -139,6 +134,26 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
         }
     }
 
+    /**
+     * One of the {@link #BUILT_INS} for samples of another shape, e.g. {@code builtIn("resnet20", Shape.of(3, 32,
+     * 32))} for CIFAR-10: the layers take their sizes from the input (the ResNets' stem and stages do not depend on
+     * it, and global pooling gives their linear layer 64 features whatever the image size).
+     *
+     * @throws ModelSpecException for an unknown name, or an input the model's layers do not accept
+     */
+    public static ModelSpec builtIn(String name, Shape input) {
+        return builtIn(name).withInput(input);
+    }
+
+    /**
+     * This model for samples of another shape, the layers unchanged.
+     *
+     * @throws ModelSpecException naming the first layer that does not accept the new input
+     */
+    public ModelSpec withInput(Shape newInput) {
+        return new ModelSpec(name, newInput, layers);
+    }
+
     private static ModelSpec parse(String json, String source) {
         JsonNode root;
         try {
@@ -152,34 +167,17 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
         if (root == null || root.isMissingNode()) {
             throw new ModelSpecException(source + ": empty document");
         }
-        JsonFields fields;
         String name;
         Shape input;
-        JsonNode layerNodes;
+        List<LayerSpec> layers;
         try {
-            fields = new JsonFields(root);
+            JsonFields fields = new JsonFields(root);
             name = fields.requiredString("name");
             input = readShape(fields.required("input"));
-            layerNodes = fields.required("layers");
-            if (!layerNodes.isArray()) {
-                throw new IllegalArgumentException("field 'layers' must be an array, got "
-                        + JsonFields.describe(layerNodes));
-            }
+            layers = fields.layers("layers");
             fields.rejectUnknown();
         } catch (IllegalArgumentException e) {
             throw new ModelSpecException(source + ": " + e.getMessage(), e);
-        }
-        List<LayerSpec> layers = new ArrayList<>();
-        for (int i = 0; i < layerNodes.size(); i++) {
-            JsonNode node = layerNodes.get(i);
-            try {
-                layers.add(LayerSpec.fromJson(new JsonFields(node)));
-            } catch (IllegalArgumentException e) {
-                JsonNode type = node.get("type");
-                throw new ModelSpecException(source + ": layers[" + i + "]"
-                        + (type != null && type.isTextual() ? " (" + type.textValue() + ")" : "") + ": "
-                        + e.getMessage(), e);
-            }
         }
         String misfit = firstMisfit(input, layers);
         if (misfit != null) {
@@ -215,12 +213,7 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
         for (int d : input.dims()) {
             shape.add(d);
         }
-        ArrayNode array = root.putArray("layers");
-        for (LayerSpec layer : layers) {
-            ObjectNode node = array.addObject();
-            node.put("type", layer.type());
-            layer.writeFields(node);
-        }
+        JsonFields.putLayers(root, "layers", layers);
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -242,18 +235,6 @@ public record ModelSpec(String name, Shape input, List<LayerSpec> layers) {
      * order, so a seed gives the same initial model on every device.
      */
     public Sequential build(Backend backend, long seed) {
-        Initializer init = new Initializer(seed);
-        List<Layer> built = new ArrayList<>();
-        Shape shape = input.prepend(1);
-        try {
-            for (LayerSpec layer : layers) {
-                built.add(layer.build(backend, init, shape));
-                shape = layer.outputShape(shape);
-            }
-        } catch (RuntimeException e) {
-            built.forEach(Layer::close);
-            throw e;
-        }
-        return new Sequential(built);
+        return LayerChain.build(layers, backend, new Initializer(seed), input.prepend(1));
     }
 }

@@ -14,9 +14,14 @@ import dev.cortado.tensor.Tensor;
  * to the label). Labels are uploaded with {@link Backend#uploadLabels}, so they are checked on the host.
  */
 final class Classification implements Objective {
-    private final SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss();
+    private final SoftmaxCrossEntropyLoss loss;
     private final TensorSlot labels = new TensorSlot();
     private final TensorSlot hits = new TensorSlot();
+
+    /** @param labelSmoothing the cross-entropy's label smoothing in [0, 1]; 0 for none */
+    Classification(float labelSmoothing) {
+        loss = new SoftmaxCrossEntropyLoss(labelSmoothing);
+    }
 
     @Override
     public String metricName() {

@@ -39,6 +39,22 @@ public interface Objective extends AutoCloseable {
 
     /** Cross-entropy and accuracy for class indices; MSE and mean absolute error for regression values. */
     static Objective forTargets(Targets targets) {
-        return targets.isClassification() ? new Classification() : new Regression();
+        return targets.isClassification() ? new Classification(0f) : new Regression();
+    }
+
+    /**
+     * {@link #forTargets} with the loss settings of {@code config}: the cross-entropy's label smoothing.
+     *
+     * @throws IllegalArgumentException for label smoothing on regression targets
+     */
+    static Objective forTraining(Targets targets, TrainingConfig config) {
+        if (targets.isClassification()) {
+            return new Classification(config.labelSmoothing());
+        }
+        if (config.labelSmoothing() != 0) {
+            throw new IllegalArgumentException("label smoothing applies to class labels; these targets are "
+                    + "regression values");
+        }
+        return new Regression();
     }
 }

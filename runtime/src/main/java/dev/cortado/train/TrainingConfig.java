@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cortado.nn.Parameter;
 import dev.cortado.optim.Adam;
+import dev.cortado.optim.GradientClipping;
 import dev.cortado.optim.LrSchedule;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.optim.Sgd;
@@ -31,10 +32,14 @@ import java.util.Locale;
  * @param seed fixes the initial weights, the order of batches in every epoch and the dropout masks
  * @param trainLimit train on the first this many training samples only; 0 for all
  * @param testLimit evaluate on the first this many test samples only; 0 for all
+ * @param labelSmoothing the cross-entropy's label smoothing in [0, 1] (PyTorch's {@code label_smoothing}); 0 for
+ *     none
+ * @param clipGradNorm scale the gradients down to this global L2 norm before each update when it is larger
+ *     (PyTorch's {@code clip_grad_norm_}); 0 for no clipping
  */
 public record TrainingConfig(OptimizerKind optimizer, float lr, float momentum, float weightDecay,
                              boolean nesterov, ScheduleKind schedule, int stepEpochs, int epochs, int batchSize,
-                             long seed, int trainLimit, int testLimit) {
+                             long seed, int trainLimit, int testLimit, float labelSmoothing, float clipGradNorm) {
     public static final int MAX_EPOCHS = 100_000;
     public static final int MAX_BATCH_SIZE = 65_536;
     public static final float MAX_LR = 100f;
@@ -97,11 +102,26 @@ public record TrainingConfig(OptimizerKind optimizer, float lr, float momentum, 
             throw new IllegalArgumentException("sample limits must be >= 1 (or 0 for all), got train " + trainLimit
                     + ", test " + testLimit);
         }
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        if (!(Float.isFinite(clipGradNorm) && clipGradNorm >= 0)) {
+            throw new IllegalArgumentException("gradient clipping norm must be a number >= 0 (0 for none), got "
+                    + clipGradNorm);
+        }
+    }
+
+    /** Without label smoothing or gradient clipping. */
+    public TrainingConfig(OptimizerKind optimizer, float lr, float momentum, float weightDecay, boolean nesterov,
+                          ScheduleKind schedule, int stepEpochs, int epochs, int batchSize, long seed, int trainLimit,
+                          int testLimit) {
+        this(optimizer, lr, momentum, weightDecay, nesterov, schedule, stepEpochs, epochs, batchSize, seed,
+                trainLimit, testLimit, 0f, 0f);
     }
 
     /**
      * The project's reference recipe: SGD with momentum 0.9, learning rate 0.01, batches of 64, 3 epochs, a
-     * constant rate, seed 42, all samples.
+     * constant rate, seed 42, all samples, no label smoothing, no gradient clipping.
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig(OptimizerKind.SGD, 0.01f, 0.9f, 0f, false, ScheduleKind.CONSTANT, 1, 3, 64, 42L,
@@ -116,16 +136,32 @@ public record TrainingConfig(OptimizerKind optimizer, float lr, float momentum, 
     /** This configuration with another number of epochs. */
     public TrainingConfig withEpochs(int newEpochs) {
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, nesterov, schedule, stepEpochs, newEpochs,
-                batchSize, seed, trainLimit, testLimit);
+                batchSize, seed, trainLimit, testLimit, labelSmoothing, clipGradNorm);
     }
 
-    /** A new optimizer over {@code parameters}, with zeroed state. */
+    /** This configuration with another label smoothing. */
+    public TrainingConfig withLabelSmoothing(float newLabelSmoothing) {
+        return new TrainingConfig(optimizer, lr, momentum, weightDecay, nesterov, schedule, stepEpochs, epochs,
+                batchSize, seed, trainLimit, testLimit, newLabelSmoothing, clipGradNorm);
+    }
+
+    /** This configuration with another gradient clipping norm (0 for none). */
+    public TrainingConfig withClipGradNorm(float newClipGradNorm) {
+        return new TrainingConfig(optimizer, lr, momentum, weightDecay, nesterov, schedule, stepEpochs, epochs,
+                batchSize, seed, trainLimit, testLimit, labelSmoothing, newClipGradNorm);
+    }
+
+    /**
+     * A new optimizer over {@code parameters}, with zeroed state; with gradient clipping, it clips the gradients
+     * before each update.
+     */
     public Optimizer newOptimizer(List<Parameter> parameters) {
-        return switch (optimizer) {
+        Optimizer update = switch (optimizer) {
             case SGD -> new Sgd(parameters, momentum, weightDecay, nesterov);
             case ADAM -> Adam.adam(parameters, weightDecay);
             case ADAMW -> Adam.adamW(parameters, weightDecay);
         };
+        return clipGradNorm == 0 ? update : new GradientClipping(update, parameters, clipGradNorm);
     }
 
     /** The learning rate per step for epochs of {@code batchesPerEpoch} steps. */
@@ -180,11 +216,14 @@ public record TrainingConfig(OptimizerKind optimizer, float lr, float momentum, 
         node.put("seed", seed);
         node.put("train_limit", trainLimit);
         node.put("test_limit", testLimit);
+        node.put("label_smoothing", labelSmoothing);
+        node.put("clip_grad_norm", clipGradNorm);
         return node;
     }
 
     /**
-     * Reads what {@link #toJson} wrote.
+     * Reads what {@link #toJson} wrote; a configuration written before label smoothing and gradient clipping
+     * existed has neither.
      *
      * @throws IllegalArgumentException naming the missing or bad setting
      */
@@ -207,7 +246,9 @@ public record TrainingConfig(OptimizerKind optimizer, float lr, float momentum, 
                 number(node, "batch_size").intValue(),
                 number(node, "seed").longValue(),
                 number(node, "train_limit").intValue(),
-                number(node, "test_limit").intValue());
+                number(node, "test_limit").intValue(),
+                node.has("label_smoothing") ? (float) number(node, "label_smoothing").doubleValue() : 0f,
+                node.has("clip_grad_norm") ? (float) number(node, "clip_grad_norm").doubleValue() : 0f);
     }
 
     private static JsonNode field(JsonNode node, String name) {

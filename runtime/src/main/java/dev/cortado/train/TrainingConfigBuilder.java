@@ -21,6 +21,8 @@ public final class TrainingConfigBuilder {
     private long seed;
     private int trainLimit;
     private int testLimit;
+    private float labelSmoothing;
+    private float clipGradNorm;
 
     TrainingConfigBuilder(TrainingConfig start) {
         optimizer = start.optimizer();
@@ -35,6 +37,8 @@ public final class TrainingConfigBuilder {
         seed = start.seed();
         trainLimit = start.trainLimit();
         testLimit = start.testLimit();
+        labelSmoothing = start.labelSmoothing();
+        clipGradNorm = start.clipGradNorm();
     }
 
     /** SGD at this learning rate with this momentum (0 for none). */
@@ -130,6 +134,18 @@ public final class TrainingConfigBuilder {
         return this;
     }
 
+    /** The cross-entropy's label smoothing in [0, 1], as PyTorch's {@code label_smoothing} (0 for none). */
+    public TrainingConfigBuilder labelSmoothing(float smoothing) {
+        labelSmoothing = smoothing;
+        return this;
+    }
+
+    /** Scales the gradients down to this global L2 norm before each update when it is larger (0 for none). */
+    public TrainingConfigBuilder clipGradNorm(float maxNorm) {
+        clipGradNorm = maxNorm;
+        return this;
+    }
+
     /**
      * The configuration.
      *
@@ -137,6 +153,6 @@ public final class TrainingConfigBuilder {
      */
     public TrainingConfig build() {
         return new TrainingConfig(optimizer, lr, momentum, weightDecay, nesterov, schedule, stepEpochs, epochs,
-                batchSize, seed, trainLimit, testLimit);
+                batchSize, seed, trainLimit, testLimit, labelSmoothing, clipGradNorm);
     }
 }

@@ -89,7 +89,7 @@ public final class TrainingRun implements AutoCloseable {
         this.directory = directory;
         this.model = model;
         this.ownsModel = ownsModel;
-        this.objective = Objective.forTargets(train.targets());
+        this.objective = Objective.forTraining(train.targets(), config);
         this.optimizer = config.newOptimizer(model.parameters());
         this.trainer = new Trainer(backend, model, objective, optimizer,
                 config.newSchedule(BatchLoader.batchCount(this.train.count(), config.batchSize())),

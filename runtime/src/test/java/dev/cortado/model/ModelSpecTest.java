@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.backend.Activation;
 import dev.cortado.tensor.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -59,8 +60,45 @@ class ModelSpecTest {
         assertFailsWith(() -> ModelSpec.builtIn("resnet"), "resnet", "mlp", "lenet5");
     }
 
+    @Test
+    void resnetsAreHeEtAlsCifarNetworks() {
+        for (String name : List.of("resnet8", "resnet20")) {
+            ModelSpec spec = ModelSpec.builtIn(name);
+            int blocksPerStage = name.equals("resnet8") ? 1 : 3;
+            // stem (conv, batchnorm, relu), 3 stages of blocks, global pooling, linear
+            assertEquals(3 + 3 * blocksPerStage + 2, spec.layers().size(), name);
+            List<ResidualSpec> blocks = spec.layers().stream().filter(ResidualSpec.class::isInstance)
+                    .map(ResidualSpec.class::cast).toList();
+            for (int i = 0; i < blocks.size(); i++) {
+                int stage = i / blocksPerStage;
+                boolean downsamples = stage > 0 && i % blocksPerStage == 0;
+                Conv2dSpec first = (Conv2dSpec) blocks.get(i).main().get(0);
+                assertEquals(16 << stage, first.out(), name + " block " + i + " channels");
+                assertEquals(downsamples ? 2 : 1, first.stride(), name + " block " + i + " stride");
+                assertEquals(downsamples, !blocks.get(i).shortcut().isEmpty(), name + " block " + i + " shortcut");
+            }
+            assertEquals(Shape.of(4, 64, 7, 7), ModelSpec.of("features", spec.input(),
+                    spec.layers().subList(0, spec.layers().size() - 2).toArray(LayerSpec[]::new)).outputShape(4));
+            assertEquals(Shape.of(4, 10), spec.outputShape(4));
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "lenet5"})
+    @ValueSource(strings = {"mlp", "lenet5", "resnet8", "resnet20"})
+    void builtInsTakeOtherInputShapes(String name) {
+        ModelSpec cifar = ModelSpec.builtIn(name, Shape.of(3, 32, 32));
+        assertEquals(Shape.of(3, 32, 32), cifar.input());
+        assertEquals(ModelSpec.builtIn(name).layers(), cifar.layers());
+        assertEquals(Shape.of(2, 10), cifar.outputShape(2));
+    }
+
+    @Test
+    void aBuiltInRejectsInputsItsLayersDoNotTake() {
+        assertFailsWith(() -> ModelSpec.builtIn("lenet5", Shape.of(1, 8, 8)), "model 'lenet5'", "layers[3] (conv2d)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "lenet5", "resnet8", "resnet20"})
     void builtInsRoundTrip(String name) {
         ModelSpec spec = ModelSpec.builtIn(name);
         assertEquals(spec, ModelSpec.parse(spec.toJson()));
@@ -70,14 +108,20 @@ class ModelSpecTest {
     void everyLayerTypeRoundTrips() {
         ModelSpec spec = new ModelSpec("all", Shape.of(2, 11, 9), List.of(
                 new Conv2dSpec(4, 3, 2, 2, 1, 2, false), new BatchNormSpec(), ActivationSpec.leakyRelu(0.2f),
+                new ResidualSpec(List.of(new Conv2dSpec(4, 3, 3, 1, 1, 1, true, 2), ActivationSpec.gelu(),
+                        new Conv2dSpec(4, 3, 3, 1, 1, 1, false, 4)), List.of(), Activation.SILU),
+                new ResidualSpec(List.of(new Conv2dSpec(6, 3, 3, 2, 1, 1, false)),
+                        List.of(new Conv2dSpec(6, 1, 2, 0), new BatchNormSpec()), Activation.RELU),
                 Pool2dSpec.max(3, 1, 1), Pool2dSpec.avg(2, 2, 0), ActivationSpec.sigmoid(), ActivationSpec.tanh(),
-                new FlattenSpec(), new DropoutSpec(0.35f), new LinearSpec(7), new BatchNormSpec(), ActivationSpec.relu(),
+                ActivationSpec.silu(), new FlattenSpec(), new DropoutSpec(0.35f), new LinearSpec(7), new BatchNormSpec(), ActivationSpec.relu(),
                 new LinearSpec(1)));
+        ModelSpec pooled = ModelSpec.of("pooled", Shape.of(3, 5, 5), new GlobalAvgPoolSpec(), new LinearSpec(2));
+        assertEquals(pooled, ModelSpec.parse(pooled.toJson()));
         String json = spec.toJson();
         assertEquals(spec, ModelSpec.parse(json));
         assertEquals(Shape.of(5, 1), spec.outputShape(5));
         for (String type : LayerTypes.BUILT_INS) {
-            assertTrue(json.contains("\"" + type + "\""), type + " missing from " + json);
+            assertTrue((json + pooled.toJson()).contains("\"" + type + "\""), type + " missing from " + json);
         }
     }
 
@@ -127,6 +171,17 @@ class ModelSpecTest {
         "{\"type\": \"flatten\"}, {\"type\": \"maxpool2d\", \"kernel\": 2} | layers[1] (maxpool2d) | [N, C, H, W]",
         "{\"type\": \"leaky_relu\", \"slope\": true}                       | layers[0] (leaky_relu) | must be a number",
         "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 3, \"bias\": 1}    | layers[0] (conv2d) | true or false",
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 3, \"groups\": 3} | layers[0] (conv2d) | divide out (4)",
+        "{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 3, \"groups\": 2} | layers[0] (conv2d) | input channels in multiples of 2",
+        "{\"type\": \"global_avgpool\"}, {\"type\": \"global_avgpool\"} | layers[1] (global_avgpool) | [N, C, H, W]",
+        "{\"type\": \"residual\"}                                        | layers[0] (residual) | missing field 'main'",
+        "{\"type\": \"residual\", \"main\": []}                          | layers[0] (residual) | at least one layer",
+        "{\"type\": \"residual\", \"main\": {\"type\": \"relu\"}}        | layers[0] (residual) | field 'main' must be an array",
+        "{\"type\": \"residual\", \"main\": [{\"type\": \"relu\"}], \"activation\": \"swish\"} | layers[0] (residual) | must be one of relu",
+        "{\"type\": \"residual\", \"main\": [{\"type\": \"relu\"}, {\"type\": \"conv2d\", \"out\": 4}]} | layers[0] (residual): main[1] (conv2d) | missing field 'kernel'",
+        "{\"type\": \"residual\", \"main\": [{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 9}]} | layers[0] (residual): main[0] (conv2d) | does not fit",
+        "{\"type\": \"residual\", \"main\": [{\"type\": \"conv2d\", \"out\": 4, \"kernel\": 1}]} | layers[0] (residual) | the main branch gives [1, 4, 8, 8] but the shortcut (the identity) gives [1, 3, 8, 8]: give it a shortcut",
+        "{\"type\": \"residual\", \"main\": [{\"type\": \"relu\"}], \"shortcut\": [{\"type\": \"maxpool2d\", \"kernel\": 2}]} | layers[0] (residual) | but the shortcut gives [1, 3, 4, 4]",
     })
     void badValuesNameTheLayer(String layers, String where, String why) {
         assertMessage(model(layers), where, why);

@@ -149,12 +149,14 @@ public final class MemoryOnlyBackend extends Backend {
     }
 
     @Override
-    protected void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs, Tensor rowLoss) {
+    protected void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, float smoothing, Tensor probs,
+                                                Tensor rowLoss) {
         throw computeOp();
     }
 
     @Override
-    protected void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale, Tensor dLogits) {
+    protected void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float smoothing, float scale,
+                                                 Tensor dLogits) {
         throw computeOp();
     }
 

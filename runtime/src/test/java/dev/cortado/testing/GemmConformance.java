@@ -65,6 +65,15 @@ public interface GemmConformance extends BackendTestContext {
         return ConformanceCases.product(List.of(Strides.values()), shapes, List.of(false, true));
     }
 
+    /**
+     * (transA, transB, m, n, k, beta): every transpose in packed batches, as a grouped convolution's three products
+     * use them, with the shapes of a depthwise one (one output channel per group, 9 taps) and of wider groups.
+     */
+    static Stream<Arguments> groupedProducts() {
+        List<int[]> shapes = List.of(new int[] {1, 97, 9}, new int[] {3, 50, 18}, new int[] {9, 1, 97});
+        return ConformanceCases.product(List.of(false, true), List.of(false, true), shapes, List.of(0f, 1f));
+    }
+
     @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4}")
     @MethodSource("products")
     default void gemmMatchesReference(boolean transA, boolean transB, int m, int n, int k) {
@@ -83,6 +92,13 @@ public interface GemmConformance extends BackendTestContext {
     default void gemmBatchesWithStrides(Strides strides, int m, int n, int k, boolean withBeta) {
         GemmSpec spec = GemmSpec.of(m % 2 == 1, k % 2 == 0, m, n, k).scaled(1.25f, withBeta ? -0.5f : 0f);
         checkGemm(strides.apply(spec, 3));
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} beta={5}, batch of 5")
+    @MethodSource("groupedProducts")
+    default void gemmBatchesEveryTransposeAsGroupedConvolutionsDo(boolean transA, boolean transB, int m, int n,
+                                                                 int k, float beta) {
+        checkGemm(Strides.PACKED.apply(GemmSpec.of(transA, transB, m, n, k).scaled(1f, beta), 5));
     }
 
     /**

@@ -4,25 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.backend.TransferStats;
 import dev.cortado.model.ModelSpec;
 import dev.cortado.nn.Initializer;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
 import dev.cortado.nn.Parameter;
 import dev.cortado.nn.Sequential;
+import dev.cortado.nn.layers.ActivationLayer;
 import dev.cortado.nn.layers.AvgPool2d;
 import dev.cortado.nn.layers.BatchNorm;
 import dev.cortado.nn.layers.Conv2d;
+import dev.cortado.nn.layers.GlobalAvgPool;
 import dev.cortado.nn.layers.Linear;
 import dev.cortado.nn.layers.MaxPool2d;
 import dev.cortado.nn.loss.Loss;
 import dev.cortado.nn.loss.MseLoss;
 import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.optim.Adam;
+import dev.cortado.optim.GradientClipping;
 import dev.cortado.optim.Optimizer;
 import dev.cortado.optim.Sgd;
 import dev.cortado.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,6 +50,53 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
                 c.setting("stride"), c.setting("padding"), c.setting("dilation"), true);
         try (conv) {
             checkLayer(c, conv, Mode.TRAIN, true);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"conv2d_groups2", "conv2d_depthwise"})
+    void groupedConv2d(String name) {
+        GoldenCase c = GoldenCase.load(name);
+        int k = c.setting("kernel");
+        try (Conv2d conv = new Conv2d(backend(), new Initializer(1), c.setting("in"), c.setting("out"), k, k,
+                c.setting("stride"), c.setting("padding"), c.setting("dilation"), c.setting("groups"), true)) {
+            checkLayer(c, conv, Mode.TRAIN, true);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gelu", "silu"})
+    void activation(String name) {
+        GoldenCase c = GoldenCase.load(name);
+        try (Layer layer = name.equals("gelu") ? ActivationLayer.gelu() : ActivationLayer.silu()) {
+            checkLayer(c, layer, Mode.TRAIN, true);
+        }
+    }
+
+    @Test
+    void globalAvgPool() {
+        GoldenCase c = GoldenCase.load("global_avgpool");
+        try (Layer layer = new GlobalAvgPool()) {
+            checkLayer(c, layer, Mode.TRAIN, true);
+        }
+    }
+
+    /**
+     * A residual block with each kind of shortcut, built from the spec that PyTorch's module was built from, in
+     * training mode: output, every gradient, and the batch norms' running statistics after the pass.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"residual_identity", "residual_projection"})
+    void residualBlock(String name) {
+        GoldenCase c = GoldenCase.load(name);
+        ModelSpec spec = ModelSpec.parse(c.settings().path("spec").toString());
+        try (Sequential block = spec.build(backend(), 1)) {
+            checkLayer(c, block, Mode.TRAIN, true);
+            for (Map.Entry<String, Tensor> buffer : block.buffers().entrySet()) {
+                if (!buffer.getKey().endsWith("num_batches_tracked")) {
+                    assertClose(c, buffer.getKey(), buffer.getValue());
+                }
+            }
         }
     }
 
@@ -102,6 +154,37 @@ public abstract class GoldenSuite extends BackendSuiteSupport {
     void crossEntropy() {
         GoldenCase c = GoldenCase.load("cross_entropy");
         checkLoss(c, new SoftmaxCrossEntropyLoss(), "logits", "labels", "dlogits");
+    }
+
+    @Test
+    void crossEntropyWithLabelSmoothing() {
+        GoldenCase c = GoldenCase.load("cross_entropy_smoothing");
+        checkLoss(c, new SoftmaxCrossEntropyLoss(c.floatSetting("label_smoothing")), "logits", "labels", "dlogits");
+    }
+
+    /**
+     * PyTorch's {@code clip_grad_norm_} over two parameters, then an SGD-momentum step: once with a norm above the
+     * limit, once below it (where the gradients pass unchanged). Clipping transfers nothing to or from the host.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"clip_grad_norm", "clip_grad_norm_unclipped"})
+    void gradientClippingByGlobalNorm(String name) {
+        GoldenCase c = GoldenCase.load(name);
+        try (Parameter first = Parameter.of("first", c.upload(backend(), "param0"));
+             Parameter second = Parameter.of("second", c.upload(backend(), "param1"))) {
+            List<Parameter> params = List.of(first, second);
+            c.copyInto("grad0", first.grad());
+            c.copyInto("grad1", second.grad());
+            try (Optimizer clipped = new GradientClipping(new Sgd(params, c.floatSetting("momentum"), 0f, false),
+                    params, c.floatSetting("max_norm"))) {
+                TransferStats before = backend().transfers();
+                clipped.step(c.floatSetting("lr"));
+                assertEquals(new TransferStats(0, 0, 0, 0), backend().transfers().since(before),
+                        "host transfers of a clipped step");
+                assertClose(c, "new0", first.value());
+                assertClose(c, "new1", second.value());
+            }
+        }
     }
 
     @Test

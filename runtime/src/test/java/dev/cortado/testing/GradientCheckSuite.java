@@ -17,6 +17,7 @@ import dev.cortado.nn.layers.BatchNorm;
 import dev.cortado.nn.layers.Conv2d;
 import dev.cortado.nn.layers.Dropout;
 import dev.cortado.nn.layers.Flatten;
+import dev.cortado.nn.layers.GlobalAvgPool;
 import dev.cortado.nn.layers.Linear;
 import dev.cortado.nn.layers.MaxPool2d;
 import dev.cortado.nn.loss.MseLoss;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Finite-difference checks of the input gradient and every parameter gradient of every layer and loss, and of a
@@ -77,6 +79,21 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
                 Arguments.of(2, 3, 1, 1, 1, false));
     }
 
+    /** Two groups of 2 input and 3 output channels, and depthwise with 2 filters per channel. */
+    @ParameterizedTest(name = "{0} -> {1} channels in {2} groups, stride {3}")
+    @MethodSource("groupedConvolutions")
+    void groupedConv2d(int in, int out, int groups, int stride) {
+        GradientChecker check = checker(29 + groups);
+        Shape shape = Shape.of(2, in, 6, 5);
+        try (Layer layer = new Conv2d(backend(), new Initializer(6), in, out, 3, 3, stride, 1, 1, groups, true)) {
+            check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
+        }
+    }
+
+    static Stream<Arguments> groupedConvolutions() {
+        return Stream.of(Arguments.of(4, 6, 2, 1), Arguments.of(3, 6, 3, 2));
+    }
+
     @ParameterizedTest(name = "kernel {0}, stride {1}, padding {2}")
     @MethodSource("poolings")
     void maxPool2d(int kernel, int stride, int padding) {
@@ -112,9 +129,54 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
             case LEAKY_RELU -> ActivationLayer.leakyRelu(0.1f);
             case SIGMOID -> ActivationLayer.sigmoid();
             case TANH -> ActivationLayer.tanh();
+            case GELU -> ActivationLayer.gelu();
+            case SILU -> ActivationLayer.silu();
         };
         try (layer) {
             check.checkLayer(layer, shape, check.awayFromZero(size(shape)));
+        }
+    }
+
+    @Test
+    void globalAvgPool() {
+        GradientChecker check = checker(42);
+        Shape shape = Shape.of(2, 3, 4, 5);
+        try (Layer layer = new GlobalAvgPool()) {
+            check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
+        }
+    }
+
+    /**
+     * A residual block with an identity shortcut and one with a strided 1x1 projection, each branch with batch
+     * norms, checked whole: parameters of both branches and the input gradient, which adds both branches'. GELU
+     * in place of ReLU keeps the block smooth, so every element is checked. Where a convolution feeds a batch
+     * norm, which divides by the scale of that convolution's own output, the objective curves strongly: a step of
+     * 1e-2 leaves truncation errors of up to about 5% on a few elements, and 1e-3 lets the float32 rounding of the
+     * batch norm's statistics through (a few 1e-3 absolute). So the step stays 1e-2 and the relative tolerance is
+     * 10%: a gradient lost or doubled on a branch or a shortcut is off by 50% or more wherever it shows.
+     */
+    @ParameterizedTest(name = "projection shortcut: {0}")
+    @ValueSource(booleans = {false, true})
+    void residualBlock(boolean projection) {
+        GradientChecker check = checker(49).tolerance(0.1, 1e-3);
+        Shape shape = Shape.of(2, 3, 5, 5);
+        LayerSpec block = projection
+                ? LayerSpec.residual(LayerSpec.conv2d(4, 3).stride(2).padding(1).withoutBias(),
+                                LayerSpec.batchNorm(), LayerSpec.gelu(),
+                                LayerSpec.conv2d(4, 3).padding(1).withoutBias(), LayerSpec.batchNorm())
+                        .shortcut(LayerSpec.conv2d(4, 1).stride(2).withoutBias(), LayerSpec.batchNorm())
+                        .activation(Activation.GELU)
+                : LayerSpec.residual(LayerSpec.conv2d(3, 3).padding(1), LayerSpec.gelu(),
+                                LayerSpec.conv2d(3, 3).padding(1), LayerSpec.batchNorm())
+                        .activation(Activation.GELU);
+        try (Sequential layer = ModelSpec.of("block", Shape.of(3, 5, 5), block).build(backend(), 17)) {
+            // Batch norm's weight 1 and bias 0 would hide a gradient that mixes them up.
+            for (var p : layer.parameters()) {
+                if (p.value().shape().rank() == 1) {
+                    backend().upload(check.uniform(Math.toIntExact(p.value().size()), 0.5, 1.5), 0, p.value());
+                }
+            }
+            check.checkLayer(layer, shape, check.uniform(size(shape), -1, 1));
         }
     }
 
@@ -193,6 +255,18 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
         return Stream.of(Arguments.of(5, 7), Arguments.of(1, 2), Arguments.of(3, 10));
     }
 
+    @ParameterizedTest(name = "label smoothing {0}")
+    @ValueSource(floats = {0.1f, 1f})
+    void softmaxCrossEntropyWithLabelSmoothing(float smoothing) {
+        GradientChecker check = checker(63);
+        float[] labels = {3, 0, 6, 3};
+        Shape shape = Shape.of(4, 7);
+        try (SoftmaxCrossEntropyLoss loss = new SoftmaxCrossEntropyLoss(smoothing);
+             Tensor target = backend().upload(Shape.of(4), labels)) {
+            check.checkLoss(loss, shape, check.uniform(size(shape), -3, 3), target);
+        }
+    }
+
     @Test
     void meanSquaredError() {
         GradientChecker check = checker(67);
@@ -219,6 +293,30 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
         GradientChecker check = checker(71).step(1e-3).allowKinks(0.1);
         Shape shape = Shape.of(2, 1, 12, 12);
         try (Sequential model = spec.build(backend(), 13)) {
+            check.checkLayer(model, shape, check.uniform(size(shape), -1, 1));
+        }
+    }
+
+    /**
+     * A small ResNet as the built-ins are made (stem, a block with an identity shortcut, a strided block with a
+     * projection, global average pooling, a linear layer), with ReLUs: its kinks are handled as in
+     * {@link #lenetLikeModel}, but more of them are crossed, since a batch norm before every ReLU centres the
+     * pre-activations on the kink; {@link #residualBlock} checks every element of the blocks without kinks.
+     */
+    @Test
+    void resnetLikeModel() {
+        ModelSpec spec = ModelSpec.of("resnet-like", Shape.of(1, 8, 8),
+                LayerSpec.conv2d(4, 3).padding(1).withoutBias(), LayerSpec.batchNorm(), LayerSpec.relu(),
+                LayerSpec.residual(LayerSpec.conv2d(4, 3).padding(1).withoutBias(), LayerSpec.batchNorm(),
+                        LayerSpec.relu(), LayerSpec.conv2d(4, 3).padding(1).withoutBias(), LayerSpec.batchNorm()),
+                LayerSpec.residual(LayerSpec.conv2d(6, 3).stride(2).padding(1).withoutBias(), LayerSpec.batchNorm(),
+                                LayerSpec.relu(), LayerSpec.conv2d(6, 3).padding(1).withoutBias(),
+                                LayerSpec.batchNorm())
+                        .shortcut(LayerSpec.conv2d(6, 1).stride(2).withoutBias(), LayerSpec.batchNorm()),
+                LayerSpec.globalAvgPool(), LayerSpec.linear(3));
+        GradientChecker check = checker(73).step(1e-3).allowKinks(0.25);
+        Shape shape = Shape.of(3, 1, 8, 8);
+        try (Sequential model = spec.build(backend(), 19)) {
             check.checkLayer(model, shape, check.uniform(size(shape), -1, 1));
         }
     }

@@ -24,8 +24,10 @@ import dev.cortado.nn.layers.BatchNorm;
 import dev.cortado.nn.layers.Conv2d;
 import dev.cortado.nn.layers.Dropout;
 import dev.cortado.nn.layers.Flatten;
+import dev.cortado.nn.layers.GlobalAvgPool;
 import dev.cortado.nn.layers.Linear;
 import dev.cortado.nn.layers.MaxPool2d;
+import dev.cortado.nn.layers.Residual;
 import dev.cortado.nn.loss.Loss;
 import dev.cortado.nn.loss.MseLoss;
 import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
@@ -41,6 +43,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the layers, losses and built models compute in their forward passes, checked against plain host code, and
@@ -88,19 +91,19 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         }
     }
 
-    @ParameterizedTest(name = "stride {0}, padding {1}, dilation {2}")
+    @ParameterizedTest(name = "stride {0}, padding {1}, dilation {2}, {3} -> {4} channels in {5} groups")
     @MethodSource("convolutions")
-    void conv2dMatchesDirectConvolution(int stride, int padding, int dilation) {
+    void conv2dMatchesDirectConvolution(int stride, int padding, int dilation, int c, int outC, int groups) {
         int n = 2;
-        int c = 3;
         int h = 9;
         int w = 8;
-        int outC = 5;
         int kh = 3;
         int kw = 2;
+        int groupIn = c / groups;
+        int groupOut = outC / groups;
         float[] x = values(n * c * h * w, -1, 1);
         try (Conv2d layer = new Conv2d(backend(), new Initializer(2), c, outC, kh, kw, stride, padding, dilation,
-                true); Tensor input = upload(Shape.of(n, c, h, w), x)) {
+                groups, true); Tensor input = upload(Shape.of(n, c, h, w), x)) {
             float[] weight = layer.parameters().get(0).value().toArray();
             float[] bias = layer.parameters().get(1).value().toArray();
             Tensor y = layer.forward(input, Mode.EVAL);
@@ -113,13 +116,14 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                     for (int oy = 0; oy < oh; oy++) {
                         for (int ox = 0; ox < ow; ox++) {
                             double s = bias[o];
-                            for (int ci = 0; ci < c; ci++) {
+                            for (int gi = 0; gi < groupIn; gi++) {
+                                int ci = o / groupOut * groupIn + gi;
                                 for (int i = 0; i < kh; i++) {
                                     for (int j = 0; j < kw; j++) {
                                         int iy = oy * stride - padding + i * dilation;
                                         int ix = ox * stride - padding + j * dilation;
                                         if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                            s += (double) weight[((o * c + ci) * kh + i) * kw + j]
+                                            s += (double) weight[((o * groupIn + gi) * kh + i) * kw + j]
                                                     * x[((b * c + ci) * h + iy) * w + ix];
                                         }
                                     }
@@ -134,8 +138,65 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         }
     }
 
+    /** (stride, padding, dilation, in, out, groups): plain, then two groups, then depthwise with 2 per channel. */
     static Stream<Arguments> convolutions() {
-        return Stream.of(Arguments.of(1, 0, 1), Arguments.of(2, 1, 2), Arguments.of(3, 2, 1));
+        return Stream.of(Arguments.of(1, 0, 1, 3, 5, 1), Arguments.of(2, 1, 2, 3, 5, 1), Arguments.of(3, 2, 1, 3, 5, 1),
+                Arguments.of(1, 1, 1, 4, 6, 2), Arguments.of(2, 1, 2, 3, 6, 3));
+    }
+
+    @Test
+    void globalAvgPoolIsTheMeanOfEachPlane() {
+        Shape shape = Shape.of(2, 3, 5, 7);
+        float[] x = values(2 * 3 * 35, -1, 1);
+        try (GlobalAvgPool layer = new GlobalAvgPool(); Tensor input = upload(shape, x)) {
+            float[] expected = new float[6];
+            for (int plane = 0; plane < 6; plane++) {
+                double sum = 0;
+                for (int i = 0; i < 35; i++) {
+                    sum += x[plane * 35 + i];
+                }
+                expected[plane] = (float) (sum / 35);
+            }
+            Tensor y = layer.forward(input, Mode.TRAIN);
+            assertEquals(Shape.of(2, 3), y.shape());
+            assertClose("GlobalAvgPool output", expected, y.toArray(), CLOSE);
+            float[] dy = values(6, -1, 1);
+            try (Tensor gradient = upload(Shape.of(2, 3), dy)) {
+                float[] dx = layer.backward(gradient, true).toArray();
+                for (int i = 0; i < dx.length; i++) {
+                    assertEquals(dy[i / 35] / 35, dx[i], 1e-7, "gradient " + i);
+                }
+            }
+        }
+    }
+
+    /** {@code relu(main(x) + shortcut(x))}, with the shortcut the identity or a strided 1x1 convolution. */
+    @ParameterizedTest(name = "projection shortcut: {0}")
+    @ValueSource(booleans = {false, true})
+    void residualAddsItsBranchesThenActivates(boolean projection) {
+        int stride = projection ? 2 : 1;
+        Shape shape = Shape.of(2, 3, 7, 6);
+        float[] x = values(Math.toIntExact(shape.size()), -1, 1);
+        Conv2d mainConv = new Conv2d(backend(), new Initializer(3), 3, projection ? 4 : 3, 3, 3, stride, 1, 1, true);
+        Conv2d shortcutConv = projection
+                ? new Conv2d(backend(), new Initializer(4), 3, 4, 1, 1, stride, 0, 1, false) : null;
+        try (Residual block = new Residual(new Sequential(List.of(mainConv)),
+                projection ? new Sequential(List.of(shortcutConv)) : null, ActivationLayer.relu());
+             Tensor input = upload(shape, x)) {
+            float[] y = block.forward(input, Mode.EVAL).toArray();
+            float[] fromMain = mainConv.forward(input, Mode.EVAL).toArray();
+            float[] fromShortcut = projection ? shortcutConv.forward(input, Mode.EVAL).toArray() : x;
+            float[] expected = new float[fromMain.length];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = Math.max(0f, fromMain[i] + fromShortcut[i]);
+            }
+            assertEquals(block.outputShape(shape), Shape.of(2, projection ? 4 : 3, projection ? 4 : 7,
+                    projection ? 3 : 6));
+            assertClose("Residual output", expected, y, TIGHT);
+            List<String> names = block.parameters().stream().map(Parameter::name).toList();
+            assertEquals(projection ? List.of("main.0.weight", "main.0.bias", "shortcut.0.weight")
+                    : List.of("main.0.weight", "main.0.bias"), names);
+        }
     }
 
     @Test
@@ -327,6 +388,11 @@ public abstract class LayerSuite extends BackendSuiteSupport {
             assertShapeError(new Flatten(), Shape.of(5), "rank 2");
             assertShapeError(norm1d, Shape.of(3, 5), "[N, 4]");
             assertShapeError(norm2d, Shape.of(3, 4, 2), "[N, 4, H, W]");
+            assertShapeError(new GlobalAvgPool(), Shape.of(3, 4), "[N, C, H, W]");
+        }
+        try (Residual block = new Residual(new Sequential(List.of(new Conv2d(backend(), new Initializer(1), 3, 4,
+                1))), null, ActivationLayer.relu())) {
+            assertShapeError(block, Shape.of(2, 3, 5, 5), "[2, 4, 5, 5] vs [2, 3, 5, 5]");
         }
     }
 
@@ -361,7 +427,9 @@ public abstract class LayerSuite extends BackendSuiteSupport {
                 () -> new Conv2d(backend(), new Initializer(1), 4, 3, 1),
                 () -> BatchNorm.of1d(backend(), 4),
                 () -> new Dropout(new Initializer(1), 0.5f),
-                ActivationLayer::relu, Flatten::new);
+                ActivationLayer::relu, Flatten::new,
+                () -> new Residual(new Sequential(List.of(new Conv2d(backend(), new Initializer(1), 4, 4, 1))), null,
+                        ActivationLayer.relu()));
         try (Tensor x = upload(Shape.of(2, 4, 1, 1), values(8, -1, 1))) {
             for (Supplier<Layer> make : layers) {
                 try (Layer layer = make.get()) {
@@ -406,6 +474,37 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         }
     }
 
+    /**
+     * The built-in ResNets have the parameters, buffers and sizes of the same network in PyTorch, named as its
+     * {@code state_dict} names them (counts from {@code tools/torch_eval.py}'s modules).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"resnet8", "resnet20"})
+    void resnetsBuildWithPyTorchNamesAndShapes(String name) {
+        ModelSpec spec = ModelSpec.builtIn(name);
+        try (Sequential model = spec.build(backend(), 42)) {
+            Map<String, Shape> shapes = new LinkedHashMap<>();
+            model.parameters().forEach(p -> shapes.put(p.name(), p.value().shape()));
+            long count = model.parameters().stream().mapToLong(p -> p.value().size()).sum();
+            assertEquals(name.equals("resnet8") ? 77_754 : 272_186, count, "parameters");
+            assertEquals(Shape.of(16, 1, 3, 3), shapes.get("0.weight"));
+            assertEquals(Shape.of(16, 16, 3, 3), shapes.get("3.main.0.weight"));
+            assertEquals(Shape.of(16), shapes.get("3.main.4.bias"));
+            int stage2 = name.equals("resnet8") ? 4 : 6;
+            assertEquals(Shape.of(32, 16, 3, 3), shapes.get(stage2 + ".main.0.weight"));
+            assertEquals(Shape.of(32, 16, 1, 1), shapes.get(stage2 + ".shortcut.0.weight"));
+            assertEquals(Shape.of(32), shapes.get(stage2 + ".shortcut.1.weight"));
+            int last = spec.layers().size() - 1;
+            assertEquals(Shape.of(10, 64), shapes.get(last + ".weight"));
+            assertTrue(model.buffers().containsKey(stage2 + ".shortcut.1.running_var"));
+            assertTrue(model.buffers().containsKey("3.main.1.num_batches_tracked"));
+            try (Tensor x = upload(Shape.of(3, 1, 28, 28), values(3 * 784, 0, 1))) {
+                assertEquals(Shape.of(3, 10), model.forward(x, Mode.TRAIN).shape());
+                assertEquals(Shape.of(3, 10), model.forward(x, Mode.EVAL).shape());
+            }
+        }
+    }
+
     @Test
     void aSeedGivesTheSameInitialModel() {
         ModelSpec spec = ModelSpec.builtIn("mlp");
@@ -421,17 +520,29 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         }
     }
 
-    @Test
-    void aTrainingStepInSteadyStateAllocatesNothingAndTransfersOnlyTheLosses() {
-        ModelSpec spec = ModelSpec.parse("""
-                {"name": "every-layer", "input": [2, 9, 9], "layers": [
-                  {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "bias": false},
-                  {"type": "batchnorm"}, {"type": "leaky_relu"}, {"type": "maxpool2d", "kernel": 2},
-                  {"type": "conv2d", "out": 3, "kernel": 2, "stride": 2, "dilation": 1},
-                  {"type": "avgpool2d", "kernel": 2, "stride": 1}, {"type": "tanh"}, {"type": "flatten"},
-                  {"type": "dropout", "p": 0.5}, {"type": "linear", "out": 6}, {"type": "batchnorm"},
-                  {"type": "sigmoid"}, {"type": "relu"}, {"type": "linear", "out": 4}]}
-                """);
+    /** Every layer type in one of the two models: the second has residual blocks and the newer activations. */
+    @ParameterizedTest
+    @ValueSource(strings = {"""
+            {"name": "every-layer", "input": [2, 9, 9], "layers": [
+              {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "bias": false},
+              {"type": "batchnorm"}, {"type": "leaky_relu"}, {"type": "maxpool2d", "kernel": 2},
+              {"type": "conv2d", "out": 3, "kernel": 2, "stride": 2, "dilation": 1},
+              {"type": "avgpool2d", "kernel": 2, "stride": 1}, {"type": "tanh"}, {"type": "flatten"},
+              {"type": "dropout", "p": 0.5}, {"type": "linear", "out": 6}, {"type": "batchnorm"},
+              {"type": "sigmoid"}, {"type": "relu"}, {"type": "linear", "out": 4}]}
+            """, """
+            {"name": "residual-layers", "input": [2, 9, 9], "layers": [
+              {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "bias": false}, {"type": "batchnorm"},
+              {"type": "residual", "main": [
+                {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "groups": 2}, {"type": "gelu"},
+                {"type": "conv2d", "out": 4, "kernel": 3, "padding": 1, "groups": 4}, {"type": "batchnorm"}],
+               "activation": "silu"},
+              {"type": "residual", "main": [{"type": "conv2d", "out": 6, "kernel": 3, "stride": 2, "padding": 1}],
+               "shortcut": [{"type": "conv2d", "out": 6, "kernel": 1, "stride": 2}, {"type": "batchnorm"}]},
+              {"type": "global_avgpool"}, {"type": "linear", "out": 4}]}
+            """})
+    void aTrainingStepInSteadyStateAllocatesNothingAndTransfersOnlyTheLosses(String json) {
+        ModelSpec spec = ModelSpec.parse(json);
         int batch = 5;
         try (Sequential model = spec.build(backend(), 3); Loss ce = new SoftmaxCrossEntropyLoss();
              Loss mse = new MseLoss();

@@ -4,9 +4,12 @@ import static dev.cortado.model.LayerSpec.batchNorm;
 import static dev.cortado.model.LayerSpec.conv2d;
 import static dev.cortado.model.LayerSpec.dropout;
 import static dev.cortado.model.LayerSpec.flatten;
+import static dev.cortado.model.LayerSpec.gelu;
+import static dev.cortado.model.LayerSpec.globalAvgPool;
 import static dev.cortado.model.LayerSpec.linear;
 import static dev.cortado.model.LayerSpec.maxPool2d;
 import static dev.cortado.model.LayerSpec.relu;
+import static dev.cortado.model.LayerSpec.residual;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.Model;
 import dev.cortado.Prediction;
+import dev.cortado.backend.Activation;
 import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.DataInfo;
 import dev.cortado.data.ImageFiles;
@@ -39,15 +43,21 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The front door on every device: {@link Model#fit} learns a classification and a regression, {@link Model#save}
  * and {@link Model#load} give back the same predictions, and {@link Model#predict} from many threads at once
  * gives every thread the answers one thread gets alone (the weights are shared and each caller has activations of
- * its own; the model has every kind of layer whose evaluation differs from training, batch norm and dropout).
+ * its own). The models predicted from have every kind of layer whose evaluation differs from training (batch norm,
+ * dropout); the second is a small ResNet, whose residual blocks hold layers of their own (grouped and depthwise
+ * convolutions among them).
  */
 public abstract class ModelSuite extends BackendSuiteSupport {
     private static final int THREADS = 8;
@@ -57,14 +67,28 @@ public abstract class ModelSuite extends BackendSuiteSupport {
             conv2d(6, 3).padding(1), batchNorm(), relu(), maxPool2d(2), conv2d(8, 3), relu(), flatten(),
             dropout(0.3f), linear(20), relu(), linear(5));
 
-    @Test
-    void eightThreadsPredictingOnOneModelGetTheAnswersOfOneThread() throws Exception {
-        int size = Math.toIntExact(SPEC.input().size());
+    private static final ModelSpec RESNET = ModelSpec.of("predict-suite-resnet", Shape.of(2, 12, 12),
+            conv2d(6, 3).padding(1).withoutBias(), batchNorm(), relu(),
+            residual(conv2d(6, 3).padding(1).groups(2).withoutBias(), batchNorm(), gelu(),
+                    conv2d(6, 3).padding(1).groups(6).withoutBias(), batchNorm()).activation(Activation.SILU),
+            residual(conv2d(8, 3).stride(2).padding(1).withoutBias(), batchNorm(), relu(),
+                    conv2d(8, 3).padding(1).withoutBias(), batchNorm())
+                    .shortcut(conv2d(8, 1).stride(2).withoutBias(), batchNorm()),
+            globalAvgPool(), dropout(0.3f), linear(5));
+
+    static Stream<Named<ModelSpec>> models() {
+        return Stream.of(SPEC, RESNET).map(spec -> Named.of(spec.name(), spec));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void eightThreadsPredictingOnOneModelGetTheAnswersOfOneThread(ModelSpec spec) throws Exception {
+        int size = Math.toIntExact(spec.input().size());
         float[][] samples = new float[SAMPLES][];
         for (int i = 0; i < SAMPLES; i++) {
             samples[i] = values(size);
         }
-        try (Model model = Model.create(SPEC, backend(), 11)) {
+        try (Model model = Model.create(spec, backend(), 11)) {
             trainOneStepSoTheBatchNormStatisticsAreNotTheirDefaults(model, samples);
             float[][] alone = new float[SAMPLES][];
             for (int i = 0; i < SAMPLES; i++) {
@@ -120,7 +144,7 @@ public abstract class ModelSuite extends BackendSuiteSupport {
         for (int i = 0; i < 4; i++) {
             System.arraycopy(samples[i], 0, batch, i * size, size);
         }
-        model.network().forward(tensor(SPEC.input().prepend(4), batch), Mode.TRAIN);
+        model.network().forward(tensor(model.spec().input().prepend(4), batch), Mode.TRAIN);
     }
 
     /** Points in the plane, labelled by the quadrant they fall in: a small task a two-layer net learns. */

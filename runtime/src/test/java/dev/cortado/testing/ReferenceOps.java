@@ -206,9 +206,18 @@ public final class ReferenceOps {
 
     /** Softmax of each row of an (N, C) matrix and {@code -log softmax[label]}, via the row maximum. */
     public static SoftmaxCrossEntropy softmaxCrossEntropyForward(float[] logits, float[] labels, int classes) {
+        return softmaxCrossEntropyForward(logits, labels, 0f, classes);
+    }
+
+    /**
+     * With label smoothing {@code eps}, each row's loss is the cross-entropy against the target {@code (1 - eps)}
+     * on the label plus {@code eps / C} on every class: {@code -(1 - eps) log p[label] - eps/C sum_c log p[c]}.
+     */
+    public static SoftmaxCrossEntropy softmaxCrossEntropyForward(float[] logits, float[] labels, float smoothing,
+                                                                 int classes) {
         int rows = labels.length;
         float[] probs = new float[rows * classes];
-        float[] loss = new float[rows];
+        float[] rowLoss = new float[rows];
         for (int n = 0; n < rows; n++) {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
@@ -221,18 +230,29 @@ public final class ReferenceOps {
             for (int c = 0; c < classes; c++) {
                 probs[n * classes + c] = (float) (Math.exp(logits[n * classes + c] - max) / total);
             }
-            int label = (int) labels[n];
-            loss[n] = (float) (Math.log(total) + max - logits[n * classes + label]);
+            double logSumExp = Math.log(total) + max;
+            double loss = 0;
+            for (int c = 0; c < classes; c++) {
+                double target = (c == (int) labels[n] ? 1 - smoothing : 0) + (double) smoothing / classes;
+                loss += target * (logSumExp - logits[n * classes + c]);
+            }
+            rowLoss[n] = (float) loss;
         }
-        return new SoftmaxCrossEntropy(probs, loss);
+        return new SoftmaxCrossEntropy(probs, rowLoss);
     }
 
     /** {@code scale * (probs - onehot(label))}. */
     public static float[] softmaxCrossEntropyBackward(float[] probs, float[] labels, float scale, int classes) {
+        return softmaxCrossEntropyBackward(probs, labels, 0f, scale, classes);
+    }
+
+    /** {@code scale * (probs - target)}, the target as {@link #softmaxCrossEntropyForward} smooths it. */
+    public static float[] softmaxCrossEntropyBackward(float[] probs, float[] labels, float smoothing, float scale,
+                                                      int classes) {
         float[] d = new float[probs.length];
         for (int n = 0; n < labels.length; n++) {
             for (int c = 0; c < classes; c++) {
-                double target = c == (int) labels[n] ? 1 : 0;
+                double target = (c == (int) labels[n] ? 1 - smoothing : 0) + (double) smoothing / classes;
                 d[n * classes + c] = (float) (scale * (probs[n * classes + c] - target));
             }
         }
@@ -320,25 +340,70 @@ public final class ReferenceOps {
                 case LEAKY_RELU -> v > 0 ? v : alpha * v;
                 case SIGMOID -> 1 / (1 + Math.exp(-v));
                 case TANH -> Math.tanh(v);
+                case GELU -> v * normalCdf(v);
+                case SILU -> v / (1 + Math.exp(-v));
             };
         }
         return y;
     }
 
-    /** {@code f'(x) * dy}: RELU and LEAKY_RELU read x, SIGMOID and TANH read y. */
+    /** {@code f'(x) * dy}: RELU, LEAKY_RELU, GELU and SILU read x, SIGMOID and TANH read y; the other may be null. */
     public static float[] activationBackward(Activation f, float alpha, float[] x, float[] y, float[] dy) {
         float[] dx = new float[x.length];
         for (int i = 0; i < x.length; i++) {
-            double yi = y[i];
+            double v = x == null ? Double.NaN : x[i];
             double slope = switch (f) {
-                case RELU -> x[i] > 0 ? 1 : 0;
-                case LEAKY_RELU -> x[i] > 0 ? 1 : alpha;
-                case SIGMOID -> yi * (1 - yi);
-                case TANH -> 1 - yi * yi;
+                case RELU -> v > 0 ? 1 : 0;
+                case LEAKY_RELU -> v > 0 ? 1 : alpha;
+                case SIGMOID -> y[i] * (1 - (double) y[i]);
+                case TANH -> 1 - (double) y[i] * y[i];
+                case GELU -> normalCdf(v) + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI);
+                case SILU -> {
+                    double s = 1 / (1 + Math.exp(-v));
+                    yield s * (1 + v * (1 - s));
+                }
             };
             dx[i] = (float) (slope * dy[i]);
         }
         return dx;
+    }
+
+    /** The standard normal distribution function, {@code erfc(-x / sqrt(2)) / 2}. */
+    static double normalCdf(double x) {
+        return 0.5 * erfc(-x / Math.sqrt(2));
+    }
+
+    /**
+     * The complementary error function to about 1e-15 relative, from its definitions rather than a fit: the
+     * Maclaurin series of erf below 1.5, Laplace's continued fraction of erfc from there on.
+     */
+    static double erfc(double z) {
+        if (Double.isNaN(z)) {
+            return z;
+        }
+        if (z < 0) {
+            return 2 - erfc(-z);
+        }
+        if (z < 1.5) {
+            // erf(z) = 2/sqrt(pi) * sum over n of (-1)^n z^(2n+1) / (n! (2n+1))
+            double power = z;
+            double sum = z;
+            for (int n = 1; n < 200; n++) {
+                power *= -z * z / n;
+                double term = power / (2 * n + 1);
+                sum += term;
+                if (Math.abs(term) < 1e-17 * sum) {
+                    break;
+                }
+            }
+            return 1 - 2 / Math.sqrt(Math.PI) * sum;
+        }
+        // erfc(z) = e^(-z^2) / sqrt(pi) / (z + (1/2) / (z + 1 / (z + (3/2) / (z + 2 / (z + ...))))), from the tail
+        double fraction = z;
+        for (int k = 100; k >= 1; k--) {
+            fraction = z + k / 2.0 / fraction;
+        }
+        return Math.exp(-z * z) / Math.sqrt(Math.PI) / fraction;
     }
 
     /** Whether element {@code i} survives dropout: {@code Philox.uniform(seed, stream, i) >= p}. */

@@ -119,6 +119,25 @@ class ReferenceOpsTest {
         assertArrayEquals(new float[] {(float) -Math.log(0.75), (float) -Math.log(0.25)}, out.rowLoss(), 1e-4f);
         assertArrayEquals(new float[] {0.125f, -0.125f},
                 ReferenceOps.softmaxCrossEntropyBackward(new float[] {0.25f, 0.75f}, new float[] {1}, 0.5f, 2));
+        // Smoothing 0.2 over 2 classes: targets 0.1 and 0.9, so the loss is -(0.1 ln 0.25 + 0.9 ln 0.75).
+        assertArrayEquals(new float[] {(float) -(0.1 * Math.log(0.25) + 0.9 * Math.log(0.75))},
+                ReferenceOps.softmaxCrossEntropyForward(new float[] {0, ln3}, new float[] {1}, 0.2f, 2).rowLoss(),
+                1e-6f);
+        assertArrayEquals(new float[] {0.5f * (0.25f - 0.1f), 0.5f * (0.75f - 0.9f)},
+                ReferenceOps.softmaxCrossEntropyBackward(new float[] {0.25f, 0.75f}, new float[] {1}, 0.2f, 0.5f, 2),
+                1e-7f);
+    }
+
+    @Test
+    void erfcMatchesTabulatedValues() {
+        // Values of erfc from Abramowitz and Stegun, table 7.1, and erfc(-z) = 2 - erfc(z).
+        assertEquals(1, ReferenceOps.erfc(0), 1e-15);
+        assertEquals(0.4795001221869535, ReferenceOps.erfc(0.5), 1e-15);
+        assertEquals(1.8427007929497149, ReferenceOps.erfc(-1), 1e-15);
+        assertEquals(3.389485352468927e-2, ReferenceOps.erfc(1.5), 1e-16);
+        assertEquals(4.677734981047266e-3, ReferenceOps.erfc(2), 1e-17);
+        assertEquals(2.209049699858544e-5, ReferenceOps.erfc(3), 1e-19);
+        assertEquals(1.5374597944280349e-12, ReferenceOps.erfc(5), 1e-26);
     }
 
     @Test
@@ -156,6 +175,18 @@ class ReferenceOpsTest {
         assertArrayEquals(new float[] {5 * 0.75f},
                 ReferenceOps.activationBackward(Activation.TANH, 0, new float[] {9}, new float[] {0.5f},
                         new float[] {5}));
+        // GELU(x) = x Phi(x), Phi(1) = 0.8413447460685429; its gradient Phi(x) + x phi(x), phi(1) = 0.2419707245.
+        float[] ones = {1, -1};
+        assertArrayEquals(new float[] {0.8413447f, -0.15865525f},
+                ReferenceOps.activationForward(Activation.GELU, 0, ones), 1e-7f);
+        assertArrayEquals(new float[] {0.8413447f + 0.24197072f, 0.15865525f - 0.24197072f},
+                ReferenceOps.activationBackward(Activation.GELU, 0, ones, null, new float[] {1, 1}), 2e-7f);
+        // SiLU(x) = x sigmoid(x): sigmoid(1) = 0.7310585786300049; its gradient s (1 + x (1 - s)).
+        double s = 0.7310585786300049;
+        assertArrayEquals(new float[] {(float) s, (float) (-(1 - s))},
+                ReferenceOps.activationForward(Activation.SILU, 0, ones), 1e-7f);
+        assertArrayEquals(new float[] {(float) (s * (2 - s)), (float) ((1 - s) * (1 - s))},
+                ReferenceOps.activationBackward(Activation.SILU, 0, ones, null, new float[] {1, 1}), 1e-7f);
     }
 
     @Test

@@ -10,24 +10,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The fused softmax cross-entropy, forward and backward. */
+/** The fused softmax cross-entropy, forward and backward, without and with label smoothing. */
 public interface SoftmaxCrossEntropyConformance extends BackendTestContext {
 
     /** Logits this far from 0 overflow a naive {@code exp}; a stable softmax subtracts the row maximum first. */
     float EXTREME_OFFSET = 1000f;
 
-    /** (rows, classes, extreme): extreme rows are shifted by +1000 or -1000. */
+    /** Label smoothing: none, a usual value, and the whole target spread evenly. */
+    List<Float> SMOOTHINGS = List.of(0f, 0.1f, 1f);
+
+    /** (rows, classes, extreme, smoothing): extreme rows are shifted by +1000 or -1000. */
     static Stream<Arguments> forwardCases() {
         List<int[]> shapes = List.of(new int[] {1, 1}, new int[] {7, 1}, new int[] {1, 10}, new int[] {13, 10},
                 new int[] {257, 10}, new int[] {31, 97}, new int[] {5, 1009});
-        return ConformanceCases.product(shapes, List.of(false, true));
+        return ConformanceCases.product(shapes, List.of(false, true), SMOOTHINGS);
     }
 
-    /** (rows, classes, scale). */
+    /** (rows, classes, scale, smoothing). */
     static Stream<Arguments> backwardCases() {
-        return Stream.of(
-                Arguments.of(1, 1, 1f), Arguments.of(7, 1, 0.5f), Arguments.of(13, 10, 1f / 13),
-                Arguments.of(257, 10, -0.75f), Arguments.of(31, 97, 2f), Arguments.of(5, 1009, 0.2f));
+        List<float[]> shapes = List.of(new float[] {1, 1, 1f}, new float[] {7, 1, 0.5f},
+                new float[] {13, 10, 1f / 13}, new float[] {257, 10, -0.75f}, new float[] {31, 97, 2f},
+                new float[] {5, 1009, 0.2f});
+        return ConformanceCases.product(shapes, SMOOTHINGS);
     }
 
     private float[] labels(int rows, int classes) {
@@ -38,9 +42,10 @@ public interface SoftmaxCrossEntropyConformance extends BackendTestContext {
         return labels;
     }
 
-    @ParameterizedTest(name = "rows={0} classes={1} extreme={2}")
+    @ParameterizedTest(name = "rows={0} classes={1} extreme={2} smoothing={3}")
     @MethodSource("forwardCases")
-    default void softmaxCrossEntropyForwardMatchesReference(int rows, int classes, boolean extreme) {
+    default void softmaxCrossEntropyForwardMatchesReference(int rows, int classes, boolean extreme,
+                                                            float smoothing) {
         float[] logits = values(rows * classes, -3f, 3f);
         if (extreme) {
             for (int i = 0; i < logits.length; i++) {
@@ -50,8 +55,9 @@ public interface SoftmaxCrossEntropyConformance extends BackendTestContext {
         float[] labels = labels(rows, classes);
         Tensor probs = poisoned(rows, classes);
         Tensor rowLoss = poisoned(rows);
-        backend().softmaxCrossEntropyForward(tensor(logits, rows, classes), tensor(labels), probs, rowLoss);
-        ReferenceOps.SoftmaxCrossEntropy expected = ReferenceOps.softmaxCrossEntropyForward(logits, labels, classes);
+        backend().softmaxCrossEntropyForward(tensor(logits, rows, classes), tensor(labels), smoothing, probs, rowLoss);
+        ReferenceOps.SoftmaxCrossEntropy expected = ReferenceOps.softmaxCrossEntropyForward(logits, labels, smoothing,
+                classes);
         // A backend may form log-sum-exp at the logits' magnitude (max + log(sum)), where one rounding costs an ulp
         // of about 1000: allow a few of those on top of the element-wise tolerance.
         double ulps = 4 * Math.ulp(extreme ? EXTREME_OFFSET + 3f : 3f);
@@ -60,16 +66,43 @@ public interface SoftmaxCrossEntropyConformance extends BackendTestContext {
         assertClose("cross-entropy per row", expected.rowLoss(), rowLoss, tolerance);
     }
 
-    @ParameterizedTest(name = "rows={0} classes={1} scale={2}")
+    @ParameterizedTest(name = "rows={0} classes={1} scale={2} smoothing={3}")
     @MethodSource("backwardCases")
-    default void softmaxCrossEntropyBackwardMatchesReference(int rows, int classes, float scale) {
+    default void softmaxCrossEntropyBackwardMatchesReference(float rowCount, float classCount, float scale,
+                                                             float smoothing) {
+        int rows = (int) rowCount;
+        int classes = (int) classCount;
         float[] labels = labels(rows, classes);
         float[] probs = ReferenceOps.softmaxCrossEntropyForward(values(rows * classes, -3f, 3f), labels, classes)
                 .probs();
         Tensor dLogits = poisoned(rows, classes);
-        backend().softmaxCrossEntropyBackward(tensor(probs, rows, classes), tensor(labels), scale, dLogits);
+        backend().softmaxCrossEntropyBackward(tensor(probs, rows, classes), tensor(labels), smoothing, scale,
+                dLogits);
         assertClose("softmax cross-entropy gradient",
-                ReferenceOps.softmaxCrossEntropyBackward(probs, labels, scale, classes), dLogits, ELEMENTWISE);
+                ReferenceOps.softmaxCrossEntropyBackward(probs, labels, smoothing, scale, classes), dLogits,
+                ELEMENTWISE);
+    }
+
+    /** Without smoothing, the four-argument forms and smoothing 0 are the same op, bit for bit. */
+    @Test
+    default void softmaxCrossEntropyWithoutSmoothingIsSmoothingZero() {
+        int rows = 13;
+        int classes = 10;
+        Tensor logits = tensor(values(rows * classes, -3f, 3f), rows, classes);
+        Tensor labels = tensor(labels(rows, classes));
+        Tensor probs = poisoned(rows, classes);
+        Tensor rowLoss = poisoned(rows);
+        Tensor zeroProbs = poisoned(rows, classes);
+        Tensor zeroLoss = poisoned(rows);
+        backend().softmaxCrossEntropyForward(logits, labels, probs, rowLoss);
+        backend().softmaxCrossEntropyForward(logits, labels, 0f, zeroProbs, zeroLoss);
+        assertClose("probabilities", probs.toArray(), zeroProbs, Tolerance.EXACT);
+        assertClose("row losses", rowLoss.toArray(), zeroLoss, Tolerance.EXACT);
+        Tensor gradient = poisoned(rows, classes);
+        Tensor zeroGradient = poisoned(rows, classes);
+        backend().softmaxCrossEntropyBackward(probs, labels, 0.5f, gradient);
+        backend().softmaxCrossEntropyBackward(probs, labels, 0f, 0.5f, zeroGradient);
+        assertClose("gradient", gradient.toArray(), zeroGradient, Tolerance.EXACT);
     }
 
     @Test
@@ -84,5 +117,11 @@ public interface SoftmaxCrossEntropyConformance extends BackendTestContext {
                 tensor(new float[] {0, 1, 2, 3}), poisoned(3, 10), poisoned(3)));
         assertRejects("backward with a gradient of 31 floats",
                 () -> backend().softmaxCrossEntropyBackward(logits, labels, 1f, poisoned(31)));
+        for (float smoothing : new float[] {-0.1f, 1.5f, Float.NaN}) {
+            assertRejects("forward with label smoothing " + smoothing, () -> backend().softmaxCrossEntropyForward(
+                    logits, labels, smoothing, poisoned(3, 10), poisoned(3)));
+            assertRejects("backward with label smoothing " + smoothing, () -> backend().softmaxCrossEntropyBackward(
+                    logits, labels, smoothing, 1f, poisoned(3, 10)));
+        }
     }
 }

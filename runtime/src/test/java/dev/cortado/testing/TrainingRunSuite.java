@@ -96,7 +96,9 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
                 Arguments.of(new TrainingConfig(OptimizerKind.ADAMW, 0.01f, 0f, 0.01f, false, ScheduleKind.COSINE, 1,
                         3, 8, 6, 0, 0)),
                 Arguments.of(new TrainingConfig(OptimizerKind.ADAM, 0.01f, 0f, 0f, false, ScheduleKind.CONSTANT, 1, 2,
-                        67, 7, 60, 20)));
+                        67, 7, 60, 20)),
+                Arguments.of(new TrainingConfig(OptimizerKind.SGD, 0.05f, 0.9f, 0f, false, ScheduleKind.CONSTANT, 1, 2,
+                        16, 8, 0, 0, 0.1f, 0.5f)));
     }
 
     /** Runs to the end, never stopping, and returns the final checkpoint. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.data.Targets;
+import dev.cortado.nn.loss.SoftmaxCrossEntropyLoss;
 import dev.cortado.optim.LrSchedule;
 import dev.cortado.train.TrainingConfig.OptimizerKind;
 import dev.cortado.train.TrainingConfig.ScheduleKind;
@@ -30,6 +32,36 @@ class TrainingConfigTest {
         TrainingConfig adamw = config(OptimizerKind.ADAMW, 3e-4f, 0f, false, ScheduleKind.STEP, 1, 1);
         assertEquals(adamw, TrainingConfig.fromJson(adamw.toJson()));
         assertTrue(adamw.toJson().contains("\"optimizer\":\"adamw\""), adamw.toJson());
+        TrainingConfig regularized = c.withLabelSmoothing(0.1f).withClipGradNorm(2.5f);
+        assertEquals(0.1f, regularized.labelSmoothing());
+        assertEquals(2.5f, regularized.clipGradNorm());
+        assertEquals(regularized, TrainingConfig.fromJson(regularized.toJson()));
+    }
+
+    /** Checkpoints written before label smoothing and clipping existed hold neither: they read as 0, i.e. off. */
+    @Test
+    void aConfigurationWithoutSmoothingOrClippingReadsAsNeither() {
+        TrainingConfig c = config(OptimizerKind.SGD, 0.037f, 0.85f, true, ScheduleKind.COSINE, 7, 33);
+        String old = c.toJson().replace(",\"label_smoothing\":0.0", "").replace(",\"clip_grad_norm\":0.0", "");
+        assertTrue(!old.contains("smoothing") && !old.contains("clip"), old);
+        assertEquals(c, TrainingConfig.fromJson(old));
+        assertEquals(0f, TrainingConfig.defaults().labelSmoothing());
+        assertEquals(0f, TrainingConfig.defaults().clipGradNorm());
+    }
+
+    @Test
+    void theTrainingLossCarriesTheLabelSmoothing() {
+        assertEquals(0.2f, smoothingOfTheTrainingLoss(TrainingConfig.builder().labelSmoothing(0.2f).build()));
+        assertEquals(0f, smoothingOfTheTrainingLoss(TrainingConfig.defaults()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Objective.forTraining(
+                Targets.values(2), TrainingConfig.defaults().withLabelSmoothing(0.1f)));
+        assertEquals("label smoothing applies to class labels; these targets are regression values", e.getMessage());
+    }
+
+    private static float smoothingOfTheTrainingLoss(TrainingConfig config) {
+        try (Objective objective = Objective.forTraining(Targets.classes(10), config)) {
+            return ((SoftmaxCrossEntropyLoss) objective.loss()).smoothing();
+        }
     }
 
     @Test
@@ -57,7 +89,15 @@ class TrainingConfigTest {
                 Arguments.of("momentum and Nesterov apply to the sgd optimizer only, not adam",
                         (Supplier<?>) () -> config(OptimizerKind.ADAM, 0.1f, 0.9f, false, ScheduleKind.CONSTANT, 1, 1)),
                 Arguments.of("Nesterov momentum needs a momentum > 0",
-                        (Supplier<?>) () -> config(OptimizerKind.SGD, 0.1f, 0f, true, ScheduleKind.CONSTANT, 1, 1)));
+                        (Supplier<?>) () -> config(OptimizerKind.SGD, 0.1f, 0f, true, ScheduleKind.CONSTANT, 1, 1)),
+                Arguments.of("label smoothing must be in [0, 1], got 1.5",
+                        (Supplier<?>) () -> TrainingConfig.defaults().withLabelSmoothing(1.5f)),
+                Arguments.of("label smoothing must be in [0, 1], got NaN",
+                        (Supplier<?>) () -> TrainingConfig.defaults().withLabelSmoothing(Float.NaN)),
+                Arguments.of("gradient clipping norm must be a number >= 0 (0 for none), got -1.0",
+                        (Supplier<?>) () -> TrainingConfig.defaults().withClipGradNorm(-1f)),
+                Arguments.of("gradient clipping norm must be a number >= 0 (0 for none), got Infinity",
+                        (Supplier<?>) () -> TrainingConfig.defaults().withClipGradNorm(Float.POSITIVE_INFINITY)));
     }
 
     @ParameterizedTest
@@ -82,5 +122,7 @@ class TrainingConfigTest {
         assertEquals(List.of("lr: 0.1 vs 0.2", "batch_size: 64 vs 32"), a.differencesFrom(b));
         TrainingConfig cosine = config(OptimizerKind.SGD, 0.1f, 0.9f, false, ScheduleKind.COSINE, 3, 64);
         assertEquals(List.of("epochs: 3 vs 5"), cosine.differencesFrom(cosine.withEpochs(5)));
+        assertEquals(List.of("label_smoothing: 0.0 vs 0.1", "clip_grad_norm: 0.0 vs 1.0"),
+                a.differencesFrom(a.withLabelSmoothing(0.1f).withClipGradNorm(1f)));
     }
 }

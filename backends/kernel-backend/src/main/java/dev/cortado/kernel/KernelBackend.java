@@ -267,18 +267,18 @@ public abstract class KernelBackend extends Backend {
     // ---- fused softmax cross-entropy -------------------------------------------------------------------------
 
     @Override
-    protected synchronized void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, Tensor probs,
-                                                             Tensor rowLoss) {
+    protected synchronized void doSoftmaxCrossEntropyForward(Tensor logits, Tensor labels, float smoothing,
+                                                             Tensor probs, Tensor rowLoss) {
         int rows = logits.shape().dim(0);
-        call("softmax.cl", "softmax_xent_forward").ints(rows, logits.shape().dim(1)).tensor(logits).tensor(labels)
-                .tensor(probs).tensor(rowLoss).run1d(rows);
+        call("softmax.cl", "softmax_xent_forward").ints(rows, logits.shape().dim(1)).floats(smoothing)
+                .tensor(logits).tensor(labels).tensor(probs).tensor(rowLoss).run1d(rows);
     }
 
     @Override
-    protected synchronized void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float scale,
-                                                              Tensor dLogits) {
-        call("softmax.cl", "softmax_xent_backward").ints(probs.shape().dim(0), probs.shape().dim(1)).tensor(probs)
-                .tensor(labels).floats(scale).tensor(dLogits).run1d(probs.size());
+    protected synchronized void doSoftmaxCrossEntropyBackward(Tensor probs, Tensor labels, float smoothing,
+                                                              float scale, Tensor dLogits) {
+        call("softmax.cl", "softmax_xent_backward").ints(probs.shape().dim(0), probs.shape().dim(1))
+                .floats(smoothing).tensor(probs).tensor(labels).floats(scale).tensor(dLogits).run1d(probs.size());
     }
 
     // ---- pooling -------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import dev.cortado.nn.TensorSlot;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 
-/** An element-wise activation (ReLU, LeakyReLU, Sigmoid, Tanh) on an input of any shape; no parameters. */
+/** An element-wise activation (ReLU, LeakyReLU, Sigmoid, Tanh, GELU, SiLU) on input of any shape; no parameters. */
 public final class ActivationLayer implements Layer {
     /** PyTorch's default negative slope for {@code nn.LeakyReLU}. */
     public static final float DEFAULT_SLOPE = 0.01f;
@@ -60,6 +60,16 @@ public final class ActivationLayer implements Layer {
         return of(Activation.TANH, 0f);
     }
 
+    /** The exact GELU, {@code x * Phi(x)}, as PyTorch's {@code nn.GELU()}. */
+    public static ActivationLayer gelu() {
+        return of(Activation.GELU, 0f);
+    }
+
+    /** {@code x * sigmoid(x)}, as PyTorch's {@code nn.SiLU()}. */
+    public static ActivationLayer silu() {
+        return of(Activation.SILU, 0f);
+    }
+
     @Override
     public String describe() {
         return switch (function) {
@@ -67,6 +77,8 @@ public final class ActivationLayer implements Layer {
             case LEAKY_RELU -> "LeakyReLU(" + alpha + ")";
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
+            case GELU -> "GELU";
+            case SILU -> "SiLU";
         };
     }
 

@@ -15,12 +15,17 @@ import dev.cortado.tensor.Tensor;
 import java.util.List;
 
 /**
- * A 2-D convolution over an NCHW batch, like PyTorch's {@code nn.Conv2d} without groups: weight
- * {@code (outC, inC, kernelH, kernelW)}, optional bias {@code (outC)}.
+ * A 2-D convolution over an NCHW batch, like PyTorch's {@code nn.Conv2d}: weight
+ * {@code (outC, inC/groups, kernelH, kernelW)}, optional bias {@code (outC)}.
  *
  * <p>The whole batch is unfolded by one im2col into a {@code (inC*kH*kW, N*OH*OW)} column matrix, multiplied by
  * the weight as a {@code (outC, inC*kH*kW)} matrix in one GEMM, and the {@code (outC, N, OH*OW)} result is
  * transposed to {@code (N, outC, OH*OW)}. The column matrix is kept for the weight gradient.
+ *
+ * <p>With groups, the column matrix's rows of each group's input channels are one contiguous block, as are the
+ * weight's rows and the result's rows of each group's output channels: the one GEMM becomes a batch of
+ * {@code groups} products, {@code (outC/g, inC/g*kH*kW) x (inC/g*kH*kW, N*OH*OW)}, strided from one block to the
+ * next, and so do the two GEMMs of the backward pass.
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
@@ -31,6 +36,7 @@ public final class Conv2d implements Layer {
     private final int stride;
     private final int padding;
     private final int dilation;
+    private final int groups;
     private final Parameter weight;
     private final Parameter bias;
     private final TensorSlot columns = new TensorSlot();
@@ -44,17 +50,20 @@ public final class Conv2d implements Layer {
     private ConvGeometry trained;
 
     /**
-     * Weight and bias uniform in {@code +-1/sqrt(inC*kH*kW)}, as PyTorch initializes them.
+     * Weight and bias uniform in {@code +-1/sqrt(inC/groups*kH*kW)}, as PyTorch initializes them (Kaiming uniform
+     * with a = sqrt(5) over the fan-in).
      *
+     * @param groups splits the channels into groups convolved separately; it must divide both channel counts
+     *     ({@code inChannels} for a depthwise convolution)
      * @param bias whether the layer adds a per-channel bias (false before a batch norm, which has its own)
      */
     public Conv2d(Backend backend, Initializer init, int inChannels, int outChannels, int kernelH, int kernelW,
-                  int stride, int padding, int dilation, boolean bias) {
+                  int stride, int padding, int dilation, int groups, boolean bias) {
         if (inChannels < 1 || outChannels < 1 || kernelH < 1 || kernelW < 1 || stride < 1 || padding < 0
-                || dilation < 1) {
+                || dilation < 1 || groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
             throw new IllegalArgumentException("bad Conv2d: in=" + inChannels + " out=" + outChannels + " kernel="
                     + kernelH + "x" + kernelW + " stride=" + stride + " padding=" + padding + " dilation="
-                    + dilation);
+                    + dilation + " groups=" + groups + " (groups must divide in and out)");
         }
         this.backend = backend;
         this.inChannels = inChannels;
@@ -64,9 +73,11 @@ public final class Conv2d implements Layer {
         this.stride = stride;
         this.padding = padding;
         this.dilation = dilation;
-        float bound = (float) (1 / Math.sqrt((double) inChannels * kernelH * kernelW));
+        this.groups = groups;
+        int groupInChannels = inChannels / groups;
+        float bound = (float) (1 / Math.sqrt((double) groupInChannels * kernelH * kernelW));
         this.weight = Parameter.of("weight",
-                init.uniform(backend, Shape.of(outChannels, inChannels, kernelH, kernelW), bound));
+                init.uniform(backend, Shape.of(outChannels, groupInChannels, kernelH, kernelW), bound));
         this.bias = bias ? Parameter.of("bias", init.uniform(backend, Shape.of(outChannels), bound)) : null;
         this.ownsParameters = true;
     }
@@ -80,6 +91,7 @@ public final class Conv2d implements Layer {
         this.stride = shared.stride;
         this.padding = shared.padding;
         this.dilation = shared.dilation;
+        this.groups = shared.groups;
         this.weight = shared.weight;
         this.bias = shared.bias;
         this.ownsParameters = false;
@@ -88,6 +100,12 @@ public final class Conv2d implements Layer {
     @Override
     public Layer evaluationCopy() {
         return new Conv2d(this);
+    }
+
+    /** One group. */
+    public Conv2d(Backend backend, Initializer init, int inChannels, int outChannels, int kernelH, int kernelW,
+                  int stride, int padding, int dilation, boolean bias) {
+        this(backend, init, inChannels, outChannels, kernelH, kernelW, stride, padding, dilation, 1, bias);
     }
 
     /** A square kernel with a bias, stride 1, no padding, no dilation. */
@@ -107,6 +125,9 @@ public final class Conv2d implements Layer {
         }
         if (dilation != 1) {
             s.append(", dilation ").append(dilation);
+        }
+        if (groups != 1) {
+            s.append(", groups ").append(groups);
         }
         if (bias == null) {
             s.append(", no bias");
@@ -143,7 +164,8 @@ public final class Conv2d implements Layer {
         Tensor col = columns.get(backend, Shape.of(k, Math.toIntExact(g.columnCols())));
         backend.im2col(g, x, col);
         Tensor byChannel = channelMajor.get(backend, Shape.of(outChannels, n, spatial));
-        backend.gemm(GemmSpec.of(false, false, outChannels, n * spatial, k), weight.value(), col, byChannel);
+        backend.gemm(perGroup(GemmSpec.of(false, false, outChannels / groups, n * spatial, k / groups)),
+                weight.value(), col, byChannel);
         Tensor y = output.get(backend, Shape.of(n, outChannels, g.outHeight(), g.outWidth()));
         backend.swapLeadingAxes(outChannels, n, spatial, byChannel, y);
         if (bias != null) {
@@ -163,8 +185,8 @@ public final class Conv2d implements Layer {
         Tensor dyByChannel = channelMajor.get(backend, Shape.of(outChannels, n, spatial));
         backend.swapLeadingAxes(n, outChannels, spatial, dy, dyByChannel);
         Tensor col = columns.get(backend, Shape.of(k, n * spatial));
-        backend.gemm(GemmSpec.of(false, true, outChannels, k, n * spatial).scaled(1f, 1f), dyByChannel, col,
-                weight.grad());
+        GemmSpec weightGradient = GemmSpec.of(false, true, outChannels / groups, k / groups, n * spatial);
+        backend.gemm(perGroup(weightGradient.scaled(1f, 1f)), dyByChannel, col, weight.grad());
         if (bias != null) {
             backend.sum(dyByChannel, outChannels, n * spatial, 1, 1f, 1f, bias.grad());
         }
@@ -172,10 +194,22 @@ public final class Conv2d implements Layer {
             return null;
         }
         Tensor dcol = columnGrad.get(backend, col.shape());
-        backend.gemm(GemmSpec.of(true, false, k, n * spatial, outChannels), weight.value(), dyByChannel, dcol);
+        backend.gemm(perGroup(GemmSpec.of(true, false, k / groups, n * spatial, outChannels / groups)),
+                weight.value(), dyByChannel, dcol);
         Tensor dx = inputGrad.get(backend, Shape.of(n, inChannels, g.height(), g.width()));
         backend.col2im(g, dcol, dx);
         return dx;
+    }
+
+    /**
+     * One group's product repeated for every group: each operand and the result move on by one group's matrix,
+     * as stored (A is {@code m x k} or {@code k x m}, B {@code k x n} or {@code n x k}, C {@code m x n}).
+     */
+    private GemmSpec perGroup(GemmSpec one) {
+        if (groups == 1) {
+            return one;
+        }
+        return one.batched(groups, (long) one.m() * one.k(), (long) one.k() * one.n(), (long) one.m() * one.n());
     }
 
     @Override
