@@ -40,8 +40,9 @@ else
 fi
 [ -d "$jdk/jmods" ] || die "$jdk has no jmods folder, which jlink needs (Debian: openjdk-17-jdk-headless)"
 command -v strip > /dev/null || die "strip is missing (Debian: binutils)"
+# awk reads to the end: exiting early would kill ldconfig with SIGPIPE, which pipefail turns into exit 141.
 loader="$({ ldconfig -p || /sbin/ldconfig -p; } 2> /dev/null \
-  | awk '$1 == "libOpenCL.so.1" && /x86-64/ { print $NF; exit }')"
+  | awk '$1 == "libOpenCL.so.1" && /x86-64/ && !found { print $NF; found = 1 }')"
 [ -n "$loader" ] || die "no libOpenCL.so.1 to carry (Debian: ocl-icd-libopencl1)"
 
 if [ "$build" -eq 1 ]; then

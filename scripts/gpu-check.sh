@@ -71,8 +71,8 @@ java_home="${JAVA_HOME:-$here/jre}"
 java="$java_home/bin/java"
 [ -x "$java" ] || die "$java is not an executable: set JAVA_HOME to a Java 17 or newer (or use the bundle from" \
   "scripts/gpu-bundle.sh, which carries one in jre/)"
-java_major="$("$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)"
-[ -n "$java_major" ] && [ "$java_major" -ge 17 ] || die "$java is not Java 17 or newer: $("$java" -version 2>&1 | head -n 1)"
+java_major="$("$java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | sed -n 1p)"
+[ -n "$java_major" ] && [ "$java_major" -ge 17 ] || die "$java is not Java 17 or newer: $("$java" -version 2>&1 | sed -n 1p)"
 
 mkdir -p "$out" || die "cannot create the output folder $out"
 out="$(cd "$out" && pwd)"
@@ -156,7 +156,7 @@ step_failed() {
 # The value of a JUnit summary counter ("tests successful") in a console launcher log, 0 when absent.
 count() {
   local n
-  n="$(grep -E "\[ *[0-9]+ $2 *\]" "$1" | grep -oE '[0-9]+' | head -n 1)"
+  n="$(grep -E "\[ *[0-9]+ $2 *\]" "$1" | grep -oE '[0-9]+' | sed -n 1p)"
   echo "${n:-0}"
 }
 
@@ -196,7 +196,7 @@ run_suite() {
   fi
   if grep -q '^PARITY ' "$log"; then
     note="largest relative loss difference: $(sed -nE 's/^PARITY ([a-z0-9]+) on [^ ]*: [0-9]+ steps, largest relative loss difference ([^ ]+) .*tolerance ([^)]+)\)$/\1 \2/p' "$log" \
-      | paste -sd ',' - | sed 's/,/, /g') (tolerance $(sed -nE 's/^PARITY .*tolerance ([^)]+)\)$/\1/p' "$log" | head -n 1))"
+      | paste -sd ',' - | sed 's/,/, /g') (tolerance $(sed -nE 's/^PARITY .*tolerance ([^)]+)\)$/\1/p' "$log" | sed -n 1p))"
   fi
   record "$label" "$result" "$ok/$failed/$aborted" "$seconds" "$note"
 }
@@ -207,7 +207,7 @@ unavailable() {
   line="$(grep -E "^$1 " "$logs/devices.txt")"
   if [ -z "$line" ]; then
     echo "cortado.jar lists no $1"
-  elif ! echo "$line" | grep -qE ' available$'; then
+  elif [[ "$line" != *' available' ]]; then
     echo "$line" | sed -E 's/^.* unavailable: //'
   fi
 }
@@ -291,7 +291,7 @@ library() {
       return
     fi
   done
-  { ldconfig -p || /sbin/ldconfig -p; } 2> /dev/null | awk -v n="$1" '$1 == n && /x86-64|AArch64/ { print $NF; exit }'
+  { ldconfig -p || /sbin/ldconfig -p; } 2> /dev/null | awk -v n="$1" '$1 == n && /x86-64|AArch64/ && !found { print $NF; found = 1 }'
 }
 
 # OpenCL on the NVIDIA GPU goes through the driver's ICD library (GPU_CHECK_OPENCL_DRIVER names another). An ICD
