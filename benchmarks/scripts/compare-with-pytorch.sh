@@ -14,6 +14,9 @@
 #
 #   benchmarks/scripts/compare-with-pytorch.sh [--rounds 3] [--models lenet5,mlp] [--data DIR] [--no-epochs]
 #
+# --models takes any of the built-ins: lenet5, mlp, resnet8, resnet20. Real epochs of the ResNets take minutes
+# (PyTorch's longest), so `--models resnet8,resnet20 --no-epochs` compares them on the synthetic batches only.
+#
 # Run nothing else meanwhile, and quote the load average it prints. Needs python3-torch, libopenblas0-pthread and
 # /usr/bin/time; builds cli/target/cortado.jar (through ./cortado) and benchmarks/target/benchmarks.jar when
 # they are missing. Cortado runs with the launcher's JVM options (CORTADO_JAVA_OPTS replaces them).

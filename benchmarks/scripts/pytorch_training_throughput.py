@@ -3,7 +3,9 @@
 `cortado bench`, on the CPU with 2 threads; then inference, the models in eval mode without gradients over the same
 batches, as `cortado bench` evaluates. Prints one JSON line per model.
 
-    /usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py [--data DIR] [--threads 2]
+    /usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py [--data DIR] [--threads 2] [--models lenet5,mlp]
+
+The models are Cortado's built-ins (lenet5, mlp, resnet8, resnet20), each built from its spec by tools/torch_eval.py.
 
 Use Debian's python3-torch with libopenblas0-pthread installed: with the reference BLAS PyTorch is an unfair,
 much slower peer. OpenBLAS starts threads of its own beside PyTorch's (OPENBLAS_NUM_THREADS sets how many);
@@ -27,10 +29,10 @@ BATCH = 64
 SPECS = os.path.join(ROOT, "runtime", "src", "main", "resources", "dev", "cortado", "model")
 
 
-def models():
-    """The built-in lenet5 and mlp, built from Cortado's own model specs, in training mode."""
+def models(names):
+    """The named built-in models, built from Cortado's own model specs, in training mode."""
     nets = {}
-    for name in ("lenet5", "mlp"):
+    for name in names:
         with open(os.path.join(SPECS, name + ".json")) as f:
             nets[name] = spec_model(json.load(f)).train()  # model() returns its modules in eval mode
     return nets
@@ -95,10 +97,9 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     x, y = load_images(args.data, 64 * BATCH)
-    steps = {"lenet5": 200, "mlp": 1000}
-    for name, model in models().items():
-        if name not in args.models.split(","):
-            continue
+    # Steps per timed repeat: a few seconds of work for each model.
+    steps = {"lenet5": 200, "mlp": 1000, "resnet8": 30, "resnet20": 10}
+    for name, model in models(args.models.split(",")).items():
         median, rates = measure(model, x, y, steps[name], args.repeats)
         inference = measure_inference(model, x, args.repeats)
         print(json.dumps({"framework": "pytorch " + torch.__version__, "model": name, "batch": BATCH,
