@@ -100,8 +100,8 @@ final class TrainCommand implements Callable<Integer> {
             recipe = SampleRecipe.describe(config);
             config = SampleRecipe.apply(config);
         } else if (ResNetRecipe.applies(options.model(), spec.commandLine().getParseResult())) {
-            recipe = ResNetRecipe.describe(options.model());
             config = ResNetRecipe.apply(config);
+            recipe = ResNetRecipe.describe(options.model(), config);
         }
         DataOption.Splits splits = data.forTraining(dataDir, configuredModel.input(), config.trainLimit(), input);
         Dataset train = splits.train();

@@ -46,4 +46,19 @@ class ResNetRecipeTest {
         assertEquals(0.1f, recipe.labelSmoothing());
         assertEquals(2f, recipe.clipGradNorm());
     }
+
+    @Test
+    void theRateScalesWithTheStepsBatchUpToHeEtAlsRate() {
+        assertEquals(0.025f, ResNetRecipe.apply(batchOf(32)).lr());
+        assertEquals(0.1f, ResNetRecipe.apply(batchOf(128)).lr());
+        assertEquals(0.1f, ResNetRecipe.apply(batchOf(512)).lr());
+        assertEquals("recipe: resnet8 trains with He et al.'s ResNet recipe: lr 0.1 for steps of 128 (0.05 per 64 "
+                + "samples, at most 0.1), weight decay 5e-4, a cosine decay to 0 over the epochs; give any of "
+                + String.join(", ", ResNetRecipe.RECIPE_OPTIONS) + " to choose your own",
+                ResNetRecipe.describe("resnet8", ResNetRecipe.apply(batchOf(128))));
+    }
+
+    private static TrainingConfig batchOf(int size) {
+        return TrainingConfig.builder().batchSize(size).build();
+    }
 }

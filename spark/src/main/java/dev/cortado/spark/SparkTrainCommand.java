@@ -4,6 +4,7 @@ import dev.cortado.cli.CliException;
 import dev.cortado.cli.CurvePlot;
 import dev.cortado.cli.ExitCode;
 import dev.cortado.cli.MetricsLog;
+import dev.cortado.cli.ResNetRecipe;
 import dev.cortado.cli.TrainOptions;
 import dev.cortado.model.LayerSpec;
 import dev.cortado.model.ModelSpec;
@@ -97,6 +98,11 @@ final class SparkTrainCommand implements Callable<Integer> {
                     + "more than " + TrainingConfig.MAX_BATCH_SIZE);
         }
         TrainingConfig config = options.config((int) stepBatch);
+        String recipe = null;
+        if (ResNetRecipe.applies(options.model(), spec.commandLine().getParseResult())) {
+            config = ResNetRecipe.apply(config);
+            recipe = ResNetRecipe.describe(options.model(), config);
+        }
         ModelSpec model = options.modelSpec();
         SparkConf conf = new SparkConf();
         if (master != null) {
@@ -110,7 +116,7 @@ final class SparkTrainCommand implements Callable<Integer> {
             try (RunStorage storage = RunStorage.of(out, hadoop)) {
                 Checkpoint checkpoint = existingRun(storage, model, config);
                 prepareOutput(storage, checkpoint);
-                printHeader(stdout, spark, model, config, checkpoint, storage);
+                printHeader(stdout, spark, model, config, recipe, checkpoint, storage);
                 JobSpec job = new JobSpec(model.toJson(), config.toJson(), workers, data, out, device,
                         options.checkpointEvery(), options.logEvery(), verbose, 120, ringTimeout, hadoop,
                         new SecureRandom().nextLong(), timeExchange);
@@ -186,13 +192,16 @@ final class SparkTrainCommand implements Callable<Integer> {
     }
 
     private void printHeader(PrintWriter stdout, JavaSparkContext spark, ModelSpec model, TrainingConfig c,
-                             Checkpoint checkpoint, RunStorage storage) {
+                             String recipe, Checkpoint checkpoint, RunStorage storage) {
         stdout.println("model: " + model.name() + " (" + String.format(Locale.ROOT, "%,d", parameters(model))
                 + " parameters)");
         stdout.println("data: " + data + " (read by every worker)");
         stdout.println("workers: " + workers + " Spark tasks in one barrier stage, on " + spark.master() + " (Spark "
                 + spark.version() + "); devices: " + (device != null ? device : "the GPU Spark assigns each task, "
                 + "else the CPU"));
+        if (recipe != null) {
+            stdout.println(recipe);
+        }
         stdout.println("training: " + c.optimizer().label() + " lr " + c.lr()
                 + (c.optimizer() == OptimizerKind.SGD ? " momentum " + c.momentum() : "")
                 + (c.nesterov() ? " nesterov" : "") + (c.weightDecay() != 0 ? " weight decay " + c.weightDecay() : "")

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.cli.ExitCode;
 import dev.cortado.train.Checkpoint;
+import dev.cortado.train.TrainingConfig;
+import dev.cortado.train.TrainingConfig.ScheduleKind;
 import dev.cortado.train.TrainingRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code cortado-spark train} on {@code local[2]}: a run resumed with {@code --resume} (through Hadoop's file system
- * API, with {@code file://} URIs for the data and the output) ends where an uninterrupted run ends, and the mistakes
- * {@code cortado train} refuses are refused with its exit codes, a worker's without a second attempt.
+ * API, with {@code file://} URIs for the data and the output) ends where an uninterrupted run ends, the mistakes
+ * {@code cortado train} refuses are refused with its exit codes, a worker's without a second attempt, and a built-in
+ * ResNet gets {@code cortado train}'s recipe.
  */
 class SparkTrainCommandTest {
     @TempDir
@@ -77,5 +80,22 @@ class SparkTrainCommandTest {
         assertTrue(noData.err().contains("dataset directory not found"), noData.err());
         assertFalse(noData.out().contains("attempt 1 failed"), "a worker's data error is not retried: "
                 + noData.out());
+    }
+
+    @Test
+    void aBuiltInResNetTakesCortadoTrainsRecipeWithTheRateOfTheStepsBatch() throws Exception {
+        Path data = SampleData.extract(dir.resolve("data"));
+        Path out = dir.resolve("resnet");
+        SparkRun run = SparkRun.of("train", "--workers", "2", "--master", "local[2]", "--model", "resnet8", "--data",
+                data.toString(), "--out", out.toString(), "--limit-train", "128", "--limit-test", "32", "--epochs",
+                "1");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("recipe: resnet8 trains with He et al.'s ResNet recipe: lr 0.1 for steps of "
+                + "128"), run.out());
+        assertTrue(run.out().contains("training: sgd lr 0.1 momentum 0.9 weight decay 5.0E-4, cosine schedule, "
+                + "batch 128 (2 workers x 64)"), run.out());
+        TrainingConfig recorded = Checkpoint.read(out.resolve(TrainingRun.LAST_CHECKPOINT)).config();
+        assertEquals(0.1f, recorded.lr());
+        assertEquals(ScheduleKind.COSINE, recorded.schedule());
     }
 }
