@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.Model;
 import dev.cortado.backend.Backend;
-import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.MnistDataset;
 import dev.cortado.data.Split;
 import dev.cortado.device.Devices;
@@ -31,8 +30,8 @@ class LibraryCheckpointIT {
     @Test
     void aModelSavedByTheLibraryIsEvaluatedByTheCommandAndNotResumed() throws Exception {
         Path sample = CortadoProcess.sampleData(tmp.resolve("sample"));
-        ArrayDataset train = MnistDataset.load(sample, Split.TRAIN);
-        ArrayDataset test = MnistDataset.load(sample, Split.TEST);
+        MnistDataset train = MnistDataset.load(sample, Split.TRAIN);
+        MnistDataset test = MnistDataset.load(sample, Split.TEST);
         Path saved = tmp.resolve("run").resolve(TrainingRun.LAST_CHECKPOINT);
         Evaluation expected;
         try (Backend cpu = Devices.open("cpu"); Model model = Model.create(ModelSpec.builtIn("mlp"), cpu, 4)) {

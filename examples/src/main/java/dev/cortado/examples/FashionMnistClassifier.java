@@ -2,7 +2,7 @@ package dev.cortado.examples;
 
 import dev.cortado.Model;
 import dev.cortado.backend.Backend;
-import dev.cortado.data.ArrayDataset;
+import dev.cortado.data.Dataset;
 import dev.cortado.data.DatasetException;
 import dev.cortado.data.MnistDataset;
 import dev.cortado.data.Split;
@@ -43,8 +43,8 @@ public final class FashionMnistClassifier {
 
     /** Trains on the first {@code trainingSamples} images (all for 0) for one epoch; the test set's evaluation. */
     static Evaluation train(Backend device, Path data, int trainingSamples) throws DatasetException {
-        ArrayDataset train = MnistDataset.load(data, Split.TRAIN);
-        ArrayDataset test = MnistDataset.load(data, Split.TEST);
+        Dataset train = MnistDataset.load(data, Split.TRAIN);
+        Dataset test = MnistDataset.load(data, Split.TEST);
         try (Model model = Model.create(ModelSpec.builtIn("lenet5"), device, 42)) {
             System.out.println(model.summary() + " on " + device.info().device());
             TrainingConfig recipe = TrainingConfig.builder().epochs(1).trainLimit(trainingSamples).build();

@@ -59,7 +59,7 @@ public final class SampleWriter {
             int[] counts = {Integer.parseInt(args[2]), Integer.parseInt(args[3])};
             long total = 0;
             for (Split split : Split.values()) {
-                ArrayDataset subset = MnistDataset.load(source, split).first(counts[split.ordinal()]);
+                ArrayDataset subset = MnistDataset.load(source, split).first(counts[split.ordinal()]).toArrays();
                 for (Path file : write(subset, target, split)) {
                     long bytes = Files.size(file);
                     total += bytes;

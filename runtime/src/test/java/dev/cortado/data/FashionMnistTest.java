@@ -29,8 +29,8 @@ class FashionMnistTest {
             System.out.println("FashionMnistTest skipped: " + ABSENT);
             return;
         }
-        train = MnistDataset.load(DIR, Split.TRAIN);
-        test = MnistDataset.load(DIR, Split.TEST);
+        train = MnistDataset.load(DIR, Split.TRAIN).toArrays();
+        test = MnistDataset.load(DIR, Split.TEST).toArrays();
     }
 
     /** Skips each test, rather than the class, so that reports count the skipped tests. */
@@ -69,7 +69,7 @@ class FashionMnistTest {
             bytes += Files.size(file);
         }
         System.out.println("FashionMnistTest: 1000 test samples take " + bytes + " bytes gzipped");
-        ArrayDataset back = MnistDataset.load(dir, Split.TEST);
+        ArrayDataset back = MnistDataset.load(dir, Split.TEST).toArrays();
         assertArrayEquals(sample.inputs(), back.inputs());
         assertArrayEquals(sample.targetValues(), back.targetValues());
     }

@@ -40,7 +40,7 @@ class MnistDatasetTest {
                 maybeGzip(images(pixels, count, 5, 7), gzipped));
         write(dir.resolve(MnistDataset.labelsFileName(split) + suffix), maybeGzip(labels(labelBytes), gzipped));
 
-        ArrayDataset data = MnistDataset.load(dir, split);
+        ArrayDataset data = MnistDataset.load(dir, split).toArrays();
 
         assertEquals(count, data.count());
         assertEquals(Shape.of(1, 5, 7), data.sampleShape());
@@ -72,7 +72,7 @@ class MnistDatasetTest {
         write(dir.resolve("t10k-images-idx3-ubyte.gz"), IdxFiles.gzip(images(randomBytes(random, 18), 2, 3, 3)));
         write(dir.resolve("t10k-labels-idx1-ubyte.gz"), IdxFiles.gzip(labels(labelBytes)));
 
-        ArrayDataset data = MnistDataset.load(dir, Split.TEST);
+        ArrayDataset data = MnistDataset.load(dir, Split.TEST).toArrays();
 
         assertEquals((plainPixels[17] & 0xFF) / 255f, data.inputs()[17]);
     }
@@ -140,12 +140,14 @@ class MnistDatasetTest {
         byte[] labelBytes = randomLabels(random, 11, 10);
         write(dir.resolve("train-images-idx3-ubyte"), images(pixels, 11, 4, 3));
         write(dir.resolve("train-labels-idx1-ubyte"), labels(labelBytes));
-        ArrayDataset all = MnistDataset.load(dir, Split.TRAIN);
+        MnistDataset loaded = MnistDataset.load(dir, Split.TRAIN);
+        ArrayDataset all = loaded.toArrays();
 
-        ArrayDataset first = all.first(5);
+        ArrayDataset first = loaded.first(5).toArrays();
 
         assertEquals(5, first.count());
         assertEquals(all.sampleShape(), first.sampleShape());
+        assertEquals(all.targets(), first.targets());
         assertArrayEquals(Arrays.copyOf(all.inputs(), 5 * 12), first.inputs());
         assertArrayEquals(Arrays.copyOf(all.targetValues(), 5), first.targetValues());
     }

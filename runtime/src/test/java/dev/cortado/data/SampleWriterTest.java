@@ -39,7 +39,7 @@ class SampleWriterTest {
             byte[] head = Arrays.copyOf(Files.readAllBytes(file), 2);
             assertArrayEquals(new byte[] {0x1f, (byte) 0x8b}, head, file + " is gzipped");
         }
-        ArrayDataset back = MnistDataset.load(target, Split.TRAIN);
+        ArrayDataset back = MnistDataset.load(target, Split.TRAIN).toArrays();
         assertEquals(17, back.count());
         assertEquals(Shape.of(1, 6, 5), back.sampleShape());
         assertArrayEquals(subset.inputs(), back.inputs());
@@ -75,6 +75,6 @@ class SampleWriterTest {
         write(from.resolve(MnistDataset.imagesFileName(split)),
                 images(randomBytes(random, count * rows * cols), count, rows, cols));
         write(from.resolve(MnistDataset.labelsFileName(split)), labels(randomLabels(random, count, 10)));
-        return MnistDataset.load(from, split);
+        return MnistDataset.load(from, split).toArrays();
     }
 }

@@ -1,6 +1,5 @@
 package dev.cortado.spark;
 
-import dev.cortado.data.ArrayDataset;
 import dev.cortado.data.DatasetException;
 import dev.cortado.data.MnistDataset;
 import dev.cortado.data.Split;
@@ -23,7 +22,7 @@ import org.apache.hadoop.fs.FileSystem;
  * @param train the training split
  * @param test the test split
  */
-record TaskData(ArrayDataset train, ArrayDataset test) {
+record TaskData(MnistDataset train, MnistDataset test) {
 
     /** Reads both splits of {@code location}. */
     static TaskData load(String location, HadoopConf hadoop) throws DatasetException, IOException {
