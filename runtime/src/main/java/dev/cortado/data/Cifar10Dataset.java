@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * <p>The images are held in memory as bytes (3 KiB each, 150 MiB for the training split) and served as samples of
  * shape (3, 32, 32) with values {@code k / 255f}, as {@link MnistDataset} serves its pixels.
  */
-public final class Cifar10Dataset implements Dataset {
+public final class Cifar10Dataset extends ByteImages {
     /** Bytes per record: a label and 3 x 32 x 32 pixels. */
     public static final int RECORD_BYTES = 1 + 3 * 32 * 32;
     /** The folder {@code cifar-10-binary.tar.gz} unpacks to. */
@@ -41,14 +41,8 @@ public final class Cifar10Dataset implements Dataset {
     private static final int IMAGE_BYTES = RECORD_BYTES - 1;
     private static final Pattern TRAIN_FILE = Pattern.compile("data_batch_(\\d{1,9})\\.bin");
 
-    private final byte[] pixels;
-    private final byte[] labels;
-    private final Targets targets;
-
     private Cifar10Dataset(byte[] pixels, byte[] labels, List<String> classNames) {
-        this.pixels = pixels;
-        this.labels = labels;
-        this.targets = Targets.classes(classNames);
+        super(pixels, labels, SAMPLE_SHAPE, Targets.classes(classNames));
     }
 
     /**
@@ -164,36 +158,8 @@ public final class Cifar10Dataset implements Dataset {
     }
 
     @Override
-    public int count() {
-        return labels.length;
-    }
-
-    @Override
-    public Shape sampleShape() {
-        return SAMPLE_SHAPE;
-    }
-
-    @Override
-    public Targets targets() {
-        return targets;
-    }
-
-    @Override
-    public void copyInputs(int index, float[] dst, int dstOffset) {
-        int start = index * IMAGE_BYTES;
-        for (int i = 0; i < IMAGE_BYTES; i++) {
-            dst[dstOffset + i] = MnistDataset.pixelValue(pixels[start + i] & 0xFF);
-        }
-    }
-
-    @Override
-    public void copyTarget(int index, float[] dst, int dstOffset) {
-        dst[dstOffset] = labels[index];
-    }
-
-    @Override
     public String toString() {
-        return "Cifar10Dataset[count=" + count() + ", " + targets + "]";
+        return "Cifar10Dataset[count=" + count() + ", " + targets() + "]";
     }
 
     private static long records(Path file, long size) throws DatasetException {

@@ -71,7 +71,7 @@ public final class ImageFiles {
     /** Writes the model inputs of an image read by {@link #read}: byte {@code k} becomes {@code k / 255f}. */
     public static void toInputs(byte[] pixels, float[] dst, int dstOffset) {
         for (int i = 0; i < pixels.length; i++) {
-            dst[dstOffset + i] = MnistDataset.pixelValue(pixels[i] & 0xFF);
+            dst[dstOffset + i] = ByteImages.pixelValue(pixels[i] & 0xFF);
         }
     }
 

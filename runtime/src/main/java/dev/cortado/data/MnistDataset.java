@@ -17,7 +17,7 @@ import java.util.List;
  * <p>The pixels stay in memory as the files' bytes, a quarter of their size as floats (Fashion-MNIST's training
  * split: 47 MB rather than 188 MB), and are scaled as each sample is copied into a batch.
  */
-public final class MnistDataset implements Dataset {
+public final class MnistDataset extends ByteImages {
     /** Number of classes in MNIST and Fashion-MNIST. */
     public static final int CLASSES = 10;
     /** The names of the classes: Fashion-MNIST's, by label. */
@@ -26,19 +26,8 @@ public final class MnistDataset implements Dataset {
     /** Suffix of the gzipped form of each file; when both forms are present the plain one is read. */
     public static final String GZIP_SUFFIX = ".gz";
 
-    private static final float[] PIXEL_VALUES = pixelValues();
-
-    private final byte[] pixels;
-    private final byte[] labels;
-    private final Shape sampleShape;
-    private final int sampleSize;
-    private final Targets targets = Targets.classes(CLASS_NAMES);
-
     private MnistDataset(byte[] pixels, byte[] labels, Shape sampleShape) {
-        this.pixels = pixels;
-        this.labels = labels;
-        this.sampleShape = sampleShape;
-        this.sampleSize = Math.toIntExact(sampleShape.size());
+        super(pixels, labels, sampleShape, Targets.classes(CLASS_NAMES));
     }
 
     /** File name (without {@code .gz}) of a split's images. */
@@ -90,34 +79,6 @@ public final class MnistDataset implements Dataset {
                 images.dims()[2]));
     }
 
-    @Override
-    public int count() {
-        return labels.length;
-    }
-
-    @Override
-    public Shape sampleShape() {
-        return sampleShape;
-    }
-
-    @Override
-    public Targets targets() {
-        return targets;
-    }
-
-    @Override
-    public void copyInputs(int index, float[] dst, int dstOffset) {
-        int start = index * sampleSize;
-        for (int i = 0; i < sampleSize; i++) {
-            dst[dstOffset + i] = PIXEL_VALUES[pixels[start + i] & 0xFF];
-        }
-    }
-
-    @Override
-    public void copyTarget(int index, float[] dst, int dstOffset) {
-        dst[dstOffset] = labels[index];
-    }
-
     /**
      * The first samples, copied; for quick runs and small sample files.
      *
@@ -128,7 +89,7 @@ public final class MnistDataset implements Dataset {
         if (n < 0 || n > count()) {
             throw new IllegalArgumentException("cannot take the first " + n + " of " + count() + " samples");
         }
-        return new MnistDataset(Arrays.copyOf(pixels, n * sampleSize), Arrays.copyOf(labels, n), sampleShape);
+        return new MnistDataset(Arrays.copyOf(pixels, n * sampleSize()), Arrays.copyOf(labels, n), sampleShape());
     }
 
     /**
@@ -140,15 +101,15 @@ public final class MnistDataset implements Dataset {
         float[] inputs = new float[pixels.length];
         float[] values = new float[labels.length];
         for (int i = 0; i < labels.length; i++) {
-            copyInputs(i, inputs, i * sampleSize);
+            copyInputs(i, inputs, i * sampleSize());
             values[i] = labels[i];
         }
-        return new ArrayDataset(inputs, values, labels.length, sampleShape, targets);
+        return new ArrayDataset(inputs, values, labels.length, sampleShape(), targets());
     }
 
     @Override
     public String toString() {
-        return "MnistDataset[count=" + count() + ", sampleShape=" + sampleShape + ", " + targets + "]";
+        return "MnistDataset[count=" + count() + ", sampleShape=" + sampleShape() + ", " + targets() + "]";
     }
 
     private static String prefix(Split split) {
@@ -167,11 +128,6 @@ public final class MnistDataset implements Dataset {
         return Files.exists(gzipped) ? gzipped : null;
     }
 
-    /** The input value of pixel byte {@code k} (0..255): {@code k / 255f}. */
-    static float pixelValue(int k) {
-        return PIXEL_VALUES[k];
-    }
-
     private static byte[] checkLabels(IdxArray labels) throws DatasetException {
         byte[] raw = labels.data();
         for (int i = 0; i < raw.length; i++) {
@@ -182,14 +138,5 @@ public final class MnistDataset implements Dataset {
             }
         }
         return raw;
-    }
-
-    /** {@code x / 255f} for every byte value: the same rounding as PyTorch's {@code x.float().div(255)}. */
-    private static float[] pixelValues() {
-        float[] values = new float[256];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = i / 255f;
-        }
-        return values;
     }
 }

@@ -78,7 +78,7 @@ public final class SampleWriter {
         for (int i = 0; i < inputs.length; i++) {
             float x = inputs[i];
             int k = Math.round(x * 255f);
-            if (k < 0 || k > 255 || MnistDataset.pixelValue(k) != x) {
+            if (k < 0 || k > 255 || ByteImages.pixelValue(k) != x) {
                 throw new IllegalArgumentException("input " + i + " is " + x + ", not a pixel value k/255 with k in"
                         + " 0..255: only 8-bit images can be written as IDX");
             }
