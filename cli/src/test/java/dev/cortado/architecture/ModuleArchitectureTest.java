@@ -110,22 +110,8 @@ class ModuleArchitectureTest {
      */
     @Test
     void packagesHaveNoCycles() {
-        Set<String> core = Set.of("dev.cortado.backend", "dev.cortado.tensor", "dev.cortado.device");
-        slices().assignedFrom(new SliceAssignment() {
-            @Override
-            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-                String pkg = javaClass.getPackageName();
-                if (!pkg.startsWith("dev.cortado.")) {
-                    return SliceIdentifier.ignore();
-                }
-                return SliceIdentifier.of(core.contains(pkg) ? "backend+tensor+device" : pkg);
-            }
-
-            @Override
-            public String getDescription() {
-                return "every package of every module (backend, tensor and device as one)";
-            }
-        }).should().beFreeOfCycles()
+        slices().assignedFrom(new PackageSlices("every package of every module (backend, tensor and device as one)"))
+                .should().beFreeOfCycles()
                 .ignoreDependency(resideInAPackage("dev.cortado.cpu.gemm"), DescribedPredicate.describe(
                         "the CPU backend's thread pool and Vector API switch",
                         (JavaClass c) -> c.getName().startsWith("dev.cortado.cpu.Parallel")

@@ -9,12 +9,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.library.dependencies.SliceAssignment;
-import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import dev.cortado.backend.Backend;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -37,7 +34,6 @@ class RuntimeArchitectureTest {
      * {@code Device} it runs on; a {@code Tensor} knows its {@code Backend}; a {@code BackendProvider} opens a
      * {@code Backend}: the three depend on each other by design and count as one slice.
      */
-    private static final Set<String> CORE = Set.of("dev.cortado.backend", "dev.cortado.tensor", "dev.cortado.device");
 
     @Test
     void theRuntimeImportsNoBackend() {
@@ -63,7 +59,7 @@ class RuntimeArchitectureTest {
 
     @Test
     void theCoreDoesNotReachUp() {
-        noClasses().that().resideInAnyPackage(CORE.toArray(String[]::new))
+        noClasses().that().resideInAnyPackage(PackageSlices.CORE.toArray(String[]::new))
                 .should().dependOnClassesThat().resideInAnyPackage("dev.cortado.nn..", "dev.cortado.optim..",
                         "dev.cortado.train..", "dev.cortado.model..", "dev.cortado.data..", "dev.cortado.io..")
                 .because("tensors, devices and backends are the layer everything else is built on")
@@ -72,21 +68,8 @@ class RuntimeArchitectureTest {
 
     @Test
     void packagesHaveNoCycles() {
-        slices().assignedFrom(new SliceAssignment() {
-            @Override
-            public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-                String pkg = javaClass.getPackageName();
-                if (!pkg.startsWith("dev.cortado.")) {
-                    return SliceIdentifier.ignore();
-                }
-                return SliceIdentifier.of(CORE.contains(pkg) ? "backend+tensor+device" : pkg);
-            }
-
-            @Override
-            public String getDescription() {
-                return "the runtime's packages (backend, tensor and device as one)";
-            }
-        }).should().beFreeOfCycles().check(RUNTIME);
+        slices().assignedFrom(new PackageSlices("the runtime's packages (backend, tensor and device as one)"))
+                .should().beFreeOfCycles().check(RUNTIME);
     }
 
     /**
