@@ -1,7 +1,11 @@
 package dev.cortado.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cortado.train.Checkpoint;
+import dev.cortado.train.TrainingPosition;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -82,6 +86,21 @@ final class CortadoProcess {
     /** Runs {@code java -jar cortado.jar args} to the end. */
     static Result run(String... args) throws Exception {
         return start(Map.of(), args).waitFor();
+    }
+
+    /**
+     * Runs {@code cortado train args} (which must write checkpoints within epochs), kills it with SIGKILL as soon
+     * as it reports its first checkpoint in epoch 2, and returns where the checkpoint it left in {@code out} stands.
+     */
+    static TrainingPosition killedInSecondEpoch(Path out, String... args) throws Exception {
+        CortadoProcess run = start(Map.of(), args);
+        String line = run.readUntil(l -> l.startsWith("checkpoint: ") && l.contains("(epoch 2 after batch "));
+        assertNotNull(line, "the run ended before a checkpoint in its second epoch");
+        // Signals through the process handle: Process.destroy would also close the pipes we read.
+        run.process.toHandle().destroyForcibly();
+        assertTrue(run.process.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, run.process.exitValue(), "not killed by SIGKILL");
+        return Checkpoint.read(out.resolve("last.safetensors")).position();
     }
 
     Process process() {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,13 +201,7 @@ class RealDataIT {
         Checkpoint reference = Checkpoint.read(referenceOut.resolve("last.safetensors"));
         Path out = Path.of(referenceOut + "-killed");
         args.set(args.indexOf("--out") + 1, out.toString());
-        CortadoProcess run = CortadoProcess.start(Map.of(), args.toArray(String[]::new));
-        String line = run.readUntil(l -> l.startsWith("checkpoint: ") && l.contains("(epoch 2 after batch "));
-        assertNotNull(line, "the run ended before a checkpoint in its second epoch");
-        run.process().toHandle().destroyForcibly();
-        assertTrue(run.process().waitFor(30, TimeUnit.SECONDS));
-        assertEquals(137, run.process().exitValue(), "not killed by SIGKILL");
-        TrainingPosition killedAt = Checkpoint.read(out.resolve("last.safetensors")).position();
+        TrainingPosition killedAt = CortadoProcess.killedInSecondEpoch(out, args.toArray(String[]::new));
         assertTrue(killedAt.epoch() >= 1, "the checkpoint left by the kill is older than the one seen: " + killedAt);
 
         args.add("--resume");

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,15 +82,8 @@ class ResumeIT {
     @Test
     void killedWithSigkillInTheMiddleOfAnEpochAndResumedEndsWithTheSameWeights() throws Exception {
         Path out = tmp.resolve("killed");
-        CortadoProcess run = CortadoProcess.start(Map.of(), trainArgs(out));
-        // The first checkpoint written inside the second epoch; 295 steps remain when it is seen.
-        String line = run.readUntil(l -> l.startsWith("checkpoint: ") && l.contains("(epoch 2 after batch "));
-        assertNotNull(line, "the run ended before a checkpoint in its second epoch");
-        // Signals through the process handle: Process.destroy would also close the pipes we read.
-        run.process().toHandle().destroyForcibly();
-        assertTrue(run.process().waitFor(30, TimeUnit.SECONDS));
-        assertEquals(137, run.process().exitValue(), "not killed by SIGKILL");
-        TrainingPosition killedAt = Checkpoint.read(out.resolve("last.safetensors")).position();
+        // Killed at the first checkpoint written inside the second epoch; 295 steps remain when it is seen.
+        TrainingPosition killedAt = CortadoProcess.killedInSecondEpoch(out, trainArgs(out));
         assertTrue(killedAt.epoch() >= 1 && killedAt.step() > 150, "the checkpoint left by the kill is older "
                 + "than the one seen: " + killedAt);
 
