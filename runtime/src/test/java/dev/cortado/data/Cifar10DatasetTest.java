@@ -1,5 +1,6 @@
 package dev.cortado.data;
 
+import static dev.cortado.data.Samples.labels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.cortado.tensor.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,15 +84,5 @@ class Cifar10DatasetTest {
                 .getMessage();
         assertEquals(dir + ": missing test_batch.bin for the test split", message);
         assertNull(Cifar10Dataset.locate(dir.resolve("nothing-here")));
-    }
-
-    private static List<Float> labels(Dataset data) {
-        float[] label = new float[1];
-        Float[] all = new Float[data.count()];
-        for (int i = 0; i < all.length; i++) {
-            data.copyTarget(i, label, 0);
-            all[i] = label[0];
-        }
-        return Arrays.asList(all);
     }
 }

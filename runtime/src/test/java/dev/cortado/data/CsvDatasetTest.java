@@ -1,14 +1,14 @@
 package dev.cortado.data;
 
+import static dev.cortado.data.Samples.inputs;
+import static dev.cortado.data.Samples.labels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.tensor.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -133,21 +133,5 @@ class CsvDatasetTest {
         Files.writeString(file, text);
         return assertThrows(DatasetException.class, () -> CsvDataset.open(dir, Split.TRAIN, DEFAULTS, null))
                 .getMessage();
-    }
-
-    private static float[] inputs(Dataset data, int index) {
-        float[] x = new float[data.sampleSize()];
-        data.copyInputs(index, x, 0);
-        return x;
-    }
-
-    private static List<Float> labels(Dataset data) {
-        List<Float> labels = new ArrayList<>();
-        float[] label = new float[1];
-        for (int i = 0; i < data.count(); i++) {
-            data.copyTarget(i, label, 0);
-            labels.add(label[0]);
-        }
-        return labels;
     }
 }

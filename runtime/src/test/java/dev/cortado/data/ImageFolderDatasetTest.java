@@ -1,5 +1,6 @@
 package dev.cortado.data;
 
+import static dev.cortado.data.Samples.labels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -195,16 +196,6 @@ class ImageFolderDatasetTest {
             }
         }
         return image;
-    }
-
-    private static List<Float> labels(Dataset data) {
-        List<Float> labels = new ArrayList<>();
-        float[] label = new float[1];
-        for (int i = 0; i < data.count(); i++) {
-            data.copyTarget(i, label, 0);
-            labels.add(label[0]);
-        }
-        return labels;
     }
 
     private static List<Path> files(ImageFolderDataset data) {
