@@ -2,11 +2,11 @@ package dev.cortado.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,6 +23,8 @@ final class BatchFiller implements AutoCloseable {
     private final int threads;
     /** The helpers (threads - 1 of them), or null when the loader's thread reads alone. */
     private final ExecutorService helpers;
+    /** The helpers' threads, which {@link #close} joins: a terminated pool's last thread may still be running. */
+    private final List<Thread> helperThreads = new CopyOnWriteArrayList<>();
 
     BatchFiller(Dataset source, int capacity, String threadName) {
         this.source = source;
@@ -33,6 +35,7 @@ final class BatchFiller implements AutoCloseable {
         this.helpers = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
             Thread t = new Thread(r, threadName + "-reader-" + made.incrementAndGet());
             t.setDaemon(true);
+            helperThreads.add(t);
             return t;
         });
     }
@@ -94,13 +97,13 @@ final class BatchFiller implements AutoCloseable {
         }
         helpers.shutdownNow();
         boolean interrupted = false;
-        while (true) {
-            try {
-                if (helpers.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
+        for (Thread t : helperThreads) {
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
-            } catch (InterruptedException e) {
-                interrupted = true;
             }
         }
         if (interrupted) {
