@@ -4,6 +4,7 @@ import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
@@ -108,6 +109,29 @@ final class TimedCpuBackend extends CpuBackend {
     protected void doCol2im(ConvGeometry g, Tensor columns, Tensor image) {
         timed("col2im", " c" + g.channels() + " " + g.height() + "x" + g.width(),
                 () -> super.doCol2im(g, columns, image));
+    }
+
+    @Override
+    protected void doConvolutionForward(ConvSpec spec, Tensor x, Tensor w, Tensor y) {
+        timed("convolutionForward", convolution(spec), () -> super.doConvolutionForward(spec, x, w, y));
+    }
+
+    @Override
+    protected void doConvolutionBackwardWeight(ConvSpec spec, Tensor x, Tensor dy, Tensor dw) {
+        timed("convolutionBackwardWeight", convolution(spec),
+                () -> super.doConvolutionBackwardWeight(spec, x, dy, dw));
+    }
+
+    @Override
+    protected void doConvolutionBackwardInput(ConvSpec spec, Tensor w, Tensor dy, Tensor dx) {
+        timed("convolutionBackwardInput", convolution(spec),
+                () -> super.doConvolutionBackwardInput(spec, w, dy, dx));
+    }
+
+    private static String convolution(ConvSpec spec) {
+        ConvGeometry g = spec.geometry();
+        return " c" + g.channels() + "->" + spec.outChannels() + " " + g.height() + "x" + g.width() + " k"
+                + g.kernelH() + "x" + g.kernelW() + (g.stride() != 1 ? " s" + g.stride() : "");
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
@@ -216,6 +217,24 @@ final class SelfTest {
             Tensor out = s.out(g.imageSize());
             s.backend().col2im(g, s.in(columns), out);
             return s.result(out);
+        }));
+        ConvSpec conv = new ConvSpec(g, 6, 3);
+        float[] weight = uniform(random, (int) conv.weightSize(), -1, 1);
+        float[] outGrad = uniform(random, (int) conv.outputSize(), -1, 1);
+        checks.add(new Check("convolutionForward, 3 groups", ACCUMULATION, s -> {
+            Tensor out = s.out(conv.outputSize());
+            s.backend().convolutionForward(conv, s.in(image), s.in(weight), out);
+            return s.result(out);
+        }));
+        checks.add(new Check("convolutionBackwardWeight, 3 groups", ACCUMULATION, s -> {
+            Tensor dw = s.in(weight);
+            s.backend().convolutionBackwardWeight(conv, s.in(image), s.in(outGrad), dw);
+            return s.result(dw);
+        }));
+        checks.add(new Check("convolutionBackwardInput, 3 groups", ACCUMULATION, s -> {
+            Tensor dx = s.out(g.imageSize());
+            s.backend().convolutionBackwardInput(conv, s.in(weight), s.in(outGrad), dx);
+            return s.result(dx);
         }));
         float[] cube = uniform(random, 3 * 5 * 7, -1, 1);
         checks.add(new Check("swapLeadingAxes", EXACT, s -> {

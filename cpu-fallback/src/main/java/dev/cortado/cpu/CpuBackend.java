@@ -6,6 +6,7 @@ import dev.cortado.backend.Backend;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.BufferPool;
 import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
@@ -20,8 +21,9 @@ import dev.cortado.tensor.Tensor;
 /**
  * The pure-Java backend: tensors are float arrays on the heap, and every op runs on all cores through
  * {@link Parallel}. This class only checks arguments and hands arrays and offsets to one class per concern
- * ({@link ElementwiseOps}, {@link ReductionOps}, {@link ConvolutionOps}, {@link SoftmaxCrossEntropyOps},
- * {@link PoolingOps}, {@link ActivationOps}, {@link DropoutOps}, {@link OptimizerOps}; GEMM is {@link Sgemm}).
+ * ({@link ElementwiseOps}, {@link ReductionOps}, {@link ConvolutionOps}, {@link ImageConvolution},
+ * {@link SoftmaxCrossEntropyOps}, {@link PoolingOps}, {@link ActivationOps}, {@link DropoutOps},
+ * {@link OptimizerOps}; GEMM is {@link Sgemm}).
  * Ops run synchronously: when a method returns, its output is written. Not final only so that tests can inject a
  * device's faults into one op.
  */
@@ -94,6 +96,21 @@ public class CpuBackend extends Backend {
     @Override
     protected void doCol2im(ConvGeometry g, Tensor columns, Tensor image) {
         ConvolutionOps.col2im(g, data(columns), offset(columns), data(image), offset(image));
+    }
+
+    @Override
+    protected void doConvolutionForward(ConvSpec spec, Tensor x, Tensor w, Tensor y) {
+        ImageConvolution.forward(spec, data(x), offset(x), data(w), offset(w), data(y), offset(y));
+    }
+
+    @Override
+    protected void doConvolutionBackwardWeight(ConvSpec spec, Tensor x, Tensor dy, Tensor dw) {
+        ImageConvolution.backwardWeight(spec, data(x), offset(x), data(dy), offset(dy), data(dw), offset(dw));
+    }
+
+    @Override
+    protected void doConvolutionBackwardInput(ConvSpec spec, Tensor w, Tensor dy, Tensor dx) {
+        ImageConvolution.backwardInput(spec, data(w), offset(w), data(dy), offset(dy), data(dx), offset(dx));
     }
 
     @Override

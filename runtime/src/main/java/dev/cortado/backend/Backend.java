@@ -163,6 +163,54 @@ public abstract class Backend implements AutoCloseable {
         doCol2im(g, columns, image);
     }
 
+    /**
+     * A convolution without bias, as {@link ConvSpec} describes: x ({@code geometry.imageSize()}), the weight w
+     * ({@code spec.weightSize()}), y ({@code spec.outputSize()}, NCHW) overwritten.
+     */
+    public final void convolutionForward(ConvSpec spec, Tensor x, Tensor w, Tensor y) {
+        String op = "convolutionForward";
+        use(op, "x", x);
+        use(op, "w", w);
+        use(op, "y", y);
+        Checks.size(op, "x", x, spec.geometry().imageSize());
+        Checks.size(op, "w", w, spec.weightSize());
+        Checks.size(op, "y", y, spec.outputSize());
+        Checks.disjoint(op, "y", y, y.size(), "x", x, x.size());
+        Checks.disjoint(op, "y", y, y.size(), "w", w, w.size());
+        y.written();
+        doConvolutionForward(spec, x, w, y);
+    }
+
+    /** The weight's gradient of {@link #convolutionForward}, added to dw: {@code dw += dL/dw} from x and dy. */
+    public final void convolutionBackwardWeight(ConvSpec spec, Tensor x, Tensor dy, Tensor dw) {
+        String op = "convolutionBackwardWeight";
+        use(op, "x", x);
+        use(op, "dy", dy);
+        use(op, "dw", dw);
+        Checks.size(op, "x", x, spec.geometry().imageSize());
+        Checks.size(op, "dy", dy, spec.outputSize());
+        Checks.size(op, "dw", dw, spec.weightSize());
+        Checks.disjoint(op, "dw", dw, dw.size(), "x", x, x.size());
+        Checks.disjoint(op, "dw", dw, dw.size(), "dy", dy, dy.size());
+        dw.written();
+        doConvolutionBackwardWeight(spec, x, dy, dw);
+    }
+
+    /** The input's gradient of {@link #convolutionForward}: dx overwritten from the weight w and dy. */
+    public final void convolutionBackwardInput(ConvSpec spec, Tensor w, Tensor dy, Tensor dx) {
+        String op = "convolutionBackwardInput";
+        use(op, "w", w);
+        use(op, "dy", dy);
+        use(op, "dx", dx);
+        Checks.size(op, "w", w, spec.weightSize());
+        Checks.size(op, "dy", dy, spec.outputSize());
+        Checks.size(op, "dx", dx, spec.geometry().imageSize());
+        Checks.disjoint(op, "dx", dx, dx.size(), "w", w, w.size());
+        Checks.disjoint(op, "dx", dx, dx.size(), "dy", dy, dy.size());
+        dx.written();
+        doConvolutionBackwardInput(spec, w, dy, dx);
+    }
+
     /** Swaps the two leading axes of an {@code (a, b, c)} tensor: {@code dst[j][i][k] = src[i][j][k]}. */
     public final void swapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst) {
         String op = "swapLeadingAxes";
@@ -505,6 +553,45 @@ public abstract class Backend implements AutoCloseable {
 
     /** See {@link #col2im}. */
     protected abstract void doCol2im(ConvGeometry g, Tensor columns, Tensor image);
+
+    /**
+     * See {@link #convolutionForward}. By default the whole batch is unfolded into one column matrix, multiplied
+     * by the weight and turned from {@code (outC, N, outH*outW)} into NCHW; the two temporaries come from the pool.
+     */
+    protected void doConvolutionForward(ConvSpec spec, Tensor x, Tensor w, Tensor y) {
+        ConvGeometry g = spec.geometry();
+        int columns = Math.toIntExact(g.columnCols());
+        try (Tensor col = allocate(Shape.of(g.columnRows(), columns));
+             Tensor byChannel = allocate(Shape.of(spec.outChannels(), g.batch(), spec.outPlane()))) {
+            doIm2col(g, x, col);
+            doGemm(spec.forwardProduct(columns), w, col, byChannel);
+            doSwapLeadingAxes(spec.outChannels(), g.batch(), spec.outPlane(), byChannel, y);
+        }
+    }
+
+    /** See {@link #convolutionBackwardWeight}. By default from the batch's column matrix, unfolded again. */
+    protected void doConvolutionBackwardWeight(ConvSpec spec, Tensor x, Tensor dy, Tensor dw) {
+        ConvGeometry g = spec.geometry();
+        int columns = Math.toIntExact(g.columnCols());
+        try (Tensor col = allocate(Shape.of(g.columnRows(), columns));
+             Tensor dyByChannel = allocate(Shape.of(spec.outChannels(), g.batch(), spec.outPlane()))) {
+            doIm2col(g, x, col);
+            doSwapLeadingAxes(g.batch(), spec.outChannels(), spec.outPlane(), dy, dyByChannel);
+            doGemm(spec.weightGradientProduct(columns), dyByChannel, col, dw);
+        }
+    }
+
+    /** See {@link #convolutionBackwardInput}. By default the column matrix's gradient, folded by col2im. */
+    protected void doConvolutionBackwardInput(ConvSpec spec, Tensor w, Tensor dy, Tensor dx) {
+        ConvGeometry g = spec.geometry();
+        int columns = Math.toIntExact(g.columnCols());
+        try (Tensor dyByChannel = allocate(Shape.of(spec.outChannels(), g.batch(), spec.outPlane()));
+             Tensor dcol = allocate(Shape.of(g.columnRows(), columns))) {
+            doSwapLeadingAxes(g.batch(), spec.outChannels(), spec.outPlane(), dy, dyByChannel);
+            doGemm(spec.columnGradientProduct(columns), w, dyByChannel, dcol);
+            doCol2im(g, dcol, dx);
+        }
+    }
 
     /** See {@link #swapLeadingAxes}. */
     protected abstract void doSwapLeadingAxes(int a, int b, int c, Tensor src, Tensor dst);

@@ -10,6 +10,7 @@ import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
@@ -85,6 +86,18 @@ public interface ArgumentConformance extends BackendTestContext {
                         + g.columnRows() * g.columnCols()),
                 bad("col2im image", (b, t) -> b.col2im(g, t.apply(new int[] {27, 84}),
                         t.apply(new int[] {2, 3, 6, 6})), "col2im: image [2, 3, 6, 6] has 216 elements, expected 252"),
+                bad("convolutionForward weight", (b, t) -> b.convolutionForward(new ConvSpec(g, 4, 1),
+                        t.apply(new int[] {2, 3, 6, 7}), t.apply(new int[] {4, 3, 3, 2}),
+                        t.apply(new int[] {2, 4, 6, 7})),
+                        "convolutionForward: w [4, 3, 3, 2] has 72 elements, expected 108"),
+                bad("convolutionBackwardWeight dy", (b, t) -> b.convolutionBackwardWeight(new ConvSpec(g, 4, 1),
+                        t.apply(new int[] {2, 3, 6, 7}), t.apply(new int[] {2, 4, 6, 6}),
+                        t.apply(new int[] {4, 3, 3, 3})),
+                        "convolutionBackwardWeight: dy [2, 4, 6, 6] has 288 elements, expected 336"),
+                bad("convolutionBackwardInput dx", (b, t) -> b.convolutionBackwardInput(new ConvSpec(g, 4, 1),
+                        t.apply(new int[] {4, 3, 3, 3}), t.apply(new int[] {2, 4, 6, 7}),
+                        t.apply(new int[] {2, 3, 6, 6})),
+                        "convolutionBackwardInput: dx [2, 3, 6, 6] has 216 elements, expected 252"),
                 bad("swapLeadingAxes", (b, t) -> b.swapLeadingAxes(3, 4, 5, t.apply(new int[] {60}),
                         t.apply(new int[] {59})), "swapLeadingAxes: dst [59] has 59 elements, expected 60"),
                 bad("label out of range", (b, t) -> {

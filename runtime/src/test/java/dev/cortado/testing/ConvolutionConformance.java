@@ -4,6 +4,7 @@ import static dev.cortado.testing.Tolerance.EXACT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.tensor.Tensor;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** im2col, its adjoint col2im, and the axis swap that turns a convolution's GEMM output into NCHW. */
+/**
+ * The convolution ops against the definition, and the im2col, col2im and axis swap a backend may build them from.
+ */
 public interface ConvolutionConformance extends BackendTestContext {
 
     /** (batch, channels, height, width, kernelH, kernelW, stride, padding, dilation). */
@@ -28,6 +31,24 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvGeometry(4, 6, 14, 14, 5, 5, 1, 2, 1));
     }
 
+    /**
+     * Convolutions of every kind a layer makes: padded, strided, dilated, 1x1, grouped, depthwise, a single image,
+     * and more images than a CPU shares out at once.
+     */
+    static Stream<ConvSpec> convolutions() {
+        return Stream.of(
+                new ConvSpec(new ConvGeometry(1, 1, 1, 1, 1, 1, 1, 0, 1), 1, 1),
+                new ConvSpec(new ConvGeometry(2, 3, 7, 7, 3, 3, 1, 1, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(1, 2, 13, 11, 3, 5, 2, 1, 1), 4, 2),
+                new ConvSpec(new ConvGeometry(3, 1, 9, 9, 3, 3, 1, 0, 2), 3, 1),
+                new ConvSpec(new ConvGeometry(2, 4, 8, 6, 1, 1, 1, 0, 1), 6, 2),
+                new ConvSpec(new ConvGeometry(2, 2, 17, 19, 4, 3, 3, 2, 2), 3, 1),
+                new ConvSpec(new ConvGeometry(4, 6, 14, 14, 5, 5, 1, 2, 1), 9, 3),
+                new ConvSpec(new ConvGeometry(3, 8, 6, 6, 3, 3, 1, 1, 1), 8, 8),
+                new ConvSpec(new ConvGeometry(5, 3, 10, 10, 3, 3, 2, 1, 1), 7, 1),
+                new ConvSpec(new ConvGeometry(19, 3, 9, 9, 3, 3, 1, 1, 1), 4, 1));
+    }
+
     /** (a, b, c) shapes for the leading-axes swap. */
     static Stream<Arguments> swapShapes() {
         return Stream.of(
@@ -37,6 +58,45 @@ public interface ConvolutionConformance extends BackendTestContext {
 
     private static int columnsSize(ConvGeometry g) {
         return Math.toIntExact(g.columnRows() * g.columnCols());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convolutions")
+    default void convolutionForwardMatchesTheDefinition(ConvSpec s) {
+        float[] x = values(Math.toIntExact(s.geometry().imageSize()));
+        float[] w = values(Math.toIntExact(s.weightSize()));
+        Tensor y = poisoned(Math.toIntExact(s.outputSize()));
+        backend().convolutionForward(s, tensor(x), tensor(w), y);
+        assertClose("convolutionForward " + s, ReferenceOps.convolution(s, x, w), y,
+                Tolerance.accumulating(s.groupColumnRows()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convolutions")
+    default void convolutionBackwardWeightAddsTheWeightGradient(ConvSpec s) {
+        float[] x = values(Math.toIntExact(s.geometry().imageSize()));
+        float[] dy = values(Math.toIntExact(s.outputSize()));
+        float[] old = values(Math.toIntExact(s.weightSize()));
+        Tensor dw = tensor(old);
+        backend().convolutionBackwardWeight(s, tensor(x), tensor(dy), dw);
+        float[] expected = ReferenceOps.convolutionWeightGradient(s, x, dy);
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] += old[i];
+        }
+        assertClose("convolutionBackwardWeight " + s, expected, dw,
+                Tolerance.accumulating((long) s.geometry().batch() * s.outPlane()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("convolutions")
+    default void convolutionBackwardInputMatchesTheDefinition(ConvSpec s) {
+        float[] w = values(Math.toIntExact(s.weightSize()));
+        float[] dy = values(Math.toIntExact(s.outputSize()));
+        Tensor dx = poisoned(Math.toIntExact(s.geometry().imageSize()));
+        backend().convolutionBackwardInput(s, tensor(w), tensor(dy), dx);
+        ConvGeometry g = s.geometry();
+        assertClose("convolutionBackwardInput " + s, ReferenceOps.convolutionInputGradient(s, w, dy), dx,
+                Tolerance.accumulating((long) s.groupOutChannels() * g.kernelH() * g.kernelW()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -106,6 +166,19 @@ public interface ConvolutionConformance extends BackendTestContext {
                 () -> backend().col2im(g, columns, poisoned((int) g.imageSize() - 1)));
         assertRejects("col2im from one float too few",
                 () -> backend().col2im(g, tensor(values(columnsSize(g) - 1)), image));
+        ConvSpec s = new ConvSpec(g, 4, 1);
+        Tensor w = tensor(values(Math.toIntExact(s.weightSize())));
+        Tensor y = tensor(values(Math.toIntExact(s.outputSize())));
+        assertRejects("convolutionForward with a weight one float short",
+                () -> backend().convolutionForward(s, image, poisoned(Math.toIntExact(s.weightSize()) - 1),
+                        poisoned(Math.toIntExact(s.outputSize()))));
+        assertRejects("convolutionForward into one float too many",
+                () -> backend().convolutionForward(s, image, w, poisoned(Math.toIntExact(s.outputSize()) + 1)));
+        assertRejects("convolutionBackwardWeight into a wrong size",
+                () -> backend().convolutionBackwardWeight(s, image, y, poisoned(Math.toIntExact(s.weightSize()) + 1)));
+        assertRejects("convolutionBackwardInput from a wrong size",
+                () -> backend().convolutionBackwardInput(s, w, tensor(values(Math.toIntExact(s.outputSize()) - 1)),
+                        poisoned((int) g.imageSize())));
         assertRejects("swapLeadingAxes into a wrong size",
                 () -> backend().swapLeadingAxes(3, 5, 7, tensor(values(105)), poisoned(104)));
         assertRejects("swapLeadingAxes from a wrong size",

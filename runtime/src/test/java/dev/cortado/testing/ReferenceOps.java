@@ -4,6 +4,7 @@ import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.GemmSpec;
 import dev.cortado.backend.PoolSpec;
@@ -67,6 +68,66 @@ public final class ReferenceOps {
             return -1;
         }
         return ((n * g.channels() + c) * g.height() + y) * g.width() + x;
+    }
+
+    /** One term of a convolution: output, weight and input element, as indices of their NCHW arrays. */
+    @FunctionalInterface
+    private interface ConvolutionTerm {
+        void add(int y, int w, int x);
+    }
+
+    /**
+     * Visits every product {@code w * x} that a convolution's output sums, straight from the definition (no column
+     * matrix), so that the convolution ops are checked against something other than im2col.
+     */
+    private static void forEachTerm(ConvSpec s, ConvolutionTerm term) {
+        ConvGeometry g = s.geometry();
+        int groupIn = g.channels() / s.groups();
+        int groupOut = s.groupOutChannels();
+        for (int n = 0; n < g.batch(); n++) {
+            for (int o = 0; o < s.outChannels(); o++) {
+                for (int oy = 0; oy < g.outHeight(); oy++) {
+                    for (int ox = 0; ox < g.outWidth(); ox++) {
+                        int y = ((n * s.outChannels() + o) * g.outHeight() + oy) * g.outWidth() + ox;
+                        for (int ci = 0; ci < groupIn; ci++) {
+                            int c = o / groupOut * groupIn + ci;
+                            for (int i = 0; i < g.kernelH(); i++) {
+                                int iy = oy * g.stride() - g.padding() + i * g.dilation();
+                                for (int j = 0; j < g.kernelW(); j++) {
+                                    int ix = ox * g.stride() - g.padding() + j * g.dilation();
+                                    if (iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width()) {
+                                        int w = ((o * groupIn + ci) * g.kernelH() + i) * g.kernelW() + j;
+                                        int x = ((n * g.channels() + c) * g.height() + iy) * g.width() + ix;
+                                        term.add(y, w, x);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The convolution's output, NCHW. */
+    public static float[] convolution(ConvSpec s, float[] x, float[] w) {
+        double[] y = new double[Math.toIntExact(s.outputSize())];
+        forEachTerm(s, (yi, wi, xi) -> y[yi] += (double) w[wi] * x[xi]);
+        return toFloat(y);
+    }
+
+    /** The gradient of the loss with respect to the convolution's weight, given the output's gradient. */
+    public static float[] convolutionWeightGradient(ConvSpec s, float[] x, float[] dy) {
+        double[] dw = new double[Math.toIntExact(s.weightSize())];
+        forEachTerm(s, (yi, wi, xi) -> dw[wi] += (double) dy[yi] * x[xi]);
+        return toFloat(dw);
+    }
+
+    /** The gradient of the loss with respect to the convolution's input, given the output's gradient. */
+    public static float[] convolutionInputGradient(ConvSpec s, float[] w, float[] dy) {
+        double[] dx = new double[Math.toIntExact(s.geometry().imageSize())];
+        forEachTerm(s, (yi, wi, xi) -> dx[xi] += (double) dy[yi] * w[wi]);
+        return toFloat(dx);
     }
 
     /** The column matrix of an NCHW image batch, as {@link ConvGeometry} lays it out. */

@@ -3,7 +3,7 @@ package dev.cortado.nn.layers;
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
-import dev.cortado.backend.GemmSpec;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.nn.Initializer;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
@@ -18,14 +18,8 @@ import java.util.List;
  * A 2-D convolution over an NCHW batch, like PyTorch's {@code nn.Conv2d}: weight
  * {@code (outC, inC/groups, kernelH, kernelW)}, optional bias {@code (outC)}.
  *
- * <p>The whole batch is unfolded by one im2col into a {@code (inC*kH*kW, N*OH*OW)} column matrix, multiplied by
- * the weight as a {@code (outC, inC*kH*kW)} matrix in one GEMM, and the {@code (outC, N, OH*OW)} result is
- * transposed to {@code (N, outC, OH*OW)}. The column matrix is kept for the weight gradient.
- *
- * <p>With groups, the column matrix's rows of each group's input channels are one contiguous block, as are the
- * weight's rows and the result's rows of each group's output channels: the one GEMM becomes a batch of
- * {@code groups} products, {@code (outC/g, inC/g*kH*kW) x (inC/g*kH*kW, N*OH*OW)}, strided from one block to the
- * next, and so do the two GEMMs of the backward pass.
+ * <p>The backend convolves ({@link Backend#convolutionForward} and its two gradients, which say how the weight and
+ * the column matrix meet); the layer adds the bias and keeps its input for the weight gradient.
  */
 public final class Conv2d implements Layer {
     private final Backend backend;
@@ -39,15 +33,15 @@ public final class Conv2d implements Layer {
     private final int groups;
     private final Parameter weight;
     private final Parameter bias;
-    private final TensorSlot columns = new TensorSlot();
-    private final TensorSlot channelMajor = new TensorSlot();
     private final TensorSlot output = new TensorSlot();
-    private final TensorSlot columnGrad = new TensorSlot();
     private final TensorSlot inputGrad = new TensorSlot();
+    private final TensorSlot planeSums = new TensorSlot();
     /** False for an evaluation copy, which shares the parameters of the layer it copies. */
     private final boolean ownsParameters;
-    /** The geometry of the last training forward pass, whose column matrix backward uses; null after eval. */
-    private ConvGeometry trained;
+    /** The convolution of the last training forward pass; null after eval. */
+    private ConvSpec trained;
+    /** The input of the last training forward pass, which the weight gradient reads. */
+    private Tensor trainedInput;
 
     /**
      * Weight and bias uniform in {@code +-1/sqrt(inC/groups*kH*kW)}, as PyTorch initializes them (Kaiming uniform
@@ -156,60 +150,38 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
-        ConvGeometry g = geometryFor(x.shape());
+        ConvSpec spec = new ConvSpec(geometryFor(x.shape()), outChannels, groups);
         Layers.requireTrainable(mode, ownsParameters, this);
-        int n = g.batch();
-        int spatial = g.outHeight() * g.outWidth();
-        int k = g.columnRows();
-        Tensor col = columns.get(backend, Shape.of(k, Math.toIntExact(g.columnCols())));
-        backend.im2col(g, x, col);
-        Tensor byChannel = channelMajor.get(backend, Shape.of(outChannels, n, spatial));
-        backend.gemm(perGroup(GemmSpec.of(false, false, outChannels / groups, n * spatial, k / groups)),
-                weight.value(), col, byChannel);
-        Tensor y = output.get(backend, Shape.of(n, outChannels, g.outHeight(), g.outWidth()));
-        backend.swapLeadingAxes(outChannels, n, spatial, byChannel, y);
+        ConvGeometry g = spec.geometry();
+        Tensor y = output.get(backend, Shape.of(g.batch(), outChannels, g.outHeight(), g.outWidth()));
+        backend.convolutionForward(spec, x, weight.value(), y);
         if (bias != null) {
-            backend.zip(BinaryOp.ADD, y, bias.value(), spatial, y);
+            backend.zip(BinaryOp.ADD, y, bias.value(), spec.outPlane(), y);
         }
-        trained = mode == Mode.TRAIN ? g : null;
+        trained = mode == Mode.TRAIN ? spec : null;
+        trainedInput = mode == Mode.TRAIN ? x : null;
         return y;
     }
 
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
-        ConvGeometry g = Layers.requireForward(trained, this);
-        int n = g.batch();
-        int spatial = g.outHeight() * g.outWidth();
-        int k = g.columnRows();
-        Layers.requireShape(this, "output gradient", Shape.of(n, outChannels, g.outHeight(), g.outWidth()), dy);
-        Tensor dyByChannel = channelMajor.get(backend, Shape.of(outChannels, n, spatial));
-        backend.swapLeadingAxes(n, outChannels, spatial, dy, dyByChannel);
-        Tensor col = columns.get(backend, Shape.of(k, n * spatial));
-        GemmSpec weightGradient = GemmSpec.of(false, true, outChannels / groups, k / groups, n * spatial);
-        backend.gemm(perGroup(weightGradient.scaled(1f, 1f)), dyByChannel, col, weight.grad());
+        ConvSpec spec = Layers.requireForward(trained, this);
+        ConvGeometry g = spec.geometry();
+        Layers.requireShape(this, "output gradient", Shape.of(g.batch(), outChannels, g.outHeight(), g.outWidth()),
+                dy);
+        backend.convolutionBackwardWeight(spec, trainedInput, dy, weight.grad());
         if (bias != null) {
-            backend.sum(dyByChannel, outChannels, n * spatial, 1, 1f, 1f, bias.grad());
+            // over each (image, channel) plane, then over the images
+            Tensor sums = planeSums.get(backend, Shape.of(g.batch(), outChannels));
+            backend.sum(dy, g.batch() * outChannels, spec.outPlane(), 1, 1f, 0f, sums);
+            backend.sum(sums, 1, g.batch(), outChannels, 1f, 1f, bias.grad());
         }
         if (!inputGradient) {
             return null;
         }
-        Tensor dcol = columnGrad.get(backend, col.shape());
-        backend.gemm(perGroup(GemmSpec.of(true, false, k / groups, n * spatial, outChannels / groups)),
-                weight.value(), dyByChannel, dcol);
-        Tensor dx = inputGrad.get(backend, Shape.of(n, inChannels, g.height(), g.width()));
-        backend.col2im(g, dcol, dx);
+        Tensor dx = inputGrad.get(backend, Shape.of(g.batch(), inChannels, g.height(), g.width()));
+        backend.convolutionBackwardInput(spec, weight.value(), dy, dx);
         return dx;
-    }
-
-    /**
-     * One group's product repeated for every group: each operand and the result move on by one group's matrix,
-     * as stored (A is {@code m x k} or {@code k x m}, B {@code k x n} or {@code n x k}, C {@code m x n}).
-     */
-    private GemmSpec perGroup(GemmSpec one) {
-        if (groups == 1) {
-            return one;
-        }
-        return one.batched(groups, (long) one.m() * one.k(), (long) one.k() * one.n(), (long) one.m() * one.n());
     }
 
     @Override
@@ -225,11 +197,10 @@ public final class Conv2d implements Layer {
                 bias.close();
             }
         }
-        columns.close();
-        channelMajor.close();
         output.close();
-        columnGrad.close();
         inputGrad.close();
+        planeSums.close();
         trained = null;
+        trainedInput = null;
     }
 }
