@@ -2,24 +2,29 @@ package dev.cortado.cpu;
 
 import dev.cortado.backend.ConvGeometry;
 import dev.cortado.backend.ConvSpec;
-import dev.cortado.backend.GemmSpec;
 import dev.cortado.cpu.gemm.Sgemm;
 
 /**
- * Convolution an image at a time. Each thread unfolds one image into a column matrix of its own
- * ({@code columnRows x outH*outW}, a few hundred KiB for the layers of a small CNN, so it stays in the core's L2)
- * and multiplies it while it is there: the batch's column matrix ({@code N} times larger) is never written to
- * memory and read back, and one image's product comes out as its {@code (outC, outH*outW)} block of the NCHW
- * output, with no transpose after.
+ * Convolution a few images at a time. Each thread unfolds a chunk of images into a column matrix of its own,
+ * sized to stay in the core's L2 cache, and multiplies it while it is there: the batch's column matrix (many
+ * times larger) is never written to memory and read back. A chunk is one image where an image's output plane is
+ * wide enough for the GEMM to run at speed (its product then comes out as the image's block of the NCHW output,
+ * with no transpose), and a few images where the planes are small (7x7, 14x14), whose products would otherwise be
+ * too narrow for the GEMM's register tile and would pack the weight once per image.
  *
- * <p>The images are shared between the threads, each product running on its thread alone; a single image takes
- * the products and the unfolding on every thread instead ({@link Parallel} runs a range started inside another
- * on its caller, and one started alone on every thread). The weight gradient sums over the images: a fixed
- * number of parts, chosen from the batch and the thread count only, each add their images into a partial
+ * <p>The chunks are shared between the threads, each product running on its thread alone; a batch of one chunk
+ * takes the products and the unfolding on every thread instead ({@link Parallel} runs a range started inside
+ * another on its caller, and one started alone on every thread). The weight gradient sums over the images: a
+ * fixed number of parts, chosen from the batch and the thread count only, each add their chunks into a partial
  * gradient of their own, and the partials are added in order, so the result is the same whichever thread took
  * which part.
  */
 final class ImageConvolution {
+    /**
+     * Columns a chunk's products aim for: a dozen of the 512-bit kernel's 32-column strips, so that partial strips
+     * and packing the weight stay small beside the arithmetic.
+     */
+    private static final int TARGET_COLUMNS = 512;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private ImageConvolution() {
@@ -27,86 +32,207 @@ final class ImageConvolution {
 
     /** {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}. */
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
-        ConvSpec one = spec.oneImage();
-        ConvGeometry g = one.geometry();
-        int plane = one.outPlane();
-        int imageSize = (int) g.imageSize();
-        int outSize = (int) one.outputSize();
-        GemmSpec product = one.forwardProduct(plane);
-        Parallel.forRange(spec.geometry().batch(), 1, (from, to) -> {
-            float[] col = SCRATCH.get().columns(g.columnRows() * plane);
-            for (int n = from; n < to; n++) {
-                ConvolutionOps.im2col(g, x, xo + n * imageSize, col, 0);
-                Sgemm.compute(product, w, wo, col, 0, y, yo + n * outSize);
+        Chunks chunks = new Chunks(spec);
+        Parallel.forRange(chunks.count, 1, (from, to) -> {
+            Scratch scratch = SCRATCH.get();
+            for (int chunk = from; chunk < to; chunk++) {
+                int n0 = chunks.first(chunk);
+                ConvSpec part = spec.ofImages(chunks.size(chunk));
+                float[] col = scratch.columns(chunks.columnFloats(part));
+                ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
+                int columns = part.geometry().batch() * chunks.plane;
+                if (part.geometry().batch() == 1) {
+                    Sgemm.compute(part.forwardProduct(columns), w, wo, col, 0, y, yo + n0 * chunks.outputSize);
+                } else {
+                    float[] byChannel = scratch.channelMajor(spec.outChannels() * columns);
+                    Sgemm.compute(part.forwardProduct(columns), w, wo, col, 0, byChannel, 0);
+                    ConvolutionOps.swapLeadingAxes(spec.outChannels(), part.geometry().batch(), chunks.plane,
+                            byChannel, 0, y, yo + n0 * chunks.outputSize);
+                }
             }
         });
     }
 
     /** {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}. */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
-        ConvSpec one = spec.oneImage();
-        ConvGeometry g = one.geometry();
-        int plane = one.outPlane();
-        int imageSize = (int) g.imageSize();
-        int outSize = (int) one.outputSize();
+        Chunks chunks = new Chunks(spec);
         int weightSize = (int) spec.weightSize();
-        int batch = spec.geometry().batch();
         // four parts per thread, as Parallel cuts a range, so that a thread the OS slows down is evened out
-        int parts = Math.min(batch, 4 * Parallel.threads());
+        int parts = Math.min(chunks.count, 4 * Parallel.threads());
         float[] partials = SCRATCH.get().partials(parts * weightSize);
-        GemmSpec first = one.weightGradientProduct(plane).scaled(1f, 0f);
-        GemmSpec next = one.weightGradientProduct(plane);
         Parallel.forRange(parts, 1, (from, to) -> {
-            float[] col = SCRATCH.get().columns(g.columnRows() * plane);
-            for (int part = from; part < to; part++) {
-                int n0 = (int) ((long) batch * part / parts);
-                int n1 = (int) ((long) batch * (part + 1) / parts);
-                for (int n = n0; n < n1; n++) {
-                    ConvolutionOps.im2col(g, x, xo + n * imageSize, col, 0);
-                    Sgemm.compute(n == n0 ? first : next, dy, dyo + n * outSize, col, 0, partials,
-                            part * weightSize);
+            Scratch scratch = SCRATCH.get();
+            for (int p = from; p < to; p++) {
+                int firstChunk = (int) ((long) chunks.count * p / parts);
+                int endChunk = (int) ((long) chunks.count * (p + 1) / parts);
+                for (int chunk = firstChunk; chunk < endChunk; chunk++) {
+                    int n0 = chunks.first(chunk);
+                    ConvSpec part = spec.ofImages(chunks.size(chunk));
+                    float[] col = scratch.columns(chunks.columnFloats(part));
+                    ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
+                    int columns = part.geometry().batch() * chunks.plane;
+                    float[] grad = dy;
+                    int gradOffset = dyo + n0 * chunks.outputSize;
+                    if (part.geometry().batch() > 1) {
+                        grad = scratch.channelMajor(spec.outChannels() * columns);
+                        ConvolutionOps.swapLeadingAxes(part.geometry().batch(), spec.outChannels(), chunks.plane,
+                                dy, gradOffset, grad, 0);
+                        gradOffset = 0;
+                    }
+                    float beta = chunk == firstChunk ? 0f : 1f;
+                    Sgemm.compute(part.weightGradientProduct(columns).scaled(1f, beta), grad, gradOffset, col, 0,
+                            partials, p * weightSize);
                 }
             }
         });
         for (int i = 0; i < weightSize; i++) {
             float sum = 0f;
-            for (int part = 0; part < parts; part++) {
-                sum += partials[part * weightSize + i];
+            for (int p = 0; p < parts; p++) {
+                sum += partials[p * weightSize + i];
             }
             dw[dwo + i] += sum;
         }
     }
 
-    /** {@code dx = dL/dx}, as {@link dev.cortado.backend.Backend#convolutionBackwardInput}. */
+    /**
+     * {@code dx = dL/dx}, as {@link dev.cortado.backend.Backend#convolutionBackwardInput}: at stride 1 the forward
+     * convolution of dy with the kernels flipped and the channels swapped ({@link #asTransposedForward}), which
+     * multiplies over {@code outC*kH*kW} instead of {@code outC} and never folds a column matrix back; otherwise
+     * the column matrix's gradient, folded by col2im.
+     */
     static void backwardInput(ConvSpec spec, float[] w, int wo, float[] dy, int dyo, float[] dx, int dxo) {
-        ConvSpec one = spec.oneImage();
-        ConvGeometry g = one.geometry();
-        int plane = one.outPlane();
-        int imageSize = (int) g.imageSize();
-        int outSize = (int) one.outputSize();
-        GemmSpec product = one.columnGradientProduct(plane);
-        Parallel.forRange(spec.geometry().batch(), 1, (from, to) -> {
-            float[] dcol = SCRATCH.get().columns(g.columnRows() * plane);
-            for (int n = from; n < to; n++) {
-                Sgemm.compute(product, w, wo, dy, dyo + n * outSize, dcol, 0);
-                ConvolutionOps.col2im(g, dcol, 0, dx, dxo + n * imageSize);
+        ConvSpec transposed = asTransposedForward(spec);
+        if (transposed != null) {
+            float[] flipped = SCRATCH.get().flipped((int) spec.weightSize());
+            flipKernels(spec, w, wo, flipped);
+            forward(transposed, dy, dyo, flipped, 0, dx, dxo);
+            return;
+        }
+        Chunks chunks = new Chunks(spec);
+        Parallel.forRange(chunks.count, 1, (from, to) -> {
+            Scratch scratch = SCRATCH.get();
+            for (int chunk = from; chunk < to; chunk++) {
+                int n0 = chunks.first(chunk);
+                ConvSpec part = spec.ofImages(chunks.size(chunk));
+                int columns = part.geometry().batch() * chunks.plane;
+                float[] grad = dy;
+                int gradOffset = dyo + n0 * chunks.outputSize;
+                if (part.geometry().batch() > 1) {
+                    grad = scratch.channelMajor(spec.outChannels() * columns);
+                    ConvolutionOps.swapLeadingAxes(part.geometry().batch(), spec.outChannels(), chunks.plane, dy,
+                            gradOffset, grad, 0);
+                    gradOffset = 0;
+                }
+                float[] dcol = scratch.columns(chunks.columnFloats(part));
+                Sgemm.compute(part.columnGradientProduct(columns), w, wo, grad, gradOffset, dcol, 0);
+                ConvolutionOps.col2im(part.geometry(), dcol, 0, dx, dxo + n0 * chunks.imageSize);
             }
         });
     }
 
     /**
-     * One thread's arrays, grown on demand and kept for the thread's life: one image's column matrix (or its
-     * gradient), and the weight gradient's partial sums of the thread that calls {@link #backwardWeight}.
+     * The forward convolution that gives a stride-1 convolution's input gradient from its output gradient:
+     * {@code dx[c][y][x] = sum w[o][c][i][j] * dy[o][y + p - i*d][x + p - j*d]} is a convolution of dy, padded by
+     * {@code d*(k-1) - p}, with {@code w'[c][o][k-1-i][k-1-j] = w[o][c][i][j]}. Null where that needs a negative
+     * or, for a non-square kernel, a different padding on each axis, and where dy's column matrix would be larger
+     * than the column gradient it replaces, as for an unpadded convolution with few input channels (LeNet-5's
+     * second, whose dy unfolded is five times its column gradient).
+     */
+    private static ConvSpec asTransposedForward(ConvSpec spec) {
+        ConvGeometry g = spec.geometry();
+        int padding = g.dilation() * (g.kernelH() - 1) - g.padding();
+        if (g.stride() != 1 || g.kernelH() != g.kernelW() || padding < 0
+                || (long) spec.outChannels() * g.height() * g.width() > (long) g.channels() * spec.outPlane()) {
+            return null;
+        }
+        return new ConvSpec(new ConvGeometry(g.batch(), spec.outChannels(), g.outHeight(),
+                g.outWidth(), g.kernelH(), g.kernelW(), 1, padding, g.dilation()), g.channels(), spec.groups());
+    }
+
+    /** {@code flipped[c][o][k-1-i][k-1-j] = w[o][c][i][j]}, within each group, for {@link #asTransposedForward}. */
+    private static void flipKernels(ConvSpec spec, float[] w, int wo, float[] flipped) {
+        ConvGeometry g = spec.geometry();
+        int kernel = g.kernelH() * g.kernelW();
+        int groupIn = g.channels() / spec.groups();
+        int groupOut = spec.groupOutChannels();
+        for (int o = 0; o < spec.outChannels(); o++) {
+            int group = o / groupOut;
+            for (int ci = 0; ci < groupIn; ci++) {
+                int src = wo + (o * groupIn + ci) * kernel;
+                int dst = ((group * groupIn + ci) * groupOut + o % groupOut) * kernel;
+                for (int t = 0; t < kernel; t++) {
+                    flipped[dst + kernel - 1 - t] = w[src + t];
+                }
+            }
+        }
+    }
+
+    /** How a batch is cut into chunks of consecutive images: all of {@code per} images but the last. */
+    private static final class Chunks {
+        final int plane;
+        final int imageSize;
+        final int outputSize;
+        final int per;
+        final int count;
+        private final int batch;
+
+        Chunks(ConvSpec spec) {
+            batch = spec.geometry().batch();
+            plane = spec.outPlane();
+            imageSize = (int) (spec.geometry().imageSize() / batch);
+            outputSize = (int) (spec.outputSize() / batch);
+            long imageColumnFloats = (long) spec.geometry().columnRows() * plane;
+            long cacheFloats = Sgemm.l2Bytes() / 2 / Float.BYTES;
+            int wideEnough = (TARGET_COLUMNS + plane - 1) / plane;
+            int fitsInCache = (int) Math.max(1, Math.min(Integer.MAX_VALUE, cacheFloats / imageColumnFloats));
+            int keepsEveryThreadBusy = Math.max(1, batch / Parallel.threads());
+            per = Math.min(Math.min(wideEnough, fitsInCache), keepsEveryThreadBusy);
+            count = (batch + per - 1) / per;
+        }
+
+        int first(int chunk) {
+            return chunk * per;
+        }
+
+        int size(int chunk) {
+            return Math.min(per, batch - chunk * per);
+        }
+
+        int columnFloats(ConvSpec part) {
+            return part.geometry().columnRows() * part.geometry().batch() * plane;
+        }
+    }
+
+    /**
+     * One thread's arrays, grown on demand and kept for the thread's life: a chunk's column matrix (or its
+     * gradient), a chunk's output or output gradient channel by channel, and, for the thread that calls, the weight
+     * gradient's partial sums and the flipped kernels of the input gradient.
      */
     private static final class Scratch {
         private float[] columns = new float[0];
+        private float[] channelMajor = new float[0];
         private float[] partials = new float[0];
+        private float[] flipped = new float[0];
 
         float[] columns(int size) {
             if (columns.length < size) {
                 columns = new float[size];
             }
             return columns;
+        }
+
+        float[] channelMajor(int size) {
+            if (channelMajor.length < size) {
+                channelMajor = new float[size];
+            }
+            return channelMajor;
+        }
+
+        float[] flipped(int size) {
+            if (flipped.length < size) {
+                flipped = new float[size];
+            }
+            return flipped;
         }
 
         float[] partials(int size) {

@@ -47,10 +47,10 @@ public record ConvSpec(ConvGeometry geometry, int outChannels, int groups) {
         return (long) geometry.batch() * outChannels * outPlane();
     }
 
-    /** This convolution of a single image, whose column matrix is {@code columnRows x outPlane}. */
-    public ConvSpec oneImage() {
+    /** This convolution of a batch of {@code images} images of the same size, channels and kernel. */
+    public ConvSpec ofImages(int images) {
         ConvGeometry g = geometry;
-        return new ConvSpec(new ConvGeometry(1, g.channels(), g.height(), g.width(), g.kernelH(), g.kernelW(),
+        return new ConvSpec(new ConvGeometry(images, g.channels(), g.height(), g.width(), g.kernelH(), g.kernelW(),
                 g.stride(), g.padding(), g.dilation()), outChannels, groups);
     }
 

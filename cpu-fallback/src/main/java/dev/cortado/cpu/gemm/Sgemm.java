@@ -27,6 +27,11 @@ public final class Sgemm {
         return kernel.describe() + blocking;
     }
 
+    /** The L2 cache of one core as GEMM blocks for it, for callers that size their own working sets to fit. */
+    public static long l2Bytes() {
+        return CACHES.l2();
+    }
+
     /**
      * Computes the product; matrices start at the given offsets of their arrays.
      *
