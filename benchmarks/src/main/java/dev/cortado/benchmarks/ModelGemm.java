@@ -4,9 +4,9 @@ import dev.cortado.backend.GemmSpec;
 
 /**
  * The matrix products of the built-in models at batch 64: the MLP 784-256-128-10 (forward {@code x * W^T},
- * weight gradient {@code dW += dy^T * x}, input gradient {@code dx = dy * W}) and LeNet-5's convolutions as
- * im2col + GEMM (forward {@code W * col}, weight gradient {@code dW += dY * col^T}, column gradient
- * {@code dcol = W^T * dY}).
+ * weight gradient {@code dW += dy^T * x}, input gradient {@code dx = dy * W}) and LeNet-5's convolutions as one
+ * im2col + GEMM over the batch (forward {@code W * col}, weight gradient {@code dW += dY * col^T}, column gradient
+ * {@code dcol = W^T * dY}), the form the kernel backends use; the CPU backend multiplies a few images at a time.
  */
 public enum ModelGemm {
     MLP_FC1_FORWARD(false, true, 64, 256, 784, 0f),

@@ -7,8 +7,9 @@ import java.util.OptionalInt;
 
 /**
  * The op set of one open device. Layers, losses and optimizers call only these methods, so the same layer stack
- * runs on every device. Each op is one method; every backend implements all of them and passes the conformance
- * suite in the runtime's test-jar.
+ * runs on every device. Each op is one method; every backend implements all of them (the three convolution ops
+ * have a default built from im2col, GEMM and the axis swap, which a backend may replace) and passes the
+ * conformance suite in the runtime's test-jar.
  *
  * <p>The contract is the same on every device because it is checked here, once, before a backend sees the call:
  * every public op checks its arguments (sizes, ranges, overlaps, class labels), that its tensors belong to this
