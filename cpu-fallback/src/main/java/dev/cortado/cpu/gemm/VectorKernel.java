@@ -5,10 +5,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked kernels on the Vector API, each with twelve accumulators, which with their operands fit the
- * 16 vector registers of AVX2. Tiles are 6 x (2 vectors): two loads of B and six broadcasts of A per step of k,
- * each feeding two fused multiply-adds; with 512-bit vectors (AVX-512) a tile is 6 x 32, with 256-bit 6 x 16.
- * Dot products come in blocks of 3 rows of A by 4 rows of B, a vector of k at a time.
+ * Register-blocked kernels on the Vector API. Tiles are {@link #MR} x (2 vectors): two loads of B and a broadcast
+ * of A per row and step of k, each broadcast feeding two fused multiply-adds. With 512-bit vectors (AVX-512, 32
+ * registers) a tile is 8 x 32, sixteen accumulators; with 256-bit vectors (AVX2, 16 registers) it is 6 x 16, twelve
+ * accumulators, which with their operands fill the register file. Dot products come in blocks of 3 rows of A by 4
+ * rows of B, a vector of k at a time.
  *
  * <p>{@link Sgemm} refers to this class only when the {@code jdk.incubator.vector} module is present, so that a
  * JVM without it never loads a Vector API class.
@@ -16,7 +17,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernel implements MicroKernel {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    private static final int MR = 6;
+    /**
+     * Rows per tile: eight where the hardware has 32 vector registers (AVX-512: sixteen accumulators, two loads of
+     * B and a broadcast fit), six where it has 16 (AVX2). Eight rows also divide the channel counts of the
+     * built-in convolutions (16, 32, 64), which six leave a partial tile of.
+     */
+    private static final int MR = LANES >= 16 ? 8 : 6;
     private static final int DOT_ROWS = 3;
     private static final int DOT_COLS = 4;
 
@@ -58,6 +64,15 @@ final class VectorKernel implements MicroKernel {
 
     @Override
     public void tile(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci, int ldc) {
+        if (MR == 8) {
+            tileOfEight(kc, a, ai, b, bi, ldb, c, ci, ldc);
+        } else {
+            tileOfSix(kc, a, ai, b, bi, ldb, c, ci, ldc);
+        }
+    }
+
+    private static void tileOfSix(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci,
+                                  int ldc) {
         FloatVector c00 = FloatVector.zero(SPECIES);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -91,7 +106,7 @@ final class VectorKernel implements MicroKernel {
             x = FloatVector.broadcast(SPECIES, a[ai + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            ai += MR;
+            ai += 6;
             bi += ldb;
         }
         // Written out rather than through a helper: C2 declines to inline a helper that C1 has already compiled
@@ -113,6 +128,79 @@ final class VectorKernel implements MicroKernel {
         ci += ldc;
         c50.intoArray(c, ci);
         c51.intoArray(c, ci + LANES);
+    }
+
+    private static void tileOfEight(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] c, int ci,
+                                    int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        FloatVector c60 = c00;
+        FloatVector c61 = c00;
+        FloatVector c70 = c00;
+        FloatVector c71 = c00;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bi);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bi + LANES);
+            FloatVector x = FloatVector.broadcast(SPECIES, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(SPECIES, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(SPECIES, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(SPECIES, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(SPECIES, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(SPECIES, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(SPECIES, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(SPECIES, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            ai += 8;
+            bi += ldb;
+        }
+        c00.intoArray(c, ci);
+        c01.intoArray(c, ci + LANES);
+        ci += ldc;
+        c10.intoArray(c, ci);
+        c11.intoArray(c, ci + LANES);
+        ci += ldc;
+        c20.intoArray(c, ci);
+        c21.intoArray(c, ci + LANES);
+        ci += ldc;
+        c30.intoArray(c, ci);
+        c31.intoArray(c, ci + LANES);
+        ci += ldc;
+        c40.intoArray(c, ci);
+        c41.intoArray(c, ci + LANES);
+        ci += ldc;
+        c50.intoArray(c, ci);
+        c51.intoArray(c, ci + LANES);
+        ci += ldc;
+        c60.intoArray(c, ci);
+        c61.intoArray(c, ci + LANES);
+        ci += ldc;
+        c70.intoArray(c, ci);
+        c71.intoArray(c, ci + LANES);
     }
 
     /** A row's two vectors at a time: {@code alpha * tile} (and {@code + beta * out}) lane by lane. */
