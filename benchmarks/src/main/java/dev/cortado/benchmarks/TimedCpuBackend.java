@@ -2,6 +2,7 @@ package dev.cortado.benchmarks;
 
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
+import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
 import dev.cortado.backend.ConvSpec;
@@ -132,6 +133,20 @@ final class TimedCpuBackend extends CpuBackend {
         ConvGeometry g = spec.geometry();
         return " c" + g.channels() + "->" + spec.outChannels() + " " + g.height() + "x" + g.width() + " k"
                 + g.kernelH() + "x" + g.kernelW() + (g.stride() != 1 ? " s" + g.stride() : "");
+    }
+
+    @Override
+    protected void doBatchNormForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
+                                      Tensor y, Tensor mean, Tensor variance) {
+        timed("batchNormForward", " " + spec, () -> super.doBatchNormForward(spec, epsilon, x, weight, bias, y,
+                mean, variance));
+    }
+
+    @Override
+    protected void doBatchNormBackward(BatchNormSpec spec, Tensor x, Tensor mean, Tensor invStd, Tensor weight,
+                                       Tensor dy, Tensor dWeight, Tensor dBias, Tensor dx) {
+        timed("batchNormBackward", " " + spec, () -> super.doBatchNormBackward(spec, x, mean, invStd, weight, dy,
+                dWeight, dBias, dx));
     }
 
     @Override

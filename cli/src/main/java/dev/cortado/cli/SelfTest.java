@@ -3,6 +3,7 @@ package dev.cortado.cli;
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.Backend;
+import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
 import dev.cortado.backend.ConvSpec;
@@ -170,6 +171,7 @@ final class SelfTest {
         addElementwise(checks, random, x);
         addReductions(checks, random);
         addPooling(checks, random);
+        addBatchNorm(checks, random);
         addActivations(checks, random);
         addOptimizers(checks, random);
         return checks;
@@ -241,6 +243,30 @@ final class SelfTest {
             Tensor out = s.out(cube.length);
             s.backend().swapLeadingAxes(3, 5, 7, s.in(cube), out);
             return s.result(out);
+        }));
+    }
+
+    private static void addBatchNorm(List<Check> checks, SplittableRandom random) {
+        BatchNormSpec norm = new BatchNormSpec(3, 5, 37);
+        float[] normInput = uniform(random, (int) norm.size(), 2, 4);
+        float[] normGrad = uniform(random, (int) norm.size(), -1, 1);
+        float[] perChannel = uniform(random, norm.channels(), 0.5, 2);
+        float[] shift = uniform(random, norm.channels(), 2.5, 3.5);
+        checks.add(new Check("batch norm forward", ACCUMULATION, s -> {
+            Tensor y = s.out(norm.size());
+            Tensor mean = s.out(norm.channels());
+            Tensor variance = s.out(norm.channels());
+            s.backend().batchNormForward(norm, 1e-5f, s.in(normInput), s.in(perChannel), s.in(shift), y, mean,
+                    variance);
+            return s.result(y, mean, variance);
+        }));
+        checks.add(new Check("batch norm backward", ACCUMULATION, s -> {
+            Tensor dx = s.out(norm.size());
+            Tensor dWeight = s.in(perChannel);
+            Tensor dBias = s.in(shift);
+            s.backend().batchNormBackward(norm, s.in(normInput), s.in(shift), s.in(perChannel), s.in(perChannel),
+                    s.in(normGrad), dWeight, dBias, dx);
+            return s.result(dx, dWeight, dBias);
         }));
     }
 

@@ -3,6 +3,7 @@ package dev.cortado.cpu;
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.Backend;
+import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.BufferPool;
 import dev.cortado.backend.ConvGeometry;
@@ -22,7 +23,7 @@ import dev.cortado.tensor.Tensor;
  * The pure-Java backend: tensors are float arrays on the heap, and every op runs on all cores through
  * {@link Parallel}. This class only checks arguments and hands arrays and offsets to one class per concern
  * ({@link ElementwiseOps}, {@link ReductionOps}, {@link ConvolutionOps}, {@link ImageConvolution},
- * {@link SoftmaxCrossEntropyOps}, {@link PoolingOps}, {@link ActivationOps}, {@link DropoutOps},
+ * {@link BatchNormOps}, {@link SoftmaxCrossEntropyOps}, {@link PoolingOps}, {@link ActivationOps}, {@link DropoutOps},
  * {@link OptimizerOps}; GEMM is {@link Sgemm}).
  * Ops run synchronously: when a method returns, its output is written. Not final only so that tests can inject a
  * device's faults into one op.
@@ -111,6 +112,29 @@ public class CpuBackend extends Backend {
     @Override
     protected void doConvolutionBackwardInput(ConvSpec spec, Tensor w, Tensor dy, Tensor dx) {
         ImageConvolution.backwardInput(spec, data(w), offset(w), data(dy), offset(dy), data(dx), offset(dx));
+    }
+
+    @Override
+    protected void doBatchNormForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
+                                      Tensor y, Tensor mean, Tensor variance) {
+        if (!BatchNormOps.fits(spec)) {
+            super.doBatchNormForward(spec, epsilon, x, weight, bias, y, mean, variance);
+            return;
+        }
+        BatchNormOps.forward(spec, epsilon, data(x), offset(x), data(weight), offset(weight), data(bias),
+                offset(bias), data(y), offset(y), data(mean), offset(mean), data(variance), offset(variance));
+    }
+
+    @Override
+    protected void doBatchNormBackward(BatchNormSpec spec, Tensor x, Tensor mean, Tensor invStd, Tensor weight,
+                                       Tensor dy, Tensor dWeight, Tensor dBias, Tensor dx) {
+        if (!BatchNormOps.fits(spec)) {
+            super.doBatchNormBackward(spec, x, mean, invStd, weight, dy, dWeight, dBias, dx);
+            return;
+        }
+        BatchNormOps.backward(spec, data(x), offset(x), data(mean), offset(mean), data(invStd), offset(invStd),
+                data(weight), offset(weight), data(dy), offset(dy), data(dWeight), offset(dWeight), data(dBias),
+                offset(dBias), dx == null ? null : data(dx), dx == null ? 0 : offset(dx));
     }
 
     @Override

@@ -5,7 +5,8 @@ import dev.cortado.backend.BinaryOp;
 /**
  * The element-wise loops of the training step's hot ops, over float arrays at any offsets. C2 (JDK 17) vectorizes
  * a loop over several arrays only when they share one offset variable, which tensors at offsets of their own do
- * not, so these loops come in a Vector API version and a plain one; both give the same bits. Each method handles
+ * not, so these loops come in a Vector API version and a plain one; both give the same bits, but for the sums,
+ * which add as many lanes side by side as the version's vectors hold ({@link #sumLanes}). Each method handles
  * indices {@code [0, n)} relative to the offsets; arrays named as inputs are only read.
  */
 interface FloatLoops {
@@ -38,6 +39,19 @@ interface FloatLoops {
      * {@code ADD} an accumulation into a.
      */
     void zip(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /** How many partial sums {@link #sum} and {@link #sumOfProducts} keep side by side. */
+    int sumLanes();
+
+    /**
+     * The sum of {@code a[0, n)} in float, in lanes: with {@code L = sumLanes()}, lane j adds elements
+     * {@code j, j + L, j + 2L, ...} of the whole blocks of L, starting from +0; then lane 0 is added to lanes 1 to
+     * L - 1 in order, and the elements after the last whole block to that, in order.
+     */
+    float sum(float[] a, int ao, int n);
+
+    /** {@link #sum}'s order over the terms {@code (a[i] - aShift) * (b[i] - bShift)}, each rounded as in Java. */
+    float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n);
 
     /**
      * SGD with momentum, as {@link dev.cortado.backend.SgdStep} defines it: {@code grad = g + wd * p},

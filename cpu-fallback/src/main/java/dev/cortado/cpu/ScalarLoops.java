@@ -36,6 +36,82 @@ final class ScalarLoops implements FloatLoops {
         }
     }
 
+    /** Eight partial sums, as many independent additions as keep a core's adders busy. */
+    @Override
+    public int sumLanes() {
+        return 8;
+    }
+
+    @Override
+    public float sum(float[] a, int ao, int n) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        float s4 = 0f;
+        float s5 = 0f;
+        float s6 = 0f;
+        float s7 = 0f;
+        int i = 0;
+        for (; i <= n - 8; i += 8) {
+            int at = ao + i;
+            s0 += a[at];
+            s1 += a[at + 1];
+            s2 += a[at + 2];
+            s3 += a[at + 3];
+            s4 += a[at + 4];
+            s5 += a[at + 5];
+            s6 += a[at + 6];
+            s7 += a[at + 7];
+        }
+        float r = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+        return sumFrom(r, a, ao, i, n);
+    }
+
+    /** {@code r} plus {@code a[from, n)}, one by one in order: the tail of {@link #sum}. */
+    static float sumFrom(float r, float[] a, int ao, int from, int n) {
+        for (int i = from; i < n; i++) {
+            r += a[ao + i];
+        }
+        return r;
+    }
+
+    @Override
+    public float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n) {
+        float s0 = 0f;
+        float s1 = 0f;
+        float s2 = 0f;
+        float s3 = 0f;
+        float s4 = 0f;
+        float s5 = 0f;
+        float s6 = 0f;
+        float s7 = 0f;
+        int i = 0;
+        for (; i <= n - 8; i += 8) {
+            int p = ao + i;
+            int q = bo + i;
+            s0 += (a[p] - aShift) * (b[q] - bShift);
+            s1 += (a[p + 1] - aShift) * (b[q + 1] - bShift);
+            s2 += (a[p + 2] - aShift) * (b[q + 2] - bShift);
+            s3 += (a[p + 3] - aShift) * (b[q + 3] - bShift);
+            s4 += (a[p + 4] - aShift) * (b[q + 4] - bShift);
+            s5 += (a[p + 5] - aShift) * (b[q + 5] - bShift);
+            s6 += (a[p + 6] - aShift) * (b[q + 6] - bShift);
+            s7 += (a[p + 7] - aShift) * (b[q + 7] - bShift);
+        }
+        float r = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+        return sumOfProductsFrom(r, a, ao, aShift, b, bo, bShift, i, n);
+    }
+
+    /** {@code r} plus the terms of {@link #sumOfProducts} for {@code [from, n)}, one by one in order. */
+    static float sumOfProductsFrom(float r, float[] a, int ao, float aShift, float[] b, int bo, float bShift,
+                                   int from, int n) {
+        for (int i = from; i < n; i++) {
+            r += (a[ao + i] - aShift) * (b[bo + i] - bShift);
+        }
+        return r;
+    }
+
     @Override
     public void zipScalar(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int n) {
         zipScalarFrom(op, a, ao, b, out, oo, 0, n);

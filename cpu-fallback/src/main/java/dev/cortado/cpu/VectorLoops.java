@@ -67,6 +67,43 @@ final class VectorLoops implements FloatLoops {
         ScalarLoops.reluBackwardFrom(x, xo, dy, dyo, dx, dxo, i, n);
     }
 
+    /** A vector's lanes. */
+    @Override
+    public int sumLanes() {
+        return LANES;
+    }
+
+    @Override
+    public float sum(float[] a, int ao, int n) {
+        FloatVector lanes = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            lanes = lanes.add(FloatVector.fromArray(SPECIES, a, ao + i));
+        }
+        return ScalarLoops.sumFrom(inOrder(lanes), a, ao, i, n);
+    }
+
+    @Override
+    public float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n) {
+        FloatVector lanes = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector x = FloatVector.fromArray(SPECIES, a, ao + i).sub(aShift);
+            FloatVector y = FloatVector.fromArray(SPECIES, b, bo + i).sub(bShift);
+            lanes = lanes.add(x.mul(y));
+        }
+        return ScalarLoops.sumOfProductsFrom(inOrder(lanes), a, ao, aShift, b, bo, bShift, i, n);
+    }
+
+    /** Lane 0 plus lanes 1, 2, ... in order (reduceLanes leaves its order open). */
+    private static float inOrder(FloatVector lanes) {
+        float r = lanes.lane(0);
+        for (int j = 1; j < LANES; j++) {
+            r += lanes.lane(j);
+        }
+        return r;
+    }
+
     /**
      * One vector loop per op, each with its own lane-wise operation: an operator the JIT cannot see as a constant
      * would leave the Vector API uncompiled. {@code EQUAL} compares as {@code ==} does (NaN unequal to itself, -0

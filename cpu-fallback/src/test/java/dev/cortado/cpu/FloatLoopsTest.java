@@ -100,6 +100,48 @@ class FloatLoopsTest {
         }
     }
 
+    /**
+     * Both sums against their definition in the version's lanes: lanes of whole blocks from +0, lane 0 plus the
+     * others in order, then the tail in order. Special values among the inputs make any other order show (an
+     * infinity met before or after a NaN, -0 added to +0).
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void sumsAddTheirLanesInTheDefinedOrder(String name, int n) {
+        FloatLoops loops = loops(name);
+        int lanes = loops.sumLanes();
+        float[] a = values(3, n);
+        float[] b = values(6, n);
+        float aShift = 0.25f;
+        float bShift = -1.5f;
+        float[] plain = new float[n];
+        float[] products = new float[n];
+        for (int i = 0; i < n; i++) {
+            plain[i] = a[3 + i];
+            products[i] = (a[3 + i] - aShift) * (b[6 + i] - bShift);
+        }
+        assertSameBits(new float[] {inLanes(plain, lanes)}, new float[] {loops.sum(a, 3, n)}, name + " sum");
+        assertSameBits(new float[] {inLanes(products, lanes)},
+                new float[] {loops.sumOfProducts(a, 3, aShift, b, 6, bShift, n)}, name + " sumOfProducts");
+    }
+
+    /** The sum of the terms in {@link FloatLoops#sum}'s order for this many lanes. */
+    private static float inLanes(float[] terms, int lanes) {
+        float[] lane = new float[lanes];
+        int whole = terms.length / lanes * lanes;
+        for (int i = 0; i < whole; i++) {
+            lane[i % lanes] += terms[i];
+        }
+        float r = lane[0];
+        for (int j = 1; j < lanes; j++) {
+            r += lane[j];
+        }
+        for (int i = whole; i < terms.length; i++) {
+            r += terms[i];
+        }
+        return r;
+    }
+
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")
     void relu(String name, int n) {

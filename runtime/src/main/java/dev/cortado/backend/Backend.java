@@ -7,8 +7,8 @@ import java.util.OptionalInt;
 
 /**
  * The op set of one open device. Layers, losses and optimizers call only these methods, so the same layer stack
- * runs on every device. Each op is one method; every backend implements all of them (the three convolution ops
- * have a default built from im2col, GEMM and the axis swap, which a backend may replace) and passes the
+ * runs on every device. Each op is one method; every backend implements all of them (the convolution and
+ * batch-norm ops have defaults composed from the other ops, which a backend may replace) and passes the
  * conformance suite in the runtime's test-jar.
  *
  * <p>The contract is the same on every device because it is checked here, once, before a backend sees the call:
@@ -382,6 +382,75 @@ public abstract class Backend implements AutoCloseable {
         return rows;
     }
 
+    // ---- batch normalization -------------------------------------------------------------------------------
+
+    /**
+     * Batch normalization in training: per channel, {@code mean} and the biased {@code variance} of x over the
+     * batch and spatial positions, and {@code y = (x - mean) / sqrt(variance + epsilon) * weight + bias}. y, mean
+     * and variance are overwritten; weight and bias hold a float per channel.
+     */
+    public final void batchNormForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
+                                       Tensor y, Tensor mean, Tensor variance) {
+        String op = "batchNormForward";
+        use(op, "x", x);
+        use(op, "weight", weight);
+        use(op, "bias", bias);
+        use(op, "y", y);
+        use(op, "mean", mean);
+        use(op, "variance", variance);
+        if (!(epsilon > 0f)) {
+            throw new IllegalArgumentException(op + ": epsilon must be positive, got " + epsilon);
+        }
+        Checks.size(op, "x", x, spec.size());
+        Checks.size(op, "y", y, spec.size());
+        Checks.size(op, "weight", weight, spec.channels());
+        Checks.size(op, "bias", bias, spec.channels());
+        Checks.size(op, "mean", mean, spec.channels());
+        Checks.size(op, "variance", variance, spec.channels());
+        Checks.disjoint(op, "y", y, y.size(), "x", x, x.size());
+        Checks.disjoint(op, "mean", mean, mean.size(), "variance", variance, variance.size());
+        y.written();
+        mean.written();
+        variance.written();
+        doBatchNormForward(spec, epsilon, x, weight, bias, y, mean, variance);
+    }
+
+    /**
+     * The gradients of {@link #batchNormForward} from dy, given the forward pass's x, mean and
+     * {@code invStd = 1 / sqrt(variance + epsilon)}: per channel {@code dWeight += sum(dy * xhat)} and
+     * {@code dBias += sum(dy)} with {@code xhat = (x - mean) * invStd}, and, unless dx is null,
+     * {@code dx = weight * invStd * (dy - mean(dy) - xhat * mean(dy * xhat))} (dx overwritten).
+     */
+    public final void batchNormBackward(BatchNormSpec spec, Tensor x, Tensor mean, Tensor invStd, Tensor weight,
+                                        Tensor dy, Tensor dWeight, Tensor dBias, Tensor dx) {
+        String op = "batchNormBackward";
+        use(op, "x", x);
+        use(op, "mean", mean);
+        use(op, "invStd", invStd);
+        use(op, "weight", weight);
+        use(op, "dy", dy);
+        use(op, "dWeight", dWeight);
+        use(op, "dBias", dBias);
+        Checks.size(op, "x", x, spec.size());
+        Checks.size(op, "dy", dy, spec.size());
+        Checks.size(op, "mean", mean, spec.channels());
+        Checks.size(op, "invStd", invStd, spec.channels());
+        Checks.size(op, "weight", weight, spec.channels());
+        Checks.size(op, "dWeight", dWeight, spec.channels());
+        Checks.size(op, "dBias", dBias, spec.channels());
+        Checks.disjoint(op, "dWeight", dWeight, dWeight.size(), "dBias", dBias, dBias.size());
+        if (dx != null) {
+            use(op, "dx", dx);
+            Checks.size(op, "dx", dx, spec.size());
+            Checks.disjoint(op, "dx", dx, dx.size(), "dy", dy, dy.size());
+            Checks.disjoint(op, "dx", dx, dx.size(), "x", x, x.size());
+            dx.written();
+        }
+        dWeight.written();
+        dBias.written();
+        doBatchNormBackward(spec, x, mean, invStd, weight, dy, dWeight, dBias, dx);
+    }
+
     // ---- pooling -------------------------------------------------------------------------------------------
 
     /** Pools x ({@code spec.inputSize()}) into y ({@code spec.outputSize()}). */
@@ -591,6 +660,74 @@ public abstract class Backend implements AutoCloseable {
             doSwapLeadingAxes(g.batch(), spec.outChannels(), spec.outPlane(), dy, dyByChannel);
             doGemm(spec.columnGradientProduct(columns), w, dyByChannel, dcol);
             doCol2im(g, dcol, dx);
+        }
+    }
+
+    /**
+     * See {@link #batchNormForward}. By default from reductions and broadcast element-wise ops (a dozen passes
+     * over x), with temporaries from the pool.
+     */
+    protected void doBatchNormForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
+                                      Tensor y, Tensor mean, Tensor variance) {
+        int s = spec.spatial();
+        float inverseCount = 1f / spec.perChannel();
+        Shape whole = Shape.of(Math.toIntExact(spec.size()));
+        try (Tensor xhat = allocate(whole); Tensor squares = allocate(whole);
+             Tensor invStd = allocate(Shape.of(spec.channels()))) {
+            channelSum(spec, x, inverseCount, mean);
+            doZip(BinaryOp.SUB, x, mean, s, xhat);
+            doMap(UnaryOp.SQUARE, xhat, squares);
+            channelSum(spec, squares, inverseCount, variance);
+            doAffine(1f, variance, epsilon, invStd);
+            doMap(UnaryOp.RSQRT, invStd, invStd);
+            doZip(BinaryOp.MUL, xhat, invStd, s, xhat);
+            doZip(BinaryOp.MUL, xhat, weight, s, y);
+            doZip(BinaryOp.ADD, y, bias, s, y);
+        }
+    }
+
+    /** See {@link #batchNormBackward}. By default from reductions and broadcast element-wise ops. */
+    protected void doBatchNormBackward(BatchNormSpec spec, Tensor x, Tensor mean, Tensor invStd, Tensor weight,
+                                       Tensor dy, Tensor dWeight, Tensor dBias, Tensor dx) {
+        int s = spec.spatial();
+        float inverseCount = 1f / spec.perChannel();
+        Shape whole = Shape.of(Math.toIntExact(spec.size()));
+        Shape perChannel = Shape.of(spec.channels());
+        try (Tensor xhat = allocate(whole); Tensor products = allocate(whole); Tensor sumDy = allocate(perChannel);
+             Tensor sumDyXhat = allocate(perChannel)) {
+            doZip(BinaryOp.SUB, x, mean, s, xhat);
+            doZip(BinaryOp.MUL, xhat, invStd, s, xhat);
+            channelSum(spec, dy, 1f, sumDy);
+            doAxpby(1f, sumDy, 1f, dBias);
+            doZip(BinaryOp.MUL, dy, xhat, 1, products);
+            channelSum(spec, products, 1f, sumDyXhat);
+            doAxpby(1f, sumDyXhat, 1f, dWeight);
+            if (dx == null) {
+                return;
+            }
+            // dx = weight * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)), means per channel
+            doAffine(inverseCount, sumDy, 0f, sumDy);
+            doAffine(inverseCount, sumDyXhat, 0f, sumDyXhat);
+            doZip(BinaryOp.MUL, xhat, sumDyXhat, s, products);
+            doZip(BinaryOp.SUB, dy, products, 1, dx);
+            doZip(BinaryOp.SUB, dx, sumDy, s, dx);
+            Tensor coefficient = sumDyXhat;
+            doZip(BinaryOp.MUL, invStd, weight, 1, coefficient);
+            doZip(BinaryOp.MUL, dx, coefficient, s, dx);
+        }
+    }
+
+    /** {@code out[c] = alpha * sum over the batch and spatial positions of x}, for the batch-norm defaults. */
+    private void channelSum(BatchNormSpec spec, Tensor x, float alpha, Tensor out) {
+        int n = spec.batch();
+        int c = spec.channels();
+        if (spec.spatial() == 1) {
+            doSum(x, 1, n, c, alpha, 0f, out);
+            return;
+        }
+        try (Tensor partial = allocate(Shape.of(n, c))) {
+            doSum(x, n * c, spec.spatial(), 1, 1f, 0f, partial);
+            doSum(partial, 1, n, c, alpha, 0f, out);
         }
     }
 

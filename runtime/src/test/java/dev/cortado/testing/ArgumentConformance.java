@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.Backend;
+import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
 import dev.cortado.backend.ConvSpec;
@@ -98,6 +99,15 @@ public interface ArgumentConformance extends BackendTestContext {
                         t.apply(new int[] {4, 3, 3, 3}), t.apply(new int[] {2, 4, 6, 7}),
                         t.apply(new int[] {2, 3, 6, 6})),
                         "convolutionBackwardInput: dx [2, 3, 6, 6] has 216 elements, expected 252"),
+                bad("batchNormForward mean", (b, t) -> b.batchNormForward(new BatchNormSpec(2, 3, 5), 1e-5f,
+                        t.apply(new int[] {2, 3, 5}), t.apply(new int[] {3}), t.apply(new int[] {3}),
+                        t.apply(new int[] {2, 3, 5}), t.apply(new int[] {4}), t.apply(new int[] {3})),
+                        "batchNormForward: mean [4] has 4 elements, expected 3"),
+                bad("batchNormBackward dx", (b, t) -> b.batchNormBackward(new BatchNormSpec(2, 3, 5),
+                        t.apply(new int[] {2, 3, 5}), t.apply(new int[] {3}), t.apply(new int[] {3}),
+                        t.apply(new int[] {3}), t.apply(new int[] {2, 3, 5}), t.apply(new int[] {3}),
+                        t.apply(new int[] {3}), t.apply(new int[] {2, 3, 4})),
+                        "batchNormBackward: dx [2, 3, 4] has 24 elements, expected 30"),
                 bad("swapLeadingAxes", (b, t) -> b.swapLeadingAxes(3, 4, 5, t.apply(new int[] {60}),
                         t.apply(new int[] {59})), "swapLeadingAxes: dst [59] has 59 elements, expected 60"),
                 bad("label out of range", (b, t) -> {

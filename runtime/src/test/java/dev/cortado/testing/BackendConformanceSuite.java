@@ -16,5 +16,5 @@ package dev.cortado.testing;
 public abstract class BackendConformanceSuite extends BackendSuiteSupport
         implements MemoryConformance, GemmConformance, ConvolutionConformance, ElementwiseConformance,
         ReductionConformance, SoftmaxCrossEntropyConformance, PoolingConformance, ActivationConformance,
-        DropoutConformance, OptimizerConformance, ArgumentConformance {
+        DropoutConformance, OptimizerConformance, BatchNormConformance, ArgumentConformance {
 }

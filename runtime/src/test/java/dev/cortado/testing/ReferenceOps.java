@@ -2,6 +2,7 @@ package dev.cortado.testing;
 
 import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
+import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
 import dev.cortado.backend.ConvSpec;
@@ -128,6 +129,72 @@ public final class ReferenceOps {
         double[] dx = new double[Math.toIntExact(s.geometry().imageSize())];
         forEachTerm(s, (yi, wi, xi) -> dx[xi] += (double) dy[yi] * w[wi]);
         return toFloat(dx);
+    }
+
+    /** Index of value i of channel c of a batch-norm input: i runs over the batch, then the spatial positions. */
+    private static int batchNormIndex(BatchNormSpec s, int c, int i) {
+        int n = i / s.spatial();
+        return (n * s.channels() + c) * s.spatial() + i % s.spatial();
+    }
+
+    /** Batch normalization in training: {y, per-channel mean, per-channel biased variance}. */
+    public static float[][] batchNormForward(BatchNormSpec s, float epsilon, float[] x, float[] weight,
+                                             float[] bias) {
+        int count = Math.toIntExact(s.perChannel());
+        float[] y = new float[x.length];
+        float[] mean = new float[s.channels()];
+        float[] variance = new float[s.channels()];
+        for (int c = 0; c < s.channels(); c++) {
+            double sum = 0;
+            for (int i = 0; i < count; i++) {
+                sum += x[batchNormIndex(s, c, i)];
+            }
+            double mu = sum / count;
+            double squares = 0;
+            for (int i = 0; i < count; i++) {
+                double d = x[batchNormIndex(s, c, i)] - mu;
+                squares += d * d;
+            }
+            double var = squares / count;
+            double inv = 1 / Math.sqrt(var + epsilon);
+            for (int i = 0; i < count; i++) {
+                int at = batchNormIndex(s, c, i);
+                y[at] = (float) ((x[at] - mu) * inv * weight[c] + bias[c]);
+            }
+            mean[c] = (float) mu;
+            variance[c] = (float) var;
+        }
+        return new float[][] {y, mean, variance};
+    }
+
+    /**
+     * The gradients of batch normalization in training, given the forward pass's mean and {@code invStd}:
+     * {sum of dy * xhat per channel, sum of dy per channel, dx}.
+     */
+    public static float[][] batchNormBackward(BatchNormSpec s, float[] x, float[] mean, float[] invStd,
+                                              float[] weight, float[] dy) {
+        int count = Math.toIntExact(s.perChannel());
+        float[] dWeight = new float[s.channels()];
+        float[] dBias = new float[s.channels()];
+        float[] dx = new float[x.length];
+        for (int c = 0; c < s.channels(); c++) {
+            double sumDy = 0;
+            double sumDyXhat = 0;
+            for (int i = 0; i < count; i++) {
+                int at = batchNormIndex(s, c, i);
+                sumDy += dy[at];
+                sumDyXhat += (double) dy[at] * (x[at] - mean[c]) * invStd[c];
+            }
+            for (int i = 0; i < count; i++) {
+                int at = batchNormIndex(s, c, i);
+                double xhat = (x[at] - mean[c]) * (double) invStd[c];
+                dx[at] = (float) ((double) weight[c] * invStd[c]
+                        * (dy[at] - sumDy / count - xhat * sumDyXhat / count));
+            }
+            dWeight[c] = (float) sumDyXhat;
+            dBias[c] = (float) sumDy;
+        }
+        return new float[][] {dWeight, dBias, dx};
     }
 
     /** The column matrix of an NCHW image batch, as {@link ConvGeometry} lays it out. */

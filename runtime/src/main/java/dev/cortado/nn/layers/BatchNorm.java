@@ -1,6 +1,7 @@
 package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
+import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.nn.Layer;
@@ -20,9 +21,10 @@ import java.util.Map;
  * every axis but the second), with momentum {@value #MOMENTUM} and epsilon {@value #EPSILON}.
  *
  * <p>Training normalizes with the batch mean and biased variance and moves the running statistics towards the
- * batch mean and the unbiased variance; evaluation normalizes with the running statistics. Everything is
- * composed from backend reductions and broadcast element-wise ops, viewing the input as {@code (N, C, S)} with
- * {@code S} the product of the axes after the channels ({@code L}, {@code H*W}, or 1).
+ * batch mean and the unbiased variance; evaluation normalizes with the running statistics. Training is the
+ * backend's batch-norm ops ({@link Backend#batchNormForward}, {@link Backend#batchNormBackward}), evaluation a
+ * per-channel scale and shift; both view the input as {@code (N, C, S)} with {@code S} the product of the axes
+ * after the channels ({@code L}, {@code H*W}, or 1).
  */
 public final class BatchNorm implements Layer {
     public static final float MOMENTUM = 0.1f;
@@ -37,9 +39,6 @@ public final class BatchNorm implements Layer {
     private final Tensor runningVar;
     /** Training passes so far, a float scalar on the device; PyTorch keeps it as {@code num_batches_tracked}. */
     private final Tensor batchesTracked;
-    private final TensorSlot normalized = new TensorSlot();
-    private final TensorSlot scratch = new TensorSlot();
-    private final TensorSlot partialSums = new TensorSlot();
     private final TensorSlot statA = new TensorSlot();
     private final TensorSlot statB = new TensorSlot();
     private final TensorSlot inverseStd = new TensorSlot();
@@ -49,6 +48,8 @@ public final class BatchNorm implements Layer {
     private final boolean ownsParameters;
     /** The input shape of the last training forward pass; null after an evaluation pass. */
     private Shape trained;
+    /** The input of the last training forward pass, which the backward pass reads. */
+    private Tensor trainedInput;
 
     private BatchNorm(Backend backend, int features, boolean spatial) {
         if (features < 1) {
@@ -124,12 +125,14 @@ public final class BatchNorm implements Layer {
         int s = spatialSize(shape);
         Tensor y = output.get(backend, shape);
         if (mode == Mode.TRAIN) {
-            trainForward(x, n, s, y);
+            trainForward(x, new BatchNormSpec(n, features, s), y);
             backend.affine(1f, batchesTracked, 1f, batchesTracked);
             trained = shape;
+            trainedInput = x;
         } else {
             evalForward(x, s, y);
             trained = null;
+            trainedInput = null;
         }
         return y;
     }
@@ -142,28 +145,19 @@ public final class BatchNorm implements Layer {
         return size;
     }
 
-    private void trainForward(Tensor x, int n, int s, Tensor y) {
-        long count = (long) n * s;
+    /** Normalizes with the batch's statistics (the mean in statA, kept for backward) and updates the running ones. */
+    private void trainForward(Tensor x, BatchNormSpec spec, Tensor y) {
+        long count = spec.perChannel();
         if (count < 2) {
             throw new ShapeMismatchException(describe(), "more than one value per channel in training", x.shape());
         }
-        float inverseCount = 1f / count;
         Shape perFeature = Shape.of(features);
         Tensor mean = statA.get(backend, perFeature);
         Tensor variance = statB.get(backend, perFeature);
         Tensor invStd = inverseStd.get(backend, perFeature);
-        Tensor xhat = normalized.get(backend, x.shape());
-        Tensor squares = scratch.get(backend, x.shape());
-
-        channelSum(x, n, s, inverseCount, mean);
-        backend.zip(BinaryOp.SUB, x, mean, s, xhat);
-        backend.map(UnaryOp.SQUARE, xhat, squares);
-        channelSum(squares, n, s, inverseCount, variance);
+        backend.batchNormForward(spec, EPSILON, x, weight.value(), bias.value(), y, mean, variance);
         backend.affine(1f, variance, EPSILON, invStd);
         backend.map(UnaryOp.RSQRT, invStd, invStd);
-        backend.zip(BinaryOp.MUL, xhat, invStd, s, xhat);
-        backend.zip(BinaryOp.MUL, xhat, weight.value(), s, y);
-        backend.zip(BinaryOp.ADD, y, bias.value(), s, y);
 
         // Running statistics take the unbiased variance, as PyTorch's do.
         float unbias = (float) count / (count - 1);
@@ -185,48 +179,15 @@ public final class BatchNorm implements Layer {
         backend.zip(BinaryOp.ADD, y, shift, s, y);
     }
 
-    /** {@code out[c] = alpha * sum over n and s of x[n][c][s]}, x viewed as (n, features, s). */
-    private void channelSum(Tensor x, int n, int s, float alpha, Tensor out) {
-        if (s == 1) {
-            backend.sum(x, 1, n, features, alpha, 0f, out);
-            return;
-        }
-        Tensor partial = partialSums.get(backend, Shape.of(n, features));
-        backend.sum(x, n * features, s, 1, 1f, 0f, partial);
-        backend.sum(partial, 1, n, features, alpha, 0f, out);
-    }
-
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
         Shape shape = Layers.requireForward(trained, this);
         Layers.requireShape(this, "output gradient", shape, dy);
-        int n = shape.dim(0);
-        int s = spatialSize(shape);
-        float inverseCount = 1f / ((long) n * s);
         Shape perFeature = Shape.of(features);
-        Tensor xhat = normalized.get(backend, shape);
-        Tensor products = scratch.get(backend, shape);
-        Tensor sumDy = statA.get(backend, perFeature);
-        Tensor sumDyXhat = statB.get(backend, perFeature);
-
-        channelSum(dy, n, s, 1f, sumDy);
-        backend.axpby(1f, sumDy, 1f, bias.grad());
-        backend.zip(BinaryOp.MUL, dy, xhat, 1, products);
-        channelSum(products, n, s, 1f, sumDyXhat);
-        backend.axpby(1f, sumDyXhat, 1f, weight.grad());
-        if (!inputGradient) {
-            return null;
-        }
-        // dx = weight * invStd * (dy - mean(dy) - xhat * mean(dy * xhat)), means per channel.
-        Tensor dx = inputGrad.get(backend, shape);
-        backend.affine(inverseCount, sumDy, 0f, sumDy);
-        backend.affine(inverseCount, sumDyXhat, 0f, sumDyXhat);
-        backend.zip(BinaryOp.MUL, xhat, sumDyXhat, s, products);
-        backend.zip(BinaryOp.SUB, dy, products, 1, dx);
-        backend.zip(BinaryOp.SUB, dx, sumDy, s, dx);
-        Tensor coefficient = sumDyXhat;
-        backend.zip(BinaryOp.MUL, inverseStd.get(backend, perFeature), weight.value(), 1, coefficient);
-        backend.zip(BinaryOp.MUL, dx, coefficient, s, dx);
+        Tensor dx = inputGradient ? inputGrad.get(backend, shape) : null;
+        backend.batchNormBackward(new BatchNormSpec(shape.dim(0), features, spatialSize(shape)), trainedInput,
+                statA.get(backend, perFeature), inverseStd.get(backend, perFeature), weight.value(), dy,
+                weight.grad(), bias.grad(), dx);
         return dx;
     }
 
@@ -253,14 +214,12 @@ public final class BatchNorm implements Layer {
             runningVar.close();
             batchesTracked.close();
         }
-        normalized.close();
-        scratch.close();
-        partialSums.close();
         statA.close();
         statB.close();
         inverseStd.close();
         output.close();
         inputGrad.close();
         trained = null;
+        trainedInput = null;
     }
 }

@@ -1,0 +1,104 @@
+package dev.cortado.cpu;
+
+import dev.cortado.backend.BatchNormSpec;
+import dev.cortado.backend.BinaryOp;
+
+/**
+ * Batch normalization a channel at a time, channels shared between the threads, for inputs whose spatial planes
+ * are long enough to loop over ({@link #fits}): each image's plane of a channel is a contiguous run, which the
+ * op works on while it sits in L1. The forward pass reads x from memory three times and writes y once; the
+ * backward pass reads x and dy twice and writes dx once, where the backend's default composition of reductions
+ * and element-wise ops makes about a dozen passes over the whole batch.
+ *
+ * <p>Element-wise steps and sums are {@link FloatLoops}: a plane is summed in float lanes, planes in double, in a
+ * fixed order, so results are the same on every run.
+ */
+final class BatchNormOps {
+    /** Planes shorter than this go to the default composition: a call per few floats would cost more. */
+    private static final int MIN_SPATIAL = 16;
+
+    private BatchNormOps() {
+    }
+
+    /** Whether these ops serve the spec (planes of {@value #MIN_SPATIAL} floats or more). */
+    static boolean fits(BatchNormSpec spec) {
+        return spec.spatial() >= MIN_SPATIAL;
+    }
+
+    /** {@link dev.cortado.backend.Backend#batchNormForward}. */
+    static void forward(BatchNormSpec spec, float epsilon, float[] x, int xo, float[] weight, int wo, float[] bias,
+                        int bo, float[] y, int yo, float[] mean, int mo, float[] variance, int vo) {
+        FloatLoops loops = FloatLoops.IN_USE;
+        int s = spec.spatial();
+        double count = spec.perChannel();
+        Parallel.forRange(spec.channels(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                double sum = 0;
+                for (int n = 0; n < spec.batch(); n++) {
+                    sum += loops.sum(x, xo + start(spec, n, c), s);
+                }
+                float mu = (float) (sum / count);
+                double squares = 0;
+                for (int n = 0; n < spec.batch(); n++) {
+                    int at = xo + start(spec, n, c);
+                    squares += loops.sumOfProducts(x, at, mu, x, at, mu, s);
+                }
+                float var = (float) (squares / count);
+                mean[mo + c] = mu;
+                variance[vo + c] = var;
+                float scale = weight[wo + c] / (float) Math.sqrt(var + epsilon);
+                float shift = bias[bo + c] - mu * scale;
+                for (int n = 0; n < spec.batch(); n++) {
+                    int at = start(spec, n, c);
+                    loops.zipScalar(BinaryOp.MUL, x, xo + at, scale, y, yo + at, s);
+                    loops.zipScalar(BinaryOp.ADD, y, yo + at, shift, y, yo + at, s);
+                }
+            }
+        });
+    }
+
+    /** {@link dev.cortado.backend.Backend#batchNormBackward}; dx null for no input gradient. */
+    static void backward(BatchNormSpec spec, float[] x, int xo, float[] mean, int mo, float[] invStd, int io,
+                         float[] weight, int wo, float[] dy, int dyo, float[] dWeight, int dwo, float[] dBias,
+                         int dbo, float[] dx, int dxo) {
+        FloatLoops loops = FloatLoops.IN_USE;
+        int s = spec.spatial();
+        double count = spec.perChannel();
+        Parallel.forRange(spec.channels(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                float mu = mean[mo + c];
+                float inv = invStd[io + c];
+                double sumDy = 0;
+                double sumDyDeviation = 0;
+                for (int n = 0; n < spec.batch(); n++) {
+                    int at = start(spec, n, c);
+                    sumDy += loops.sum(dy, dyo + at, s);
+                    sumDyDeviation += loops.sumOfProducts(dy, dyo + at, 0f, x, xo + at, mu, s);
+                }
+                float sumDyXhat = (float) (sumDyDeviation * inv);
+                dBias[dbo + c] += (float) sumDy;
+                dWeight[dwo + c] += sumDyXhat;
+                if (dx == null) {
+                    continue;
+                }
+                // dx = k * (dy - mean(dy) - (x - mu) * slope), k = weight * invStd, slope = invStd * mean(dy * xhat)
+                float k = weight[wo + c] * inv;
+                float meanDy = (float) (sumDy / count);
+                float slope = (float) (inv * sumDyXhat / count);
+                for (int n = 0; n < spec.batch(); n++) {
+                    int at = start(spec, n, c);
+                    loops.zipScalar(BinaryOp.SUB, x, xo + at, mu, dx, dxo + at, s);
+                    loops.zipScalar(BinaryOp.MUL, dx, dxo + at, -slope, dx, dxo + at, s);
+                    loops.zip(BinaryOp.ADD, dx, dxo + at, dy, dyo + at, dx, dxo + at, s);
+                    loops.zipScalar(BinaryOp.SUB, dx, dxo + at, meanDy, dx, dxo + at, s);
+                    loops.zipScalar(BinaryOp.MUL, dx, dxo + at, k, dx, dxo + at, s);
+                }
+            }
+        });
+    }
+
+    /** Index of the first value of image n, channel c. */
+    private static int start(BatchNormSpec spec, int n, int c) {
+        return (n * spec.channels() + c) * spec.spatial();
+    }
+}

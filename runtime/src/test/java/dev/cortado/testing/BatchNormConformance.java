@@ -1,0 +1,109 @@
+package dev.cortado.testing;
+
+import dev.cortado.backend.BatchNormSpec;
+import dev.cortado.tensor.Tensor;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Batch normalization in training, forward and backward, against the definition in double precision. */
+public interface BatchNormConformance extends BackendTestContext {
+    float EPSILON = 1e-5f;
+
+    /** (batch, channels, spatial): images, sequences, plain features, one image, and odd sizes. */
+    static Stream<BatchNormSpec> batchNormSpecs() {
+        return Stream.of(new BatchNormSpec(2, 1, 1), new BatchNormSpec(2, 3, 5), new BatchNormSpec(7, 13, 1),
+                new BatchNormSpec(1, 4, 37), new BatchNormSpec(8, 5, 49), new BatchNormSpec(3, 64, 9),
+                new BatchNormSpec(16, 16, 196));
+    }
+
+    /** Values around 5 with a spread of 1: a variance small beside the squared mean, as after a ReLU. */
+    private float[] input(BatchNormSpec s) {
+        return values(Math.toIntExact(s.size()), 4f, 6f);
+    }
+
+    private static Tolerance tolerance(BatchNormSpec s) {
+        return Tolerance.accumulating(s.perChannel());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchNormSpecs")
+    default void batchNormForwardMatchesTheDefinition(BatchNormSpec s) {
+        float[] x = input(s);
+        float[] weight = values(s.channels());
+        float[] bias = values(s.channels());
+        Tensor y = poisoned(Math.toIntExact(s.size()));
+        Tensor mean = poisoned(s.channels());
+        Tensor variance = poisoned(s.channels());
+        backend().batchNormForward(s, EPSILON, tensor(x), tensor(weight), tensor(bias), y, mean, variance);
+        float[][] expected = ReferenceOps.batchNormForward(s, EPSILON, x, weight, bias);
+        assertClose("batchNormForward y " + s, expected[0], y, tolerance(s));
+        assertClose("batchNormForward mean " + s, expected[1], mean, tolerance(s));
+        assertClose("batchNormForward variance " + s, expected[2], variance, tolerance(s));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchNormSpecs")
+    default void batchNormBackwardAddsTheParameterGradientsAndWritesTheInputGradient(BatchNormSpec s) {
+        float[] x = input(s);
+        float[] mean = values(s.channels(), 4.5f, 5.5f);
+        float[] invStd = values(s.channels(), 0.5f, 2f);
+        float[] weight = values(s.channels());
+        float[] dy = values(Math.toIntExact(s.size()));
+        float[] oldWeightGrad = values(s.channels());
+        float[] oldBiasGrad = values(s.channels());
+        Tensor dWeight = tensor(oldWeightGrad);
+        Tensor dBias = tensor(oldBiasGrad);
+        Tensor dx = poisoned(Math.toIntExact(s.size()));
+        backend().batchNormBackward(s, tensor(x), tensor(mean), tensor(invStd), tensor(weight), tensor(dy), dWeight,
+                dBias, dx);
+        float[][] expected = ReferenceOps.batchNormBackward(s, x, mean, invStd, weight, dy);
+        assertClose("batchNormBackward dWeight " + s, plus(expected[0], oldWeightGrad), dWeight, tolerance(s));
+        assertClose("batchNormBackward dBias " + s, plus(expected[1], oldBiasGrad), dBias, tolerance(s));
+        assertClose("batchNormBackward dx " + s, expected[2], dx, tolerance(s));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchNormSpecs")
+    default void batchNormBackwardWithoutAnInputGradientAddsTheParameterGradients(BatchNormSpec s) {
+        float[] x = input(s);
+        float[] mean = values(s.channels(), 4.5f, 5.5f);
+        float[] invStd = values(s.channels(), 0.5f, 2f);
+        float[] weight = values(s.channels());
+        float[] dy = values(Math.toIntExact(s.size()));
+        float[] oldWeightGrad = values(s.channels());
+        Tensor dWeight = tensor(oldWeightGrad);
+        Tensor dBias = tensor(new float[s.channels()]);
+        backend().batchNormBackward(s, tensor(x), tensor(mean), tensor(invStd), tensor(weight), tensor(dy), dWeight,
+                dBias, null);
+        float[][] expected = ReferenceOps.batchNormBackward(s, x, mean, invStd, weight, dy);
+        assertClose("batchNormBackward dWeight " + s, plus(expected[0], oldWeightGrad), dWeight, tolerance(s));
+        assertClose("batchNormBackward dBias " + s, expected[1], dBias, tolerance(s));
+    }
+
+    private static float[] plus(float[] a, float[] b) {
+        float[] sum = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            sum[i] = a[i] + b[i];
+        }
+        return sum;
+    }
+
+    @Test
+    default void batchNormOpsRejectBadSizes() {
+        BatchNormSpec s = new BatchNormSpec(2, 3, 5);
+        Tensor x = tensor(input(s));
+        Tensor perChannel = tensor(values(3));
+        assertRejects("batchNormForward into one float too few", () -> backend().batchNormForward(s, EPSILON, x,
+                perChannel, perChannel, poisoned(29), poisoned(3), poisoned(3)));
+        assertRejects("batchNormForward with a weight of 4", () -> backend().batchNormForward(s, EPSILON, x,
+                tensor(values(4)), perChannel, poisoned(30), poisoned(3), poisoned(3)));
+        assertRejects("batchNormForward with epsilon 0", () -> backend().batchNormForward(s, 0f, x, perChannel,
+                perChannel, poisoned(30), poisoned(3), poisoned(3)));
+        assertRejects("batchNormBackward from a dy of 31", () -> backend().batchNormBackward(s, x, perChannel,
+                perChannel, perChannel, tensor(values(31)), tensor(values(3)), tensor(values(3)), poisoned(30)));
+        assertRejects("batchNormBackward into a dBias of 2", () -> backend().batchNormBackward(s, x, perChannel,
+                perChannel, perChannel, tensor(values(30)), tensor(values(3)), tensor(values(2)), null));
+    }
+}
