@@ -215,31 +215,27 @@ final class ImageConvolution {
         private float[] flipped = new float[0];
 
         float[] columns(int size) {
-            if (columns.length < size) {
-                columns = new float[size];
-            }
+            columns = atLeast(columns, size);
             return columns;
         }
 
         float[] channelMajor(int size) {
-            if (channelMajor.length < size) {
-                channelMajor = new float[size];
-            }
+            channelMajor = atLeast(channelMajor, size);
             return channelMajor;
         }
 
         float[] flipped(int size) {
-            if (flipped.length < size) {
-                flipped = new float[size];
-            }
+            flipped = atLeast(flipped, size);
             return flipped;
         }
 
         float[] partials(int size) {
-            if (partials.length < size) {
-                partials = new float[size];
-            }
+            partials = atLeast(partials, size);
             return partials;
+        }
+
+        private static float[] atLeast(float[] array, int size) {
+            return array.length >= size ? array : new float[size];
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.cortado.cpu;
 import dev.cortado.backend.BinaryOp;
 
 /**
- * Sums over an axis and row-wise argmax. Sums add short blocks in float (eight independent accumulators, or one
+ * Sums over an axis and row-wise argmax. Sums add short blocks in float ({@link FloatLoops#sum}'s lanes, or one
  * vectorized row of accumulators for column sums) and combine the blocks in double, so a sum over millions of
  * elements stays within about 1e-7 of the sum of their magnitudes, and the result does not depend on the thread
  * count.
@@ -83,35 +83,13 @@ final class ReductionOps {
         return sums;
     }
 
-    /** The sum of {@code x[from, from+n)}: blocks in float with eight accumulators, blocks added in double. */
+    /** The sum of {@code x[from, from+n)}: blocks in float ({@link FloatLoops#sum}'s lanes), blocks added in double. */
     private static double sumRun(float[] x, int from, int n) {
+        FloatLoops loops = FloatLoops.IN_USE;
         double total = 0;
         int end = from + n;
         for (int start = from; start < end; start += BLOCK) {
-            int stop = Math.min(start + BLOCK, end);
-            float s0 = 0f;
-            float s1 = 0f;
-            float s2 = 0f;
-            float s3 = 0f;
-            float s4 = 0f;
-            float s5 = 0f;
-            float s6 = 0f;
-            float s7 = 0f;
-            int i = start;
-            for (; i + 8 <= stop; i += 8) {
-                s0 += x[i];
-                s1 += x[i + 1];
-                s2 += x[i + 2];
-                s3 += x[i + 3];
-                s4 += x[i + 4];
-                s5 += x[i + 5];
-                s6 += x[i + 6];
-                s7 += x[i + 7];
-            }
-            for (; i < stop; i++) {
-                s0 += x[i];
-            }
-            total += ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+            total += loops.sum(x, start, Math.min(BLOCK, end - start));
         }
         return total;
     }
