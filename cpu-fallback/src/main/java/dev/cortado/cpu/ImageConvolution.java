@@ -37,7 +37,7 @@ final class ImageConvolution {
             Scratch scratch = SCRATCH.get();
             for (int chunk = from; chunk < to; chunk++) {
                 int n0 = chunks.first(chunk);
-                ConvSpec part = spec.ofImages(chunks.size(chunk));
+                ConvSpec part = chunks.spec(chunk);
                 float[] col = scratch.columns(chunks.columnFloats(part));
                 ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
                 int columns = part.geometry().batch() * chunks.plane;
@@ -67,7 +67,7 @@ final class ImageConvolution {
                 int endChunk = (int) ((long) chunks.count * (p + 1) / parts);
                 for (int chunk = firstChunk; chunk < endChunk; chunk++) {
                     int n0 = chunks.first(chunk);
-                    ConvSpec part = spec.ofImages(chunks.size(chunk));
+                    ConvSpec part = chunks.spec(chunk);
                     float[] col = scratch.columns(chunks.columnFloats(part));
                     ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
                     int columns = part.geometry().batch() * chunks.plane;
@@ -113,7 +113,7 @@ final class ImageConvolution {
             Scratch scratch = SCRATCH.get();
             for (int chunk = from; chunk < to; chunk++) {
                 int n0 = chunks.first(chunk);
-                ConvSpec part = spec.ofImages(chunks.size(chunk));
+                ConvSpec part = chunks.spec(chunk);
                 int columns = part.geometry().batch() * chunks.plane;
                 float[] grad = dy;
                 int gradOffset = dyo + n0 * chunks.outputSize;
@@ -167,7 +167,10 @@ final class ImageConvolution {
         }
     }
 
-    /** How a batch is cut into chunks of consecutive images: all of {@code per} images but the last. */
+    /**
+     * How a batch is cut into chunks of consecutive images: all of {@code per} images but the last. The chunks'
+     * convolutions (two at most: a whole chunk and a shorter last one) are made once per op, not once per chunk.
+     */
     private static final class Chunks {
         final int plane;
         final int imageSize;
@@ -175,6 +178,8 @@ final class ImageConvolution {
         final int per;
         final int count;
         private final int batch;
+        private final ConvSpec whole;
+        private final ConvSpec last;
 
         Chunks(ConvSpec spec) {
             batch = spec.geometry().batch();
@@ -188,14 +193,17 @@ final class ImageConvolution {
             int keepsEveryThreadBusy = Math.max(1, batch / Parallel.threads());
             per = Math.min(Math.min(wideEnough, fitsInCache), keepsEveryThreadBusy);
             count = (batch + per - 1) / per;
+            whole = spec.ofImages(per);
+            last = batch % per == 0 ? whole : spec.ofImages(batch % per);
+        }
+
+        /** The convolution of chunk's images. */
+        ConvSpec spec(int chunk) {
+            return chunk == count - 1 ? last : whole;
         }
 
         int first(int chunk) {
             return chunk * per;
-        }
-
-        int size(int chunk) {
-            return Math.min(per, batch - chunk * per);
         }
 
         int columnFloats(ConvSpec part) {
