@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Register-blocked kernels on the Vector API. Tiles are {@link #MR} x (2 vectors): two loads of B and a broadcast
  * of A per row and step of k, each broadcast feeding two fused multiply-adds. With 512-bit vectors (AVX-512, 32
  * registers) a tile is 8 x 32, sixteen accumulators; with 256-bit vectors (AVX2, 16 registers) it is 6 x 16, twelve
- * accumulators, which with their operands fill the register file. Dot products come in blocks of 3 rows of A by 4
- * rows of B, a vector of k at a time.
+ * accumulators, which with their operands fill the register file. Dot products come in blocks of {@link #DOT_ROWS}
+ * rows of A by 4 rows of B, a vector of k at a time.
  *
  * <p>{@link Sgemm} refers to this class only when the {@code jdk.incubator.vector} module is present, so that a
  * JVM without it never loads a Vector API class.
@@ -23,7 +23,12 @@ final class VectorKernel implements MicroKernel {
      * built-in convolutions (16, 32, 64), which six leave a partial tile of.
      */
     private static final int MR = LANES >= 16 ? 8 : 6;
-    private static final int DOT_ROWS = 3;
+    /**
+     * Rows of A per block of dot products: four with 32 registers (sixteen accumulators), which also divides the
+     * row counts of the built-in weight gradients (16, 32, 64 output channels) and batches, where three computed
+     * up to a tenth of their rows twice; three with 16 registers (twelve accumulators).
+     */
+    private static final int DOT_ROWS = LANES >= 16 ? 4 : 3;
     private static final int DOT_COLS = 4;
 
     private VectorKernel() {
@@ -223,6 +228,15 @@ final class VectorKernel implements MicroKernel {
     @Override
     public void dots(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb, int cols,
                      float[] out, int oi, int ldo, float alpha, float beta) {
+        if (DOT_ROWS == 4) {
+            dotsOfFour(len, a, ai, lda, rows, b, bi, ldb, cols, out, oi, ldo, alpha, beta);
+        } else {
+            dotsOfThree(len, a, ai, lda, rows, b, bi, ldb, cols, out, oi, ldo, alpha, beta);
+        }
+    }
+
+    private static void dotsOfThree(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb, int cols,
+                     float[] out, int oi, int ldo, float alpha, float beta) {
         int a0 = ai;
         int a1 = ai + Math.min(1, rows - 1) * lda;
         int a2 = ai + Math.min(2, rows - 1) * lda;
@@ -300,5 +314,106 @@ final class VectorKernel implements MicroKernel {
         RowOfFour.write(d00, d01, d02, d03, out, oi, alpha, beta);
         RowOfFour.write(d10, d11, d12, d13, out, oi + ldo, alpha, beta);
         RowOfFour.write(d20, d21, d22, d23, out, oi + 2 * ldo, alpha, beta);
+    }
+
+    private static void dotsOfFour(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb, int cols,
+                     float[] out, int oi, int ldo, float alpha, float beta) {
+        int a0 = ai;
+        int a1 = ai + Math.min(1, rows - 1) * lda;
+        int a2 = ai + Math.min(2, rows - 1) * lda;
+        int a3 = ai + Math.min(3, rows - 1) * lda;
+        int b0 = bi;
+        int b1 = bi + Math.min(1, cols - 1) * ldb;
+        int b2 = bi + Math.min(2, cols - 1) * ldb;
+        int b3 = bi + Math.min(3, cols - 1) * ldb;
+        FloatVector s00 = FloatVector.zero(SPECIES);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s22 = s00;
+        FloatVector s23 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s32 = s00;
+        FloatVector s33 = s00;
+        int vectorLen = SPECIES.loopBound(len);
+        for (int p = 0; p < vectorLen; p += LANES) {
+            FloatVector x0 = FloatVector.fromArray(SPECIES, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, a, a1 + p);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, a, a2 + p);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, a, a3 + p);
+            FloatVector y = FloatVector.fromArray(SPECIES, b, b0 + p);
+            s00 = x0.fma(y, s00);
+            s10 = x1.fma(y, s10);
+            s20 = x2.fma(y, s20);
+            s30 = x3.fma(y, s30);
+            y = FloatVector.fromArray(SPECIES, b, b1 + p);
+            s01 = x0.fma(y, s01);
+            s11 = x1.fma(y, s11);
+            s21 = x2.fma(y, s21);
+            s31 = x3.fma(y, s31);
+            y = FloatVector.fromArray(SPECIES, b, b2 + p);
+            s02 = x0.fma(y, s02);
+            s12 = x1.fma(y, s12);
+            s22 = x2.fma(y, s22);
+            s32 = x3.fma(y, s32);
+            y = FloatVector.fromArray(SPECIES, b, b3 + p);
+            s03 = x0.fma(y, s03);
+            s13 = x1.fma(y, s13);
+            s23 = x2.fma(y, s23);
+            s33 = x3.fma(y, s33);
+        }
+        float d00 = s00.reduceLanes(VectorOperators.ADD);
+        float d01 = s01.reduceLanes(VectorOperators.ADD);
+        float d02 = s02.reduceLanes(VectorOperators.ADD);
+        float d03 = s03.reduceLanes(VectorOperators.ADD);
+        float d10 = s10.reduceLanes(VectorOperators.ADD);
+        float d11 = s11.reduceLanes(VectorOperators.ADD);
+        float d12 = s12.reduceLanes(VectorOperators.ADD);
+        float d13 = s13.reduceLanes(VectorOperators.ADD);
+        float d20 = s20.reduceLanes(VectorOperators.ADD);
+        float d21 = s21.reduceLanes(VectorOperators.ADD);
+        float d22 = s22.reduceLanes(VectorOperators.ADD);
+        float d23 = s23.reduceLanes(VectorOperators.ADD);
+        float d30 = s30.reduceLanes(VectorOperators.ADD);
+        float d31 = s31.reduceLanes(VectorOperators.ADD);
+        float d32 = s32.reduceLanes(VectorOperators.ADD);
+        float d33 = s33.reduceLanes(VectorOperators.ADD);
+        for (int p = vectorLen; p < len; p++) {
+            float x0 = a[a0 + p];
+            float x1 = a[a1 + p];
+            float x2 = a[a2 + p];
+            float x3 = a[a3 + p];
+            float y0 = b[b0 + p];
+            float y1 = b[b1 + p];
+            float y2 = b[b2 + p];
+            float y3 = b[b3 + p];
+            d00 += x0 * y0;
+            d01 += x0 * y1;
+            d02 += x0 * y2;
+            d03 += x0 * y3;
+            d10 += x1 * y0;
+            d11 += x1 * y1;
+            d12 += x1 * y2;
+            d13 += x1 * y3;
+            d20 += x2 * y0;
+            d21 += x2 * y1;
+            d22 += x2 * y2;
+            d23 += x2 * y3;
+            d30 += x3 * y0;
+            d31 += x3 * y1;
+            d32 += x3 * y2;
+            d33 += x3 * y3;
+        }
+        RowOfFour.write(d00, d01, d02, d03, out, oi, alpha, beta);
+        RowOfFour.write(d10, d11, d12, d13, out, oi + ldo, alpha, beta);
+        RowOfFour.write(d20, d21, d22, d23, out, oi + 2 * ldo, alpha, beta);
+        RowOfFour.write(d30, d31, d32, d33, out, oi + 3 * ldo, alpha, beta);
     }
 }

@@ -15,8 +15,8 @@ class BlockedGemmTest {
 
     /**
      * m, n, k: ones, primes, exact tiles and non-multiples of the register and cache blocks (with the default
-     * caches: kc = 256 steps of k, mc = 126 rows packed at once, nc = 4096 columns, dot products in blocks of 3 x 4
-     * over 1024 steps; with the small caches: 128, 60, 64 and 512), and sizes large enough (8 Mflop) to go
+     * caches: kc = 256 steps of k, mc = 128 rows packed at once (126 for a 6-row tile), nc = 4096 columns, dot
+     * products in blocks of 4 x 4 (3 x 4 at AVX2 width and in the scalar kernel) over 1024 steps; with the small caches: 128, 60, 64 and 512), and sizes large enough (8 Mflop) to go
      * parallel: split by rows, by columns and by slices of k.
      */
     private static final int[][] SIZES = {
