@@ -1,13 +1,13 @@
 package dev.cortado.cpu;
 
 import dev.cortado.backend.BatchNormSpec;
-import dev.cortado.backend.BinaryOp;
 
 /**
  * Batch normalization a channel at a time, channels shared between the threads, for inputs whose spatial planes
  * are long enough to loop over ({@link #fits}): each image's plane of a channel is a contiguous run, which the
  * op works on while it sits in L1. The forward pass reads x from memory three times and writes y once; the
- * backward pass reads x and dy twice and writes dx once, where the backend's default composition of reductions
+ * backward pass reads x and dy twice and writes dx once, each output in one fused pass ({@link FloatLoops#affine},
+ * {@link FloatLoops#affineSum}), where the backend's default composition of reductions
  * and element-wise ops makes about a dozen passes over the whole batch.
  *
  * <p>Element-wise steps and sums are {@link FloatLoops}: a plane is summed in float lanes, planes in double, in a
@@ -47,11 +47,9 @@ final class BatchNormOps {
                 mean[mo + c] = mu;
                 variance[vo + c] = var;
                 float scale = weight[wo + c] / (float) Math.sqrt(var + epsilon);
-                float shift = bias[bo + c] - mu * scale;
                 for (int n = 0; n < spec.batch(); n++) {
                     int at = start(spec, n, c);
-                    loops.zipScalar(BinaryOp.MUL, x, xo + at, scale, y, yo + at, s);
-                    loops.zipScalar(BinaryOp.ADD, y, yo + at, shift, y, yo + at, s);
+                    loops.affine(x, xo + at, mu, scale, bias[bo + c], y, yo + at, s);
                 }
             }
         });
@@ -81,17 +79,14 @@ final class BatchNormOps {
                 if (dx == null) {
                     continue;
                 }
-                // dx = k * (dy - mean(dy) - (x - mu) * slope), k = weight * invStd, slope = invStd * mean(dy * xhat)
+                // dx = k * (dy - mean(dy) - (x - mu) * slope), k = weight * invStd, slope = invStd * mean(dy * xhat),
+                // as one pass: (x - mu) * (-k * slope) + dy * k - k * mean(dy)
                 float k = weight[wo + c] * inv;
                 float meanDy = (float) (sumDy / count);
                 float slope = (float) (inv * sumDyXhat / count);
                 for (int n = 0; n < spec.batch(); n++) {
                     int at = start(spec, n, c);
-                    loops.zipScalar(BinaryOp.SUB, x, xo + at, mu, dx, dxo + at, s);
-                    loops.zipScalar(BinaryOp.MUL, dx, dxo + at, -slope, dx, dxo + at, s);
-                    loops.zip(BinaryOp.ADD, dx, dxo + at, dy, dyo + at, dx, dxo + at, s);
-                    loops.zipScalar(BinaryOp.SUB, dx, dxo + at, meanDy, dx, dxo + at, s);
-                    loops.zipScalar(BinaryOp.MUL, dx, dxo + at, k, dx, dxo + at, s);
+                    loops.affineSum(x, xo + at, mu, -k * slope, dy, dyo + at, k, -k * meanDy, dx, dxo + at, s);
                 }
             }
         });

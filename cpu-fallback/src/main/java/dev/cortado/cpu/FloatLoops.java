@@ -40,6 +40,19 @@ interface FloatLoops {
      */
     void zip(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
 
+    /**
+     * {@code out = (x - shift) * scale + offset}, rounded step by step in that order; out may be x at the same
+     * offset.
+     */
+    void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n);
+
+    /**
+     * {@code out = (x - shift) * scale + y * yScale + offset}, rounded step by step from left to right; out may be
+     * x or y at the same offset.
+     */
+    void affineSum(float[] x, int xo, float shift, float scale, float[] y, int yo, float yScale, float offset,
+                   float[] out, int oo, int n);
+
     /** How many partial sums {@link #sum} and {@link #sumOfProducts} keep side by side. */
     int sumLanes();
 

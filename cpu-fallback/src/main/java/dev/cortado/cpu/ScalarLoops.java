@@ -25,6 +25,31 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
+        affineFrom(x, xo, shift, scale, offset, out, oo, 0, n);
+    }
+
+    static void affineFrom(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int from,
+                           int n) {
+        for (int i = from; i < n; i++) {
+            out[oo + i] = (x[xo + i] - shift) * scale + offset;
+        }
+    }
+
+    @Override
+    public void affineSum(float[] x, int xo, float shift, float scale, float[] y, int yo, float yScale,
+                          float offset, float[] out, int oo, int n) {
+        affineSumFrom(x, xo, shift, scale, y, yo, yScale, offset, out, oo, 0, n);
+    }
+
+    static void affineSumFrom(float[] x, int xo, float shift, float scale, float[] y, int yo, float yScale,
+                              float offset, float[] out, int oo, int from, int n) {
+        for (int i = from; i < n; i++) {
+            out[oo + i] = (x[xo + i] - shift) * scale + y[yo + i] * yScale + offset;
+        }
+    }
+
+    @Override
     public void reluBackward(float[] x, int xo, float[] dy, int dyo, float[] dx, int dxo, int n) {
         reluBackwardFrom(x, xo, dy, dyo, dx, dxo, 0, n);
     }

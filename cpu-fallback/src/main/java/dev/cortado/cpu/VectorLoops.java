@@ -74,6 +74,26 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xo + i).sub(shift).mul(scale).add(offset).intoArray(out, oo + i);
+        }
+        ScalarLoops.affineFrom(x, xo, shift, scale, offset, out, oo, i, n);
+    }
+
+    @Override
+    public void affineSum(float[] x, int xo, float shift, float scale, float[] y, int yo, float yScale,
+                          float offset, float[] out, int oo, int n) {
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector scaled = FloatVector.fromArray(SPECIES, x, xo + i).sub(shift).mul(scale);
+            scaled.add(FloatVector.fromArray(SPECIES, y, yo + i).mul(yScale)).add(offset).intoArray(out, oo + i);
+        }
+        ScalarLoops.affineSumFrom(x, xo, shift, scale, y, yo, yScale, offset, out, oo, i, n);
+    }
+
+    @Override
     public float sum(float[] a, int ao, int n) {
         FloatVector lanes = FloatVector.zero(SPECIES);
         int i = 0;

@@ -205,6 +205,39 @@ class FloatLoopsTest {
         }
     }
 
+    /** Both affine loops bit for bit against their definition, special values among the inputs, and in place. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void affine(String name, int n) {
+        FloatLoops loops = loops(name);
+        float[] x = values(3, n);
+        float[] y = values(1, n);
+        float shift = 0.625f;
+        float scale = -1.75f;
+        float yScale = 0.3f;
+        float offset = 0.125f;
+        float[] expected = poisoned(n + 8);
+        float[] expectedSum = poisoned(n + 8);
+        for (int i = 0; i < n; i++) {
+            expected[5 + i] = (x[3 + i] - shift) * scale + offset;
+            expectedSum[5 + i] = (x[3 + i] - shift) * scale + y[1 + i] * yScale + offset;
+        }
+        float[] out = poisoned(n + 8);
+        loops.affine(x, 3, shift, scale, offset, out, 5, n);
+        assertSameBits(expected, out, name + " affine");
+        float[] outSum = poisoned(n + 8);
+        loops.affineSum(x, 3, shift, scale, y, 1, yScale, offset, outSum, 5, n);
+        assertSameBits(expectedSum, outSum, name + " affine sum");
+
+        float[] inPlace = y.clone();
+        float[] expectedInPlace = y.clone();
+        for (int i = 0; i < n; i++) {
+            expectedInPlace[1 + i] = (x[3 + i] - shift) * scale + y[1 + i] * yScale + offset;
+        }
+        loops.affineSum(x, 3, shift, scale, inPlace, 1, yScale, offset, inPlace, 1, n);
+        assertSameBits(expectedInPlace, inPlace, name + " affine sum into y");
+    }
+
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")
     void sgdMomentum(String name, int n) {
