@@ -41,6 +41,12 @@ interface FloatLoops {
     void zip(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
 
     /**
+     * {@code dst[do, do + n) = src[so, so + n)} for arrays that do not overlap there: for runs of a few dozen
+     * floats, where System.arraycopy's call costs more than the copy.
+     */
+    void copy(float[] src, int so, float[] dst, int dOff, int n);
+
+    /**
      * {@code out = (x - shift) * scale + offset}, rounded step by step in that order; out may be x at the same
      * offset.
      */

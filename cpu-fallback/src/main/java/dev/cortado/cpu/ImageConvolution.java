@@ -2,6 +2,7 @@ package dev.cortado.cpu;
 
 import dev.cortado.backend.ConvGeometry;
 import dev.cortado.backend.ConvSpec;
+import dev.cortado.backend.GemmSpec;
 import dev.cortado.cpu.gemm.Sgemm;
 
 /**
@@ -53,8 +54,13 @@ final class ImageConvolution {
         });
     }
 
-    /** {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}. */
+    /**
+     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: from
+     * {@link PixelColumns} where they serve the convolution, else from column matrices.
+     */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
+        ConvGeometry g = spec.geometry();
+        boolean pixelRows = PixelColumns.serves(spec);
         Chunks chunks = new Chunks(spec);
         int weightSize = (int) spec.weightSize();
         // four parts per thread, as Parallel cuts a range, so that a thread the OS slows down is evened out
@@ -69,8 +75,14 @@ final class ImageConvolution {
                     int n0 = chunks.first(chunk);
                     ConvSpec part = chunks.spec(chunk);
                     float[] col = scratch.columns(chunks.columnFloats(part));
-                    ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
                     int columns = part.geometry().batch() * chunks.plane;
+                    if (pixelRows) {
+                        float[] channelsLast = scratch.channelsLast(chunks.imageSize);
+                        PixelColumns.unfold(g, x, xo + n0 * chunks.imageSize, part.geometry().batch(), channelsLast,
+                                col);
+                    } else {
+                        ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
+                    }
                     float[] grad = dy;
                     int gradOffset = dyo + n0 * chunks.outputSize;
                     if (part.geometry().batch() > 1) {
@@ -80,8 +92,10 @@ final class ImageConvolution {
                         gradOffset = 0;
                     }
                     float beta = chunk == firstChunk ? 0f : 1f;
-                    Sgemm.compute(part.weightGradientProduct(columns).scaled(1f, beta), grad, gradOffset, col, 0,
-                            partials, p * weightSize);
+                    GemmSpec product = pixelRows
+                            ? GemmSpec.of(false, false, spec.outChannels(), g.columnRows(), columns)
+                            : part.weightGradientProduct(columns);
+                    Sgemm.compute(product.scaled(1f, beta), grad, gradOffset, col, 0, partials, p * weightSize);
                 }
             }
         });
@@ -90,7 +104,14 @@ final class ImageConvolution {
             for (int p = 0; p < parts; p++) {
                 sum += partials[p * weightSize + i];
             }
-            dw[dwo + i] += sum;
+            partials[i] = sum;
+        }
+        if (pixelRows) {
+            PixelColumns.addToWeightGradient(g, spec.outChannels(), partials, dw, dwo);
+        } else {
+            for (int i = 0; i < weightSize; i++) {
+                dw[dwo + i] += partials[i];
+            }
         }
     }
 
@@ -212,15 +233,17 @@ final class ImageConvolution {
     }
 
     /**
-     * One thread's arrays, grown on demand and kept for the thread's life: a chunk's column matrix (or its
-     * gradient), a chunk's output or output gradient channel by channel, and, for the thread that calls, the weight
-     * gradient's partial sums and the flipped kernels of the input gradient.
+     * One thread's arrays, grown on demand and kept for the thread's life: a chunk's column matrix (its gradient,
+     * or its pixel rows), an image's channels-last copy, a chunk's output or output gradient channel by channel,
+     * and, for the thread that calls, the weight gradient's partial sums and the flipped kernels of the input
+     * gradient.
      */
     private static final class Scratch {
         private float[] columns = new float[0];
         private float[] channelMajor = new float[0];
         private float[] partials = new float[0];
         private float[] flipped = new float[0];
+        private float[] channelsLast = new float[0];
 
         float[] columns(int size) {
             columns = atLeast(columns, size);
@@ -230,6 +253,11 @@ final class ImageConvolution {
         float[] channelMajor(int size) {
             channelMajor = atLeast(channelMajor, size);
             return channelMajor;
+        }
+
+        float[] channelsLast(int size) {
+            channelsLast = atLeast(channelsLast, size);
+            return channelsLast;
         }
 
         float[] flipped(int size) {

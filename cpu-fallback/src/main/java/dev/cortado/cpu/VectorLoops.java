@@ -74,6 +74,15 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public void copy(float[] src, int so, float[] dst, int dOff, int n) {
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector.fromArray(SPECIES, src, so + i).intoArray(dst, dOff + i);
+        }
+        ScalarLoops.copyFrom(src, so, dst, dOff, i, n);
+    }
+
+    @Override
     public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {

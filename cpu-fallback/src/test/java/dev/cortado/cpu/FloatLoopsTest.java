@@ -205,6 +205,19 @@ class FloatLoopsTest {
         }
     }
 
+    /** A copy moves every float bit for bit, special values and NaN payloads included, and nothing around them. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void copy(String name, int n) {
+        float[] src = values(4, n);
+        src[4 + n / 2] = Float.intBitsToFloat(0x7fc01234);
+        float[] expected = poisoned(n + 7);
+        System.arraycopy(src, 4, expected, 2, n);
+        float[] out = poisoned(n + 7);
+        loops(name).copy(src, 4, out, 2, n);
+        assertSameBits(expected, out, name + " copy");
+    }
+
     /** Both affine loops bit for bit against their definition, special values among the inputs, and in place. */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")

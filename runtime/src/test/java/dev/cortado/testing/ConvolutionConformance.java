@@ -33,7 +33,9 @@ public interface ConvolutionConformance extends BackendTestContext {
 
     /**
      * Convolutions of every kind a layer makes: padded, strided, dilated, 1x1, grouped, depthwise, a single image,
-     * and more images than a CPU shares out at once.
+     * and more images than a CPU shares out at once; and, with 8 or more input channels, strided or with 32 output
+     * channels, the kind whose weight gradient a CPU may take from rows per output pixel (among them padding wider
+     * than the kernel reaches, so that whole kernel rows fall outside the image).
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -46,7 +48,11 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(4, 6, 14, 14, 5, 5, 1, 2, 1), 9, 3),
                 new ConvSpec(new ConvGeometry(3, 8, 6, 6, 3, 3, 1, 1, 1), 8, 8),
                 new ConvSpec(new ConvGeometry(5, 3, 10, 10, 3, 3, 2, 1, 1), 7, 1),
-                new ConvSpec(new ConvGeometry(19, 3, 9, 9, 3, 3, 1, 1, 1), 4, 1));
+                new ConvSpec(new ConvGeometry(19, 3, 9, 9, 3, 3, 1, 1, 1), 4, 1),
+                new ConvSpec(new ConvGeometry(3, 8, 9, 7, 3, 3, 2, 1, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(2, 9, 11, 10, 3, 5, 1, 2, 2), 32, 1),
+                new ConvSpec(new ConvGeometry(7, 8, 6, 6, 3, 3, 2, 0, 1), 3, 1),
+                new ConvSpec(new ConvGeometry(2, 8, 5, 5, 3, 3, 2, 3, 1), 4, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
