@@ -31,8 +31,15 @@ final class ImageConvolution {
     private ImageConvolution() {
     }
 
-    /** {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}. */
+    /**
+     * {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}: on {@link WideRows} where
+     * they serve the convolution, else on its column matrix.
+     */
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
+        if (WideRows.served(spec.geometry())) {
+            wideRowsForward(spec, x, xo, w, wo, y, yo);
+            return;
+        }
         Chunks chunks = new Chunks(spec);
         Parallel.forRange(chunks.count, 1, (from, to) -> {
             Scratch scratch = SCRATCH.get();
@@ -50,6 +57,26 @@ final class ImageConvolution {
                     ConvolutionOps.swapLeadingAxes(spec.outChannels(), part.geometry().batch(), chunks.plane,
                             byChannel, 0, y, yo + n0 * chunks.outputSize);
                 }
+            }
+        });
+    }
+
+    /** {@link #forward} on {@link WideRows}, a chunk of images at a time. */
+    private static void wideRowsForward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
+        ConvGeometry g = spec.geometry();
+        Chunks chunks = new Chunks(spec, WideRows.imageFloats(g), WideRows.imageColumns(g));
+        WideRows whole = new WideRows(g, chunks.per);
+        WideRows last = new WideRows(g, chunks.lastImages());
+        Parallel.forRange(chunks.count, 1, (from, to) -> {
+            Scratch scratch = SCRATCH.get();
+            for (int chunk = from; chunk < to; chunk++) {
+                WideRows rows = chunk == chunks.count - 1 ? last : whole;
+                float[] col = scratch.columns(g.columnRows() * rows.columns());
+                float[] padded = scratch.channelsLast(rows.paddedFloats());
+                rows.unfold(x, xo + chunks.first(chunk) * chunks.imageSize, padded, col);
+                float[] product = scratch.channelMajor(spec.outChannels() * rows.columns());
+                Sgemm.compute(spec.forwardProduct(rows.columns()), w, wo, col, 0, product, 0);
+                rows.extract(product, spec.outChannels(), y, yo + chunks.first(chunk) * chunks.outputSize);
             }
         });
     }
@@ -202,20 +229,33 @@ final class ImageConvolution {
         private final ConvSpec whole;
         private final ConvSpec last;
 
+        /** Chunks whose column matrices ({@code columnRows x outPlane} floats an image) fill half of L2 at most. */
         Chunks(ConvSpec spec) {
+            this(spec, (long) spec.geometry().columnRows() * spec.outPlane(), spec.outPlane());
+        }
+
+        /**
+         * Chunks whose working set, {@code imageFloats} an image, fills half of L2 at most, and whose products are
+         * {@code imageColumns} wide an image.
+         */
+        Chunks(ConvSpec spec, long imageFloats, int imageColumns) {
             batch = spec.geometry().batch();
             plane = spec.outPlane();
             imageSize = (int) (spec.geometry().imageSize() / batch);
             outputSize = (int) (spec.outputSize() / batch);
-            long imageColumnFloats = (long) spec.geometry().columnRows() * plane;
             long cacheFloats = Sgemm.l2Bytes() / 2 / Float.BYTES;
-            int wideEnough = (TARGET_COLUMNS + plane - 1) / plane;
-            int fitsInCache = (int) Math.max(1, Math.min(Integer.MAX_VALUE, cacheFloats / imageColumnFloats));
+            int wideEnough = (TARGET_COLUMNS + imageColumns - 1) / imageColumns;
+            int fitsInCache = (int) Math.max(1, Math.min(Integer.MAX_VALUE, cacheFloats / imageFloats));
             int keepsEveryThreadBusy = Math.max(1, batch / Parallel.threads());
             per = Math.min(Math.min(wideEnough, fitsInCache), keepsEveryThreadBusy);
             count = (batch + per - 1) / per;
             whole = spec.ofImages(per);
             last = batch % per == 0 ? whole : spec.ofImages(batch % per);
+        }
+
+        /** Images of the last chunk. */
+        int lastImages() {
+            return batch - (count - 1) * per;
         }
 
         /** The convolution of chunk's images. */
@@ -234,7 +274,7 @@ final class ImageConvolution {
 
     /**
      * One thread's arrays, grown on demand and kept for the thread's life: a chunk's column matrix (its gradient,
-     * or its pixel rows), an image's channels-last copy, a chunk's output or output gradient channel by channel,
+     * or its pixel rows), an image's channels-last copy (or a chunk's padded copy), a chunk's output or output gradient channel by channel,
      * and, for the thread that calls, the weight gradient's partial sums and the flipped kernels of the input
      * gradient.
      */

@@ -35,7 +35,9 @@ public interface ConvolutionConformance extends BackendTestContext {
      * Convolutions of every kind a layer makes: padded, strided, dilated, 1x1, grouped, depthwise, a single image,
      * and more images than a CPU shares out at once; and, with 8 or more input channels, strided or with 32 output
      * channels, the kind whose weight gradient a CPU may take from rows per output pixel (among them padding wider
-     * than the kernel reaches, so that whole kernel rows fall outside the image).
+     * than the kernel reaches, so that whole kernel rows fall outside the image); and stride-1 convolutions whose
+     * output rows are a little narrower than their padded input rows (unpadded, padded, dilated, grouped, and more
+     * images than one chunk), which a CPU may compute on its padded rows.
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -52,7 +54,12 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(3, 8, 9, 7, 3, 3, 2, 1, 1), 5, 1),
                 new ConvSpec(new ConvGeometry(2, 9, 11, 10, 3, 5, 1, 2, 2), 32, 1),
                 new ConvSpec(new ConvGeometry(7, 8, 6, 6, 3, 3, 2, 0, 1), 3, 1),
-                new ConvSpec(new ConvGeometry(2, 8, 5, 5, 3, 3, 2, 3, 1), 4, 1));
+                new ConvSpec(new ConvGeometry(2, 8, 5, 5, 3, 3, 2, 3, 1), 4, 1),
+                new ConvSpec(new ConvGeometry(3, 2, 12, 11, 3, 3, 1, 0, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(2, 3, 10, 12, 3, 5, 1, 1, 1), 4, 1),
+                new ConvSpec(new ConvGeometry(2, 4, 9, 9, 3, 3, 1, 0, 1), 6, 2),
+                new ConvSpec(new ConvGeometry(2, 2, 13, 13, 3, 3, 1, 1, 2), 3, 1),
+                new ConvSpec(new ConvGeometry(11, 2, 12, 11, 3, 3, 1, 0, 1), 5, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
