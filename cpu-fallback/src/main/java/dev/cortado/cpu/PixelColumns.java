@@ -17,9 +17,9 @@ import java.util.Arrays;
 final class PixelColumns {
     /**
      * Fewest input channels for which rows are built: with fewer, a kernel row's run is too short to copy well
-     * (the stem's single channel gives runs of 3 floats).
+     * (the stem's single channel gives runs of 3 floats; LeNet-5's six, runs of 30).
      */
-    private static final int MIN_CHANNELS = 8;
+    private static final int MIN_CHANNELS = 4;
     private static final int MIN_OUT_CHANNELS_AT_UNIT_STRIDE = 32;
 
     private PixelColumns() {
@@ -27,16 +27,19 @@ final class PixelColumns {
 
     /**
      * Whether the weight gradient of this convolution goes through pixel rows: ungrouped, with enough input
-     * channels, a kernel larger than 1x1, and strided or with 32 output channels or more. A 1x1 kernel's column
+     * channels and a kernel larger than 1x1, and where the column matrix would unfold slowly or multiply poorly:
+     * strided (it gathers float by float), with output rows narrower than the input's (it copies a short run per
+     * output row, as for LeNet-5's second convolution), or with 32 output channels or more. A 1x1 kernel's column
      * matrix is the image itself, read at the stride, and its pixel rows would be too short for the product's
-     * tile. At stride 1 with 16 output channels (ResNet's first stage) the column matrix's dot products were
-     * faster: the product has too few rows to make up for reading B where it lies, and the column matrix unfolds
-     * by whole image rows.
+     * tile. At stride 1 with 16 output channels and "same" padding (ResNet's first stage) the column matrix's dot
+     * products were faster: the product has too few rows to make up for reading B where it lies, and the column
+     * matrix unfolds a whole plane at a time.
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
+        boolean slowColumnMatrix = g.stride() > 1 || g.outWidth() != g.width();
         return spec.groups() == 1 && g.channels() >= MIN_CHANNELS && g.kernelH() * g.kernelW() > 1
-                && (g.stride() > 1 || spec.outChannels() >= MIN_OUT_CHANNELS_AT_UNIT_STRIDE);
+                && (slowColumnMatrix || spec.outChannels() >= MIN_OUT_CHANNELS_AT_UNIT_STRIDE);
     }
 
     /** Floats of one image's rows: {@code outH*outW x K}. */

@@ -33,11 +33,11 @@ public interface ConvolutionConformance extends BackendTestContext {
 
     /**
      * Convolutions of every kind a layer makes: padded, strided, dilated, 1x1, grouped, depthwise, a single image,
-     * and more images than a CPU shares out at once; and, with 8 or more input channels, strided or with 32 output
-     * channels, the kind whose weight gradient a CPU may take from rows per output pixel (among them padding wider
-     * than the kernel reaches, so that whole kernel rows fall outside the image); and stride-1 convolutions whose
-     * output rows are a little narrower than their padded input rows (unpadded, padded, dilated, grouped, and more
-     * images than one chunk), which a CPU may compute on its padded rows.
+     * and more images than a CPU shares out at once. Among them the kinds a CPU may compute another way: with 4 or
+     * more input channels, strided, unpadded or with 32 output channels, whose weight gradient may come from rows
+     * per output pixel (one with padding wider than the kernel reaches, so that whole kernel rows fall outside the
+     * image); and at stride 1 with output rows a little narrower than their padded input rows (unpadded, padded,
+     * dilated, grouped, and more images than one chunk), which may be computed on the padded rows.
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -59,7 +59,8 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(2, 3, 10, 12, 3, 5, 1, 1, 1), 4, 1),
                 new ConvSpec(new ConvGeometry(2, 4, 9, 9, 3, 3, 1, 0, 1), 6, 2),
                 new ConvSpec(new ConvGeometry(2, 2, 13, 13, 3, 3, 1, 1, 2), 3, 1),
-                new ConvSpec(new ConvGeometry(11, 2, 12, 11, 3, 3, 1, 0, 1), 5, 1));
+                new ConvSpec(new ConvGeometry(11, 2, 12, 11, 3, 3, 1, 0, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(3, 5, 9, 8, 3, 3, 1, 0, 1), 7, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
