@@ -274,9 +274,9 @@ final class ImageConvolution {
 
     /**
      * One thread's arrays, grown on demand and kept for the thread's life: a chunk's column matrix (its gradient,
-     * or its pixel rows), an image's channels-last copy (or a chunk's padded copy), a chunk's output or output gradient channel by channel,
-     * and, for the thread that calls, the weight gradient's partial sums and the flipped kernels of the input
-     * gradient.
+     * or its pixel rows), an image's channels-last copy (or a chunk's padded copy), a chunk's output or output
+     * gradient channel by channel, and, for the thread that calls, the weight gradient's partial sums and the
+     * flipped kernels of the input gradient.
      */
     private static final class Scratch {
         private float[] columns = new float[0];
