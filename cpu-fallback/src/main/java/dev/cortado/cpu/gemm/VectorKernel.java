@@ -235,8 +235,12 @@ final class VectorKernel implements MicroKernel {
         }
     }
 
-    private static void dotsOfThree(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb, int cols,
-                     float[] out, int oi, int ldo, float alpha, float beta) {
+    /**
+     * A 3 x 4 block: twelve accumulators, which with their operands fill AVX2's 16 registers. Written out apart
+     * from {@link #dotsOfFour}, as the tiles are, because its vectors cannot pass through a shared helper unboxed.
+     */
+    private static void dotsOfThree(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb,
+                                    int cols, float[] out, int oi, int ldo, float alpha, float beta) {
         int a0 = ai;
         int a1 = ai + Math.min(1, rows - 1) * lda;
         int a2 = ai + Math.min(2, rows - 1) * lda;
@@ -316,8 +320,9 @@ final class VectorKernel implements MicroKernel {
         RowOfFour.write(d20, d21, d22, d23, out, oi + 2 * ldo, alpha, beta);
     }
 
-    private static void dotsOfFour(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb, int cols,
-                     float[] out, int oi, int ldo, float alpha, float beta) {
+    /** A 4 x 4 block: sixteen accumulators, for 512-bit vectors and their 32 registers. */
+    private static void dotsOfFour(int len, float[] a, int ai, int lda, int rows, float[] b, int bi, int ldb,
+                                   int cols, float[] out, int oi, int ldo, float alpha, float beta) {
         int a0 = ai;
         int a1 = ai + Math.min(1, rows - 1) * lda;
         int a2 = ai + Math.min(2, rows - 1) * lda;
