@@ -72,10 +72,7 @@ final class PixelColumns {
         }
     }
 
-    /**
-     * One image's rows, a kernel row of every pixel of an output row at a time. Which kernel columns of a pixel
-     * fall inside the image depends on its column only, so it is worked out once per image.
-     */
+    /** One image's rows, a kernel row of every pixel of an output row at a time. */
     private static void unfoldImage(ConvGeometry g, float[] image, float[] rows, int ro) {
         int channels = g.channels();
         int kw = g.kernelW();
@@ -83,13 +80,6 @@ final class PixelColumns {
         int k = g.columnRows();
         int outW = g.outWidth();
         int fieldRow = kw * channels;
-        int[] firstInside = new int[outW];
-        int[] endInside = new int[outW];
-        for (int ox = 0; ox < outW; ox++) {
-            int x0 = ox * g.stride() - g.padding();
-            firstInside[ox] = Math.min(kw, Math.max(0, ceilDiv(-x0, d)));
-            endInside[ox] = Math.max(firstInside[ox], Math.min(kw, ceilDiv(g.width() - x0, d)));
-        }
         FloatLoops loops = FloatLoops.IN_USE;
         for (int oy = 0; oy < g.outHeight(); oy++) {
             int outputRow = ro + oy * outW * k;
@@ -98,8 +88,9 @@ final class PixelColumns {
                 boolean inside = iy >= 0 && iy < g.height();
                 for (int ox = 0; ox < outW; ox++) {
                     int dst = outputRow + ox * k + i * fieldRow;
-                    int lo = inside ? firstInside[ox] : kw;
-                    int hi = inside ? endInside[ox] : kw;
+                    int x0 = ox * g.stride() - g.padding();
+                    int lo = inside ? firstColumnInside(x0, kw, d) : kw;
+                    int hi = inside ? endOfColumnsInside(x0, g.width(), kw, d, lo) : kw;
                     if (lo > 0) {
                         Arrays.fill(rows, dst, dst + lo * channels, 0f);
                     }
@@ -119,9 +110,17 @@ final class PixelColumns {
         }
     }
 
-    /** Ceiling of {@code a / b} for {@code b > 0} and any sign of a. */
-    private static int ceilDiv(int a, int b) {
-        return -Math.floorDiv(-a, b);
+    /** The first kernel column j whose input column {@code x0 + j*d} is not left of the image, at most kw. */
+    private static int firstColumnInside(int x0, int kw, int d) {
+        // without dilation (nearly always) no division: it would cost more than the copy it sets up
+        int first = d == 1 ? -x0 : -Math.floorDiv(x0, d);
+        return Math.min(kw, Math.max(0, first));
+    }
+
+    /** One past the last kernel column j whose input column {@code x0 + j*d} is left of width, at least lo. */
+    private static int endOfColumnsInside(int x0, int width, int kw, int d, int lo) {
+        int end = d == 1 ? width - x0 : -Math.floorDiv(x0 - width, d);
+        return Math.max(lo, Math.min(kw, end));
     }
 
     /**
