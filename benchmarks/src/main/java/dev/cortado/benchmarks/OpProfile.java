@@ -19,12 +19,12 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where a training step's time goes on the CPU backend, per layer and per op. The model first trains on a plain
- * {@link CpuBackend} ({@link Throughput#measure}, synthetic data), which gives the true step time; then it trains
- * again, on the first batches of Fashion-MNIST, on a {@link TimedCpuBackend}, which times every op and names it
- * by the layer that called it. Prints one table per model: the ops of
- * the timed epochs by total time per step, and what the ops leave of the true step time (the layers' own Java,
- * waiting for the batch loader, and so on).
+ * Where a training step's and an inference batch's time goes on the CPU backend, per layer and per op. The model
+ * first trains and evaluates on a plain {@link CpuBackend} ({@link Throughput#measure}, synthetic data), which gives
+ * the true times; then it trains and evaluates again, on the first batches of Fashion-MNIST, on a
+ * {@link TimedCpuBackend}, which times every op and names it by the layer that called it. Prints two tables per
+ * model, training and inference: the ops of the timed epochs by total time per batch, and what the ops leave of the
+ * true time (the layers' own Java, waiting for the batch loader, and so on).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar \
@@ -47,18 +47,26 @@ public final class OpProfile {
         int batchSize = args.length > 2 ? Integer.parseInt(args[2]) : 64;
         for (String name : models) {
             ModelSpec spec = ModelSpec.builtIn(name.trim());
-            double imagesPerSecond;
+            Throughput.Measurement measured;
             try (CpuBackend cpu = new CpuBackend()) {
-                imagesPerSecond = Throughput.measure(cpu, spec,
-                        new Throughput.Settings(batchSize, batches, WARMUPS, EPOCHS, SEED)).trainingMedian();
+                measured = Throughput.measure(cpu, spec,
+                        new Throughput.Settings(batchSize, batches, WARMUPS, EPOCHS, SEED));
             }
-            print(spec, batchSize, imagesPerSecond, timeOps(spec, batchSize, batches));
+            Profiles profiles = timeOps(spec, batchSize, batches);
+            print(spec, batchSize, "training", measured.trainingMedian(), profiles.training());
+            print(spec, batchSize, "inference", measured.inferenceMedian(), profiles.inference());
         }
     }
 
-    /** Trains on a timed backend; returns the op totals of the epochs after the warm-ups, in ns per step. */
-    private static List<TimedCpuBackend.OpTime> timeOps(ModelSpec spec, int batchSize, int batches)
-            throws DatasetException {
+    /** Op totals per batch of the timed training epochs and of the timed evaluations. */
+    private record Profiles(List<TimedCpuBackend.OpTime> training, List<TimedCpuBackend.OpTime> inference) {
+    }
+
+    /**
+     * Trains on a timed backend, then evaluates the trained model as many times; returns the op totals of the
+     * rounds after the warm-ups, per batch.
+     */
+    private static Profiles timeOps(ModelSpec spec, int batchSize, int batches) throws DatasetException {
         Dataset data = MnistDataset.load(DATA, Split.TRAIN).first(batchSize * batches);
         try (TimedCpuBackend timed = new TimedCpuBackend()) {
             TrainingConfig config = TrainingConfig.defaults();
@@ -71,24 +79,31 @@ public final class OpProfile {
                     timed.enabled = epoch >= WARMUPS;
                     trainer.trainEpoch(data, epoch, 0, null, new TrainingListener() { }, () -> false);
                 }
+                List<TimedCpuBackend.OpTime> training = timed.perStep((double) EPOCHS * batches);
+                timed.reset();
+                for (int round = 0; round < WARMUPS + EPOCHS; round++) {
+                    timed.enabled = round >= WARMUPS;
+                    trainer.evaluate(data);
+                }
+                return new Profiles(training, timed.perStep((double) EPOCHS * batches));
             }
-            return timed.perStep((double) EPOCHS * batches);
         }
     }
 
-    private static void print(ModelSpec spec, int batchSize, double imagesPerSecond, List<TimedCpuBackend.OpTime> ops) {
+    private static void print(ModelSpec spec, int batchSize, String what, double imagesPerSecond,
+            List<TimedCpuBackend.OpTime> ops) {
         double stepMicros = 1e6 * batchSize / imagesPerSecond;
-        System.out.printf("%s, batch %d: %.0f training images/s, %.1f us per step (%d threads, load %.1f)%n",
-                spec.name(), batchSize, imagesPerSecond, stepMicros, Parallel.threads(),
+        System.out.printf("%s, batch %d: %.0f %s images/s, %.1f us per batch (%d threads, load %.1f)%n",
+                spec.name(), batchSize, imagesPerSecond, what, stepMicros, Parallel.threads(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        System.out.printf("%-34s %-36s %9s %7s %9s%n", "caller", "op", "us/step", "share", "cpu us");
+        System.out.printf("%-34s %-36s %9s %7s %9s%n", "caller", "op", "us/batch", "share", "cpu us");
         double explained = 0;
         for (TimedCpuBackend.OpTime op : ops) {
             explained += op.wallMicros();
             System.out.printf("%-34s %-36s %9.1f %6.1f%% %9.1f%n", op.caller(), op.op(), op.wallMicros(),
                     100 * op.wallMicros() / stepMicros, op.cpuMicros());
         }
-        System.out.printf("%-34s %-36s %9.1f %6.1f%%%n%n", "(rest of the step)", "", stepMicros - explained,
+        System.out.printf("%-34s %-36s %9.1f %6.1f%%%n%n", "(rest of the batch)", "", stepMicros - explained,
                 100 * (stepMicros - explained) / stepMicros);
     }
 }

@@ -35,6 +35,11 @@ final class TimedCpuBackend extends CpuBackend {
     record OpTime(String caller, String op, double wallMicros, double cpuMicros) {
     }
 
+    /** Forgets the totals so far. */
+    void reset() {
+        totals.clear();
+    }
+
     /** The totals divided by the step count, longest wall time first. */
     List<OpTime> perStep(double steps) {
         List<OpTime> ops = new ArrayList<>();
