@@ -46,6 +46,9 @@ interface FloatLoops {
      */
     void copy(float[] src, int so, float[] dst, int dOff, int n);
 
+    /** {@code dst[do, do + n) += src[so, so + n)} for arrays that do not overlap there. */
+    void addTo(float[] src, int so, float[] dst, int dOff, int n);
+
     /**
      * {@code out = (x - shift) * scale + offset}, rounded step by step in that order; out may be x at the same
      * offset.

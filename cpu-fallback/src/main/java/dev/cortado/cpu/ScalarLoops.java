@@ -36,6 +36,17 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void addTo(float[] src, int so, float[] dst, int dOff, int n) {
+        addToFrom(src, so, dst, dOff, 0, n);
+    }
+
+    static void addToFrom(float[] src, int so, float[] dst, int dOff, int from, int n) {
+        for (int i = from; i < n; i++) {
+            dst[dOff + i] += src[so + i];
+        }
+    }
+
+    @Override
     public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         affineFrom(x, xo, shift, scale, offset, out, oo, 0, n);
     }

@@ -83,6 +83,16 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public void addTo(float[] src, int so, float[] dst, int dOff, int n) {
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector.fromArray(SPECIES, dst, dOff + i).add(FloatVector.fromArray(SPECIES, src, so + i))
+                    .intoArray(dst, dOff + i);
+        }
+        ScalarLoops.addToFrom(src, so, dst, dOff, i, n);
+    }
+
+    @Override
     public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {

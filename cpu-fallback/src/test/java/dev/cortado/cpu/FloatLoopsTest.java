@@ -218,6 +218,20 @@ class FloatLoopsTest {
         assertSameBits(expected, out, name + " copy");
     }
 
+    /** An addition into dst adds every float once, rounded as a + b, and touches nothing around them. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void addTo(String name, int n) {
+        float[] src = values(4, n);
+        float[] dst = values(2, n);
+        float[] expected = dst.clone();
+        for (int i = 0; i < n; i++) {
+            expected[2 + i] = dst[2 + i] + src[4 + i];
+        }
+        loops(name).addTo(src, 4, dst, 2, n);
+        assertSameBits(expected, dst, name + " addTo");
+    }
+
     /** Both affine loops bit for bit against their definition, special values among the inputs, and in place. */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")
