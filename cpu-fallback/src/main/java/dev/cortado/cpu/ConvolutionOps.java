@@ -75,37 +75,75 @@ final class ConvolutionOps {
     private static void unfoldUnitStride(ConvGeometry g, int row, float[] image, int planeStart, float[] columns,
                                          int dst) {
         int kw = g.kernelW();
-        int w = g.width();
-        int outH = g.outHeight();
-        int outW = g.outWidth();
         int yShift = (row / kw) % g.kernelH() - g.padding();
         int xShift = row % kw - g.padding();
+        unfoldShifted(image, planeStart, g.height(), g.width(), yShift, xShift, g.outHeight(), g.outWidth(), columns,
+                dst);
+    }
+
+    /**
+     * {@code columns[dst + oy*outW + ox] = plane[oy + yShift][ox + xShift]} of the {@code height x width} plane
+     * at planeStart, or 0 outside it: a column-matrix row of a stride-1 unfold (see {@link #unfoldUnitStride}).
+     */
+    static void unfoldShifted(float[] plane, int planeStart, int height, int width, int yShift, int xShift, int outH,
+                              int outW, float[] columns, int dst) {
         int oyLo = Math.min(outH, Math.max(0, -yShift));
-        int oyHi = Math.max(oyLo, Math.min(outH, g.height() - yShift));
+        int oyHi = Math.max(oyLo, Math.min(outH, height - yShift));
         int oxLo = firstInside(xShift, 1, outW);
-        int oxHi = endInside(xShift, 1, w, outW, oxLo);
+        int oxHi = endInside(xShift, 1, width, outW, oxLo);
         Arrays.fill(columns, dst, dst + oyLo * outW, 0f);
         if (oxHi == oxLo) { // every column in the padding
             Arrays.fill(columns, dst + oyLo * outW, dst + outH * outW, 0f);
             return;
         }
-        int source = planeStart + yShift * w + xShift; // image index of output (0, 0), maybe outside the plane
-        if (outW == w) {
+        int source = planeStart + yShift * width + xShift; // plane index of output (0, 0), maybe outside the plane
+        if (outW == width) {
             int first = oyLo * outW + oxLo;
             int last = (oyHi - 1) * outW + oxHi;
             if (last > first) {
-                System.arraycopy(image, source + first, columns, dst + first, last - first);
+                System.arraycopy(plane, source + first, columns, dst + first, last - first);
             }
         }
         for (int oy = oyLo; oy < oyHi; oy++) {
             int d = dst + oy * outW;
             zero(columns, d, d + oxLo);
-            if (outW != w) {
-                System.arraycopy(image, source + oy * w + oxLo, columns, d + oxLo, oxHi - oxLo);
+            if (outW != width) {
+                System.arraycopy(plane, source + oy * width + oxLo, columns, d + oxLo, oxHi - oxLo);
             }
             zero(columns, d + oxHi, d + outW);
         }
         Arrays.fill(columns, dst + oyHi * outW, dst + outH * outW, 0f);
+    }
+
+    /**
+     * The inverse of {@link #unfoldShifted}: {@code plane[oy + yShift][ox + xShift] += columns[src + oy*outW + ox]}
+     * where that lies in the {@code height x width} plane at planeStart. Where the output is as wide as the plane
+     * the entries that fall in the padding columns are zeroed first, so that the rest are added in one run.
+     */
+    static void foldShifted(float[] columns, int src, int outH, int outW, int yShift, int xShift, float[] plane,
+                            int planeStart, int height, int width) {
+        int oyLo = Math.min(outH, Math.max(0, -yShift));
+        int oyHi = Math.max(oyLo, Math.min(outH, height - yShift));
+        int oxLo = firstInside(xShift, 1, outW);
+        int oxHi = endInside(xShift, 1, width, outW, oxLo);
+        if (oxHi == oxLo || oyHi == oyLo) {
+            return;
+        }
+        int target = planeStart + yShift * width + xShift - src; // plane index of columns[i] is i + target
+        if (outW == width) {
+            for (int oy = oyLo; oy < oyHi; oy++) {
+                int s = src + oy * outW;
+                zero(columns, s, s + oxLo);
+                zero(columns, s + oxHi, s + outW);
+            }
+            int first = src + oyLo * outW + oxLo;
+            FloatLoops.IN_USE.addTo(columns, first, plane, first + target, (oyHi - 1 - oyLo) * outW + oxHi - oxLo);
+            return;
+        }
+        for (int oy = oyLo; oy < oyHi; oy++) {
+            int first = src + oy * outW + oxLo;
+            FloatLoops.IN_USE.addTo(columns, first, plane, first + target + oy * (width - outW), oxHi - oxLo);
+        }
     }
 
     /** Zeroes {@code a[from, to)}, a run of a few floats at most: a plain loop costs less than a call. */

@@ -47,7 +47,7 @@ final class ImageConvolution {
                 int n0 = chunks.first(chunk);
                 ConvSpec part = chunks.spec(chunk);
                 float[] col = scratch.columns(chunks.columnFloats(part));
-                ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
+                unfold(part.geometry(), x, xo + n0 * chunks.imageSize, scratch, col);
                 int columns = part.geometry().batch() * chunks.plane;
                 if (part.geometry().batch() == 1) {
                     Sgemm.compute(part.forwardProduct(columns), w, wo, col, 0, y, yo + n0 * chunks.outputSize);
@@ -61,6 +61,16 @@ final class ImageConvolution {
         });
     }
 
+    /** A chunk's column matrix: from its {@link StridePhases} where they serve, else by im2col. */
+    private static void unfold(ConvGeometry chunk, float[] x, int xo, Scratch scratch, float[] col) {
+        if (StridePhases.serves(chunk)) {
+            StridePhases phases = new StridePhases(chunk);
+            phases.unfold(x, xo, scratch.imageCopy(phases.imageFloats()), col);
+        } else {
+            ConvolutionOps.im2col(chunk, x, xo, col, 0);
+        }
+    }
+
     /** {@link #forward} on {@link WideRows}, a chunk of images at a time. */
     private static void wideRowsForward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
         ConvGeometry g = spec.geometry();
@@ -72,7 +82,7 @@ final class ImageConvolution {
             for (int chunk = from; chunk < to; chunk++) {
                 WideRows rows = chunk == chunks.count - 1 ? last : whole;
                 float[] col = scratch.columns(g.columnRows() * rows.columns());
-                float[] padded = scratch.channelsLast(rows.paddedFloats());
+                float[] padded = scratch.imageCopy(rows.paddedFloats());
                 rows.unfold(x, xo + chunks.first(chunk) * chunks.imageSize, padded, col);
                 float[] product = scratch.channelMajor(spec.outChannels() * rows.columns());
                 Sgemm.compute(spec.forwardProduct(rows.columns()), w, wo, col, 0, product, 0);
@@ -104,11 +114,11 @@ final class ImageConvolution {
                     float[] col = scratch.columns(chunks.columnFloats(part));
                     int columns = part.geometry().batch() * chunks.plane;
                     if (pixelRows) {
-                        float[] channelsLast = scratch.channelsLast(chunks.imageSize);
+                        float[] channelsLast = scratch.imageCopy(chunks.imageSize);
                         PixelColumns.unfold(g, x, xo + n0 * chunks.imageSize, part.geometry().batch(), channelsLast,
                                 col);
                     } else {
-                        ConvolutionOps.im2col(part.geometry(), x, xo + n0 * chunks.imageSize, col, 0);
+                        unfold(part.geometry(), x, xo + n0 * chunks.imageSize, scratch, col);
                     }
                     float[] grad = dy;
                     int gradOffset = dyo + n0 * chunks.outputSize;
@@ -146,7 +156,7 @@ final class ImageConvolution {
      * {@code dx = dL/dx}, as {@link dev.cortado.backend.Backend#convolutionBackwardInput}: at stride 1 the forward
      * convolution of dy with the kernels flipped and the channels swapped ({@link #asTransposedForward}), which
      * multiplies over {@code outC*kH*kW} instead of {@code outC} and never folds a column matrix back; otherwise
-     * the column matrix's gradient, folded by col2im.
+     * the column matrix's gradient, folded back through its {@link StridePhases} where they serve, else by col2im.
      */
     static void backwardInput(ConvSpec spec, float[] w, int wo, float[] dy, int dyo, float[] dx, int dxo) {
         ConvSpec transposed = asTransposedForward(spec);
@@ -173,7 +183,13 @@ final class ImageConvolution {
                 }
                 float[] dcol = scratch.columns(chunks.columnFloats(part));
                 Sgemm.compute(part.columnGradientProduct(columns), w, wo, grad, gradOffset, dcol, 0);
-                ConvolutionOps.col2im(part.geometry(), dcol, 0, dx, dxo + n0 * chunks.imageSize);
+                int image = dxo + n0 * chunks.imageSize;
+                if (StridePhases.serves(part.geometry())) {
+                    StridePhases phases = new StridePhases(part.geometry());
+                    phases.fold(dcol, scratch.imageCopy(phases.imageFloats()), dx, image);
+                } else {
+                    ConvolutionOps.col2im(part.geometry(), dcol, 0, dx, image);
+                }
             }
         });
     }
@@ -274,16 +290,16 @@ final class ImageConvolution {
 
     /**
      * One thread's arrays, grown on demand and kept for the thread's life: a chunk's column matrix (its gradient,
-     * or its pixel rows), an image's channels-last copy (or a chunk's padded copy), a chunk's output or output
-     * gradient channel by channel, and, for the thread that calls, the weight gradient's partial sums and the
-     * flipped kernels of the input gradient.
+     * or its pixel rows), an image rearranged (channels last, or in stride phases) or a chunk's padded copy, a
+     * chunk's output or output gradient channel by channel, and, for the thread that calls, the weight gradient's
+     * partial sums and the flipped kernels of the input gradient.
      */
     private static final class Scratch {
         private float[] columns = new float[0];
         private float[] channelMajor = new float[0];
         private float[] partials = new float[0];
         private float[] flipped = new float[0];
-        private float[] channelsLast = new float[0];
+        private float[] imageCopy = new float[0];
 
         float[] columns(int size) {
             columns = atLeast(columns, size);
@@ -295,9 +311,9 @@ final class ImageConvolution {
             return channelMajor;
         }
 
-        float[] channelsLast(int size) {
-            channelsLast = atLeast(channelsLast, size);
-            return channelsLast;
+        float[] imageCopy(int size) {
+            imageCopy = atLeast(imageCopy, size);
+            return imageCopy;
         }
 
         float[] flipped(int size) {

@@ -37,7 +37,10 @@ public interface ConvolutionConformance extends BackendTestContext {
      * more input channels, strided, unpadded or with 32 output channels, whose weight gradient may come from rows
      * per output pixel (one with padding wider than the kernel reaches, so that whole kernel rows fall outside the
      * image); and at stride 1 with output rows a little narrower than their padded input rows (unpadded, padded,
-     * dilated, grouped, and more images than one chunk), which may be computed on the padded rows.
+     * dilated, grouped, and more images than one chunk), which may be computed on the padded rows. Strided ones
+     * with a kernel at least as large as the stride, which may be unfolded from the image's stride phases: phases
+     * as wide as the output and narrower, image sides that are not multiples of the stride, stride 3, grouped, and
+     * more images than one chunk.
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -60,7 +63,9 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(2, 4, 9, 9, 3, 3, 1, 0, 1), 6, 2),
                 new ConvSpec(new ConvGeometry(2, 2, 13, 13, 3, 3, 1, 1, 2), 3, 1),
                 new ConvSpec(new ConvGeometry(11, 2, 12, 11, 3, 3, 1, 0, 1), 5, 1),
-                new ConvSpec(new ConvGeometry(3, 5, 9, 8, 3, 3, 1, 0, 1), 7, 1));
+                new ConvSpec(new ConvGeometry(3, 5, 9, 8, 3, 3, 1, 0, 1), 7, 1),
+                new ConvSpec(new ConvGeometry(2, 3, 11, 10, 3, 4, 3, 1, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(9, 16, 28, 28, 3, 3, 2, 1, 1), 32, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
