@@ -148,6 +148,13 @@ final class TimedCpuBackend extends CpuBackend {
     }
 
     @Override
+    protected void doBatchNormInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean, Tensor variance,
+                                        Tensor weight, Tensor bias, Tensor y) {
+        timed("batchNormInference", " " + spec, () -> super.doBatchNormInference(spec, epsilon, x, mean, variance,
+                weight, bias, y));
+    }
+
+    @Override
     protected void doBatchNormBackward(BatchNormSpec spec, Tensor x, Tensor mean, Tensor invStd, Tensor weight,
                                        Tensor dy, Tensor dWeight, Tensor dBias, Tensor dx) {
         timed("batchNormBackward", " " + spec, () -> super.doBatchNormBackward(spec, x, mean, invStd, weight, dy,

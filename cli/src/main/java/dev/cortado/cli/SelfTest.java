@@ -260,6 +260,12 @@ final class SelfTest {
                     variance);
             return s.result(y, mean, variance);
         }));
+        checks.add(new Check("batch norm inference", ACCUMULATION, s -> {
+            Tensor y = s.out(norm.size());
+            s.backend().batchNormInference(norm, 1e-5f, s.in(normInput), s.in(shift), s.in(perChannel),
+                    s.in(perChannel), s.in(shift), y);
+            return s.result(y);
+        }));
         checks.add(new Check("batch norm backward", ACCUMULATION, s -> {
             Tensor dx = s.out(norm.size());
             Tensor dWeight = s.in(perChannel);

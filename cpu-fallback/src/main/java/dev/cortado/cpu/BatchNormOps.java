@@ -5,8 +5,9 @@ import dev.cortado.backend.BatchNormSpec;
 /**
  * Batch normalization a channel at a time, channels shared between the threads, for inputs whose spatial planes
  * are long enough to loop over ({@link #fits}): each image's plane of a channel is a contiguous run, which the
- * op works on while it sits in L1. The forward pass reads x from memory three times and writes y once; the
- * backward pass reads x and dy twice and writes dx once, each output in one fused pass ({@link FloatLoops#affine},
+ * op works on while it sits in L1. The forward pass reads x from memory three times and writes y once (once and
+ * once in evaluation, with given statistics); the backward pass reads x and dy twice and writes dx once, each
+ * output in one fused pass ({@link FloatLoops#affine},
  * {@link FloatLoops#affineSum}), where the backend's default composition of reductions
  * and element-wise ops makes about a dozen passes over the whole batch.
  *
@@ -50,6 +51,22 @@ final class BatchNormOps {
                 for (int n = 0; n < spec.batch(); n++) {
                     int at = start(spec, n, c);
                     loops.affine(x, xo + at, mu, scale, bias[bo + c], y, yo + at, s);
+                }
+            }
+        });
+    }
+
+    /** {@link dev.cortado.backend.Backend#batchNormInference}: one pass over x per channel. */
+    static void inference(BatchNormSpec spec, float epsilon, float[] x, int xo, float[] mean, int mo,
+                          float[] variance, int vo, float[] weight, int wo, float[] bias, int bo, float[] y, int yo) {
+        FloatLoops loops = FloatLoops.IN_USE;
+        int s = spec.spatial();
+        Parallel.forRange(spec.channels(), 1, (from, to) -> {
+            for (int c = from; c < to; c++) {
+                float scale = weight[wo + c] / (float) Math.sqrt(variance[vo + c] + epsilon);
+                for (int n = 0; n < spec.batch(); n++) {
+                    int at = start(spec, n, c);
+                    loops.affine(x, xo + at, mean[mo + c], scale, bias[bo + c], y, yo + at, s);
                 }
             }
         });

@@ -126,6 +126,17 @@ public class CpuBackend extends Backend {
     }
 
     @Override
+    protected void doBatchNormInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean, Tensor variance,
+                                        Tensor weight, Tensor bias, Tensor y) {
+        if (!BatchNormOps.fits(spec)) {
+            super.doBatchNormInference(spec, epsilon, x, mean, variance, weight, bias, y);
+            return;
+        }
+        BatchNormOps.inference(spec, epsilon, data(x), offset(x), data(mean), offset(mean), data(variance),
+                offset(variance), data(weight), offset(weight), data(bias), offset(bias), data(y), offset(y));
+    }
+
+    @Override
     protected void doBatchNormBackward(BatchNormSpec spec, Tensor x, Tensor mean, Tensor invStd, Tensor weight,
                                        Tensor dy, Tensor dWeight, Tensor dBias, Tensor dx) {
         if (!BatchNormOps.fits(spec)) {

@@ -416,6 +416,34 @@ public abstract class Backend implements AutoCloseable {
     }
 
     /**
+     * Batch normalization in evaluation, with given statistics (a layer's running ones): per channel
+     * {@code y = (x - mean) / sqrt(variance + epsilon) * weight + bias}. y is overwritten; mean, variance, weight
+     * and bias hold a float per channel.
+     */
+    public final void batchNormInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean, Tensor variance,
+                                         Tensor weight, Tensor bias, Tensor y) {
+        String op = "batchNormInference";
+        use(op, "x", x);
+        use(op, "mean", mean);
+        use(op, "variance", variance);
+        use(op, "weight", weight);
+        use(op, "bias", bias);
+        use(op, "y", y);
+        if (!(epsilon > 0f)) {
+            throw new IllegalArgumentException(op + ": epsilon must be positive, got " + epsilon);
+        }
+        Checks.size(op, "x", x, spec.size());
+        Checks.size(op, "y", y, spec.size());
+        Checks.size(op, "mean", mean, spec.channels());
+        Checks.size(op, "variance", variance, spec.channels());
+        Checks.size(op, "weight", weight, spec.channels());
+        Checks.size(op, "bias", bias, spec.channels());
+        Checks.disjoint(op, "y", y, y.size(), "x", x, x.size());
+        y.written();
+        doBatchNormInference(spec, epsilon, x, mean, variance, weight, bias, y);
+    }
+
+    /**
      * The gradients of {@link #batchNormForward} from dy, given the forward pass's x, mean and
      * {@code invStd = 1 / sqrt(variance + epsilon)}: per channel {@code dWeight += sum(dy * xhat)} and
      * {@code dBias += sum(dy)} with {@code xhat = (x - mean) * invStd}, and, unless dx is null,
@@ -683,6 +711,25 @@ public abstract class Backend implements AutoCloseable {
             doZip(BinaryOp.MUL, xhat, invStd, s, xhat);
             doZip(BinaryOp.MUL, xhat, weight, s, y);
             doZip(BinaryOp.ADD, y, bias, s, y);
+        }
+    }
+
+    /**
+     * See {@link #batchNormInference}. By default as {@code y = x * scale + shift} with per-channel
+     * {@code scale = weight / sqrt(variance + epsilon)} and {@code shift = bias - mean * scale}: two broadcast
+     * passes over x, with temporaries from the pool.
+     */
+    protected void doBatchNormInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean, Tensor variance,
+                                        Tensor weight, Tensor bias, Tensor y) {
+        Shape perChannel = Shape.of(spec.channels());
+        try (Tensor scale = allocate(perChannel); Tensor shift = allocate(perChannel)) {
+            doAffine(1f, variance, epsilon, scale);
+            doMap(UnaryOp.RSQRT, scale, scale);
+            doZip(BinaryOp.MUL, scale, weight, 1, scale);
+            doZip(BinaryOp.MUL, mean, scale, 1, shift);
+            doZip(BinaryOp.SUB, bias, shift, 1, shift);
+            doZip(BinaryOp.MUL, x, scale, spec.spatial(), y);
+            doZip(BinaryOp.ADD, y, shift, spec.spatial(), y);
         }
     }
 

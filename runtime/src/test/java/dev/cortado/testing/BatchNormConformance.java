@@ -8,7 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Batch normalization in training, forward and backward, against the definition in double precision. */
+/**
+ * Batch normalization in training, forward and backward, and in evaluation with given statistics, against the
+ * definition in double precision.
+ */
 public interface BatchNormConformance extends BackendTestContext {
     float EPSILON = 1e-5f;
 
@@ -42,6 +45,21 @@ public interface BatchNormConformance extends BackendTestContext {
         assertClose("batchNormForward y " + s, expected[0], y, tolerance(s));
         assertClose("batchNormForward mean " + s, expected[1], mean, tolerance(s));
         assertClose("batchNormForward variance " + s, expected[2], variance, tolerance(s));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("batchNormSpecs")
+    default void batchNormInferenceMatchesTheDefinition(BatchNormSpec s) {
+        float[] x = input(s);
+        float[] mean = values(s.channels(), 4.5f, 5.5f);
+        float[] variance = values(s.channels(), 0.25f, 4f);
+        float[] weight = values(s.channels());
+        float[] bias = values(s.channels());
+        Tensor y = poisoned(Math.toIntExact(s.size()));
+        backend().batchNormInference(s, EPSILON, tensor(x), tensor(mean), tensor(variance), tensor(weight),
+                tensor(bias), y);
+        assertClose("batchNormInference " + s, ReferenceOps.batchNormInference(s, EPSILON, x, mean, variance,
+                weight, bias), y, tolerance(s));
     }
 
     /** Every spec with and without an input gradient. */
@@ -92,6 +110,12 @@ public interface BatchNormConformance extends BackendTestContext {
                 tensor(values(4)), perChannel, poisoned(30), poisoned(3), poisoned(3)));
         assertRejects("batchNormForward with epsilon 0", () -> backend().batchNormForward(s, 0f, x, perChannel,
                 perChannel, poisoned(30), poisoned(3), poisoned(3)));
+        assertRejects("batchNormInference into one float too few", () -> backend().batchNormInference(s, EPSILON,
+                x, perChannel, perChannel, perChannel, perChannel, poisoned(29)));
+        assertRejects("batchNormInference with a variance of 4", () -> backend().batchNormInference(s, EPSILON, x,
+                perChannel, tensor(values(4)), perChannel, perChannel, poisoned(30)));
+        assertRejects("batchNormInference with epsilon -1", () -> backend().batchNormInference(s, -1f, x,
+                perChannel, perChannel, perChannel, perChannel, poisoned(30)));
         assertRejects("batchNormBackward from a dy of 31", () -> backend().batchNormBackward(s, x, perChannel,
                 perChannel, perChannel, tensor(values(31)), tensor(values(3)), tensor(values(3)), poisoned(30)));
         assertRejects("batchNormBackward into a dBias of 2", () -> backend().batchNormBackward(s, x, perChannel,

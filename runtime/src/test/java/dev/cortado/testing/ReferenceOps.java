@@ -167,6 +167,21 @@ public final class ReferenceOps {
         return new float[][] {y, mean, variance};
     }
 
+    /** Batch normalization in evaluation: {@code (x - mean) / sqrt(variance + epsilon) * weight + bias}. */
+    public static float[] batchNormInference(BatchNormSpec s, float epsilon, float[] x, float[] mean,
+                                             float[] variance, float[] weight, float[] bias) {
+        int count = Math.toIntExact(s.perChannel());
+        float[] y = new float[x.length];
+        for (int c = 0; c < s.channels(); c++) {
+            double inv = 1 / Math.sqrt((double) variance[c] + epsilon);
+            for (int i = 0; i < count; i++) {
+                int at = batchNormIndex(s, c, i);
+                y[at] = (float) ((x[at] - (double) mean[c]) * inv * weight[c] + bias[c]);
+            }
+        }
+        return y;
+    }
+
     /**
      * The gradients of batch normalization in training, given the forward pass's mean and {@code invStd}:
      * {sum of dy * xhat per channel, sum of dy per channel, dx}.

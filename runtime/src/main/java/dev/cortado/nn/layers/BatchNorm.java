@@ -2,7 +2,6 @@ package dev.cortado.nn.layers;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.backend.BatchNormSpec;
-import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.UnaryOp;
 import dev.cortado.nn.Layer;
 import dev.cortado.nn.Mode;
@@ -39,8 +38,8 @@ public final class BatchNorm implements Layer {
     private final Tensor runningVar;
     /** Training passes so far, a float scalar on the device; PyTorch keeps it as {@code num_batches_tracked}. */
     private final Tensor batchesTracked;
-    private final TensorSlot statA = new TensorSlot();
-    private final TensorSlot statB = new TensorSlot();
+    private final TensorSlot batchMean = new TensorSlot();
+    private final TensorSlot batchVariance = new TensorSlot();
     private final TensorSlot inverseStd = new TensorSlot();
     private final TensorSlot output = new TensorSlot();
     private final TensorSlot inputGrad = new TensorSlot();
@@ -130,7 +129,7 @@ public final class BatchNorm implements Layer {
             trained = shape;
             trainedInput = x;
         } else {
-            evalForward(x, s, y);
+            evalForward(x, n, s, y);
             trained = null;
             trainedInput = null;
         }
@@ -145,15 +144,15 @@ public final class BatchNorm implements Layer {
         return size;
     }
 
-    /** Normalizes with the batch's statistics (the mean in statA, kept for backward) and updates the running ones. */
+    /** Normalizes with the batch's statistics (the mean kept for backward) and updates the running ones. */
     private void trainForward(Tensor x, BatchNormSpec spec, Tensor y) {
         long count = spec.perChannel();
         if (count < 2) {
             throw new ShapeMismatchException(describe(), "more than one value per channel in training", x.shape());
         }
         Shape perFeature = Shape.of(features);
-        Tensor mean = statA.get(backend, perFeature);
-        Tensor variance = statB.get(backend, perFeature);
+        Tensor mean = batchMean.get(backend, perFeature);
+        Tensor variance = batchVariance.get(backend, perFeature);
         Tensor invStd = inverseStd.get(backend, perFeature);
         backend.batchNormForward(spec, EPSILON, x, weight.value(), bias.value(), y, mean, variance);
         backend.affine(1f, variance, EPSILON, invStd);
@@ -165,18 +164,9 @@ public final class BatchNorm implements Layer {
         backend.axpby(MOMENTUM * unbias, variance, 1f - MOMENTUM, runningVar);
     }
 
-    private void evalForward(Tensor x, int s, Tensor y) {
-        Shape perFeature = Shape.of(features);
-        Tensor scale = statA.get(backend, perFeature);
-        Tensor shift = statB.get(backend, perFeature);
-        // y = x * scale + shift with scale = weight / sqrt(var + eps) and shift = bias - mean * scale.
-        backend.affine(1f, runningVar, EPSILON, scale);
-        backend.map(UnaryOp.RSQRT, scale, scale);
-        backend.zip(BinaryOp.MUL, scale, weight.value(), 1, scale);
-        backend.zip(BinaryOp.MUL, runningMean, scale, 1, shift);
-        backend.zip(BinaryOp.SUB, bias.value(), shift, 1, shift);
-        backend.zip(BinaryOp.MUL, x, scale, s, y);
-        backend.zip(BinaryOp.ADD, y, shift, s, y);
+    private void evalForward(Tensor x, int n, int s, Tensor y) {
+        backend.batchNormInference(new BatchNormSpec(n, features, s), EPSILON, x, runningMean, runningVar,
+                weight.value(), bias.value(), y);
     }
 
     @Override
@@ -186,7 +176,7 @@ public final class BatchNorm implements Layer {
         Shape perFeature = Shape.of(features);
         Tensor dx = inputGradient ? inputGrad.get(backend, shape) : null;
         backend.batchNormBackward(new BatchNormSpec(shape.dim(0), features, spatialSize(shape)), trainedInput,
-                statA.get(backend, perFeature), inverseStd.get(backend, perFeature), weight.value(), dy,
+                batchMean.get(backend, perFeature), inverseStd.get(backend, perFeature), weight.value(), dy,
                 weight.grad(), bias.grad(), dx);
         return dx;
     }
@@ -214,8 +204,8 @@ public final class BatchNorm implements Layer {
             runningVar.close();
             batchesTracked.close();
         }
-        statA.close();
-        statB.close();
+        batchMean.close();
+        batchVariance.close();
         inverseStd.close();
         output.close();
         inputGrad.close();
