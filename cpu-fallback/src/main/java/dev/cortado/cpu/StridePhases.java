@@ -132,7 +132,10 @@ final class StridePhases {
         }
     }
 
-    /** Stride 2's two phase rows of an image row of {@code 2 * pairs} floats, {@link #move}d. */
+    /**
+     * Stride 2's two phase rows of an image row of {@code 2 * pairs} floats, {@link #move}d in one loop: about a
+     * third faster than a strided loop per phase, for ResNet's 14- and 7-float phase rows.
+     */
     private static void movePairs(float[] x, int image, float[] phases, int even, int odd, int pairs,
                                   boolean toPhases) {
         if (toPhases) {
