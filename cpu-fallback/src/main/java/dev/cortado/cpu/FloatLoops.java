@@ -97,6 +97,14 @@ interface FloatLoops {
     void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din, int planes);
 
     /**
+     * Four output planes of a direct convolution, {@code out[oo + r*ldo + q] = sum of w[wo + r*taps + t] *
+     * x[xo + offsets[t] + q]} for {@code r < 4}, {@code q < n}: the taps added in order from +0, each with a fused
+     * multiply-add (as {@link Math#fma}).
+     */
+    void convolveFour(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo, int ldo,
+                      int n);
+
+    /**
      * One image row's share of col2im at stride 1 without dilation: for each kernel column {@code j < kw}, the
      * column-matrix run {@code columns[first + j*jStride + ox]}, {@code ox < outW}, is added to
      * {@code image[row + ox + j - padding]} where that lies in {@code [0, w)}, j by j. Elements of image up to

@@ -47,6 +47,25 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void convolveFour(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo,
+                             int ldo, int n) {
+        convolveFourFrom(x, xo, offsets, taps, w, wo, out, oo, ldo, 0, n);
+    }
+
+    static void convolveFourFrom(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo,
+                                 int ldo, int from, int n) {
+        for (int r = 0; r < 4; r++) {
+            for (int q = from; q < n; q++) {
+                float sum = 0f;
+                for (int t = 0; t < taps; t++) {
+                    sum = Math.fma(w[wo + r * taps + t], x[xo + offsets[t] + q], sum);
+                }
+                out[oo + r * ldo + q] = sum;
+            }
+        }
+    }
+
+    @Override
     public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         affineFrom(x, xo, shift, scale, offset, out, oo, 0, n);
     }

@@ -93,6 +93,69 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public void convolveFour(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo,
+                             int ldo, int n) {
+        int w1 = wo + taps;
+        int w2 = w1 + taps;
+        int w3 = w2 + taps;
+        int q = 0;
+        // two vectors of q at a time: eight accumulators, each broadcast of w feeding two of them
+        for (; q <= n - 2 * LANES; q += 2 * LANES) {
+            FloatVector c00 = FloatVector.zero(SPECIES);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            for (int t = 0; t < taps; t++) {
+                int at = xo + offsets[t] + q;
+                FloatVector x0 = FloatVector.fromArray(SPECIES, x, at);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, x, at + LANES);
+                FloatVector v = FloatVector.broadcast(SPECIES, w[wo + t]);
+                c00 = v.fma(x0, c00);
+                c01 = v.fma(x1, c01);
+                v = FloatVector.broadcast(SPECIES, w[w1 + t]);
+                c10 = v.fma(x0, c10);
+                c11 = v.fma(x1, c11);
+                v = FloatVector.broadcast(SPECIES, w[w2 + t]);
+                c20 = v.fma(x0, c20);
+                c21 = v.fma(x1, c21);
+                v = FloatVector.broadcast(SPECIES, w[w3 + t]);
+                c30 = v.fma(x0, c30);
+                c31 = v.fma(x1, c31);
+            }
+            c00.intoArray(out, oo + q);
+            c01.intoArray(out, oo + q + LANES);
+            c10.intoArray(out, oo + ldo + q);
+            c11.intoArray(out, oo + ldo + q + LANES);
+            c20.intoArray(out, oo + 2 * ldo + q);
+            c21.intoArray(out, oo + 2 * ldo + q + LANES);
+            c30.intoArray(out, oo + 3 * ldo + q);
+            c31.intoArray(out, oo + 3 * ldo + q + LANES);
+        }
+        for (; q <= n - LANES; q += LANES) {
+            FloatVector c0 = FloatVector.zero(SPECIES);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            for (int t = 0; t < taps; t++) {
+                FloatVector x0 = FloatVector.fromArray(SPECIES, x, xo + offsets[t] + q);
+                c0 = FloatVector.broadcast(SPECIES, w[wo + t]).fma(x0, c0);
+                c1 = FloatVector.broadcast(SPECIES, w[w1 + t]).fma(x0, c1);
+                c2 = FloatVector.broadcast(SPECIES, w[w2 + t]).fma(x0, c2);
+                c3 = FloatVector.broadcast(SPECIES, w[w3 + t]).fma(x0, c3);
+            }
+            c0.intoArray(out, oo + q);
+            c1.intoArray(out, oo + ldo + q);
+            c2.intoArray(out, oo + 2 * ldo + q);
+            c3.intoArray(out, oo + 3 * ldo + q);
+        }
+        ScalarLoops.convolveFourFrom(x, xo, offsets, taps, w, wo, out, oo, ldo, q, n);
+    }
+
+    @Override
     public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {

@@ -232,6 +232,33 @@ class FloatLoopsTest {
         assertSameBits(expected, dst, name + " addTo");
     }
 
+    /**
+     * Four planes of a direct convolution bit for bit against their definition (fused multiply-adds in tap order),
+     * with taps that overlap and run backwards, and nothing written outside the four planes' first n floats.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void convolveFour(String name, int n) {
+        int[] offsets = {7, 0, 3, 12, 5};
+        int taps = offsets.length;
+        float[] x = values(2, n + 12);
+        float[] w = values(3, 4 * taps);
+        int ldo = n + 3;
+        float[] expected = poisoned(4 * ldo + 6);
+        for (int r = 0; r < 4; r++) {
+            for (int q = 0; q < n; q++) {
+                float sum = 0f;
+                for (int t = 0; t < taps; t++) {
+                    sum = Math.fma(w[3 + r * taps + t], x[2 + offsets[t] + q], sum);
+                }
+                expected[5 + r * ldo + q] = sum;
+            }
+        }
+        float[] out = poisoned(4 * ldo + 6);
+        loops(name).convolveFour(x, 2, offsets, taps, w, 3, out, 5, ldo, n);
+        assertSameBits(expected, out, name + " convolveFour");
+    }
+
     /** Both affine loops bit for bit against their definition, special values among the inputs, and in place. */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")

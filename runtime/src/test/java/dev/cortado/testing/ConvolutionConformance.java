@@ -40,7 +40,9 @@ public interface ConvolutionConformance extends BackendTestContext {
      * dilated, grouped, and more images than one chunk), which may be computed on the padded rows. Strided ones
      * with a kernel at least as large as the stride, which may be unfolded from the image's stride phases: phases
      * as wide as the output and narrower, image sides that are not multiples of the stride, stride 3, grouped, and
-     * more images than one chunk.
+     * more images than one chunk. And "same" stride-1 convolutions with few taps (LeNet-5's first, a dilated
+     * one with output channels that are not a multiple of four, a 1x1 one with planes shorter than a vector), which
+     * may be computed directly from shifted copies of the image.
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -65,7 +67,10 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(11, 2, 12, 11, 3, 3, 1, 0, 1), 5, 1),
                 new ConvSpec(new ConvGeometry(3, 5, 9, 8, 3, 3, 1, 0, 1), 7, 1),
                 new ConvSpec(new ConvGeometry(2, 3, 11, 10, 3, 4, 3, 1, 1), 5, 1),
-                new ConvSpec(new ConvGeometry(9, 16, 28, 28, 3, 3, 2, 1, 1), 32, 1));
+                new ConvSpec(new ConvGeometry(9, 16, 28, 28, 3, 3, 2, 1, 1), 32, 1),
+                new ConvSpec(new ConvGeometry(3, 1, 28, 28, 5, 5, 1, 2, 1), 6, 1),
+                new ConvSpec(new ConvGeometry(2, 3, 11, 9, 3, 3, 1, 2, 2), 9, 1),
+                new ConvSpec(new ConvGeometry(5, 1, 4, 3, 1, 1, 1, 0, 1), 4, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */

@@ -1,0 +1,146 @@
+package dev.cortado.cpu;
+
+import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
+import java.util.Arrays;
+
+/**
+ * The forward pass of "same" stride-1 convolutions with a short column (at most {@link #MAX_TAPS} taps
+ * {@code (c, i, j)}, as in a network's first layer on one or three channels), computed straight from shifted
+ * copies of each image: output channel o is the sum over the taps of {@code w[o][c][i][j]} times plane c shifted
+ * by {@code (i*d - p, j*d - p)}, four output channels at a time ({@link FloatLoops#convolveFour}), written where
+ * they belong in the NCHW output. With so few taps a column matrix would cost more to write than its product costs
+ * to compute, and the product would be too shallow for the GEMM's register tile.
+ *
+ * <p>A shift along a row is a shift of the whole plane, read as one run, if the floats it brings in from the
+ * neighbouring row are zero: each kernel column j gets its own copy of each channel, with the p rows of padding
+ * above and below and the columns that kernel column would read across a row's edge zeroed.
+ */
+final class DirectConvolution {
+    /** Most taps: beyond them the GEMM's column matrix pays for itself. */
+    private static final int MAX_TAPS = 32;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private DirectConvolution() {
+    }
+
+    /**
+     * Whether the forward pass of spec is computed here: ungrouped, stride 1, few taps, and an output as large as
+     * the input (which makes the kernel square).
+     */
+    static boolean serves(ConvSpec spec) {
+        ConvGeometry g = spec.geometry();
+        return spec.groups() == 1 && g.stride() == 1 && g.columnRows() <= MAX_TAPS && g.outHeight() == g.height()
+                && g.outWidth() == g.width();
+    }
+
+    /** {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}, images shared out. */
+    static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
+        ConvGeometry g = spec.geometry();
+        Copies copies = new Copies(g);
+        int taps = g.columnRows();
+        int plane = g.height() * g.width();
+        int whole = spec.outChannels() / 4 * 4;
+        int rest = spec.outChannels() - whole;
+        // the last few output channels' weights filled up to four with zeros
+        float[] lastWeights = Arrays.copyOf(Arrays.copyOfRange(w, wo + whole * taps, wo + spec.outChannels() * taps),
+                4 * taps);
+        int imageSize = g.channels() * plane;
+        int outputSize = spec.outChannels() * plane;
+        FloatLoops loops = FloatLoops.IN_USE;
+        Parallel.forRange(g.batch(), 1, (from, to) -> {
+            Scratch scratch = SCRATCH.get();
+            float[] shifted = scratch.shifted(copies.floats);
+            for (int n = from; n < to; n++) {
+                copies.fill(x, xo + n * imageSize, shifted);
+                int out = yo + n * outputSize;
+                for (int o = 0; o < whole; o += 4) {
+                    loops.convolveFour(shifted, 0, copies.offsets, taps, w, wo + o * taps, y, out + o * plane,
+                            plane, plane);
+                }
+                if (rest > 0) {
+                    float[] last = scratch.lastChannels(4 * plane);
+                    loops.convolveFour(shifted, 0, copies.offsets, taps, lastWeights, 0, last, 0, plane, plane);
+                    System.arraycopy(last, 0, y, out + whole * plane, rest * plane);
+                }
+            }
+        });
+    }
+
+    /**
+     * The layout of an image's shifted copies: copy {@code (c, j)} is plane c with p zero rows above and below,
+     * preceded by a gap of p zeros so that a shift of up to p floats left stays inside it, and tap
+     * {@code (c, i, j)} reads it from {@code offsets[t]} on.
+     */
+    private static final class Copies {
+        private final ConvGeometry g;
+        private final int gap;
+        private final int stride;
+        final int floats;
+        final int[] offsets;
+
+        Copies(ConvGeometry g) {
+            this.g = g;
+            gap = g.padding();
+            stride = gap + (g.height() + 2 * g.padding()) * g.width();
+            floats = g.channels() * g.kernelW() * stride + gap;
+            offsets = new int[g.columnRows()];
+            int kernel = g.kernelH() * g.kernelW();
+            for (int t = 0; t < offsets.length; t++) {
+                int c = t / kernel;
+                int i = t / g.kernelW() % g.kernelH();
+                int j = t % g.kernelW();
+                offsets[t] = start(c, j) + i * g.dilation() * g.width() + shift(j);
+            }
+        }
+
+        /** Where copy (c, j)'s padded plane starts. */
+        private int start(int c, int j) {
+            return (c * g.kernelW() + j) * stride + gap;
+        }
+
+        /** The column shift of kernel column j, {@code j*d - p}, between -p and p. */
+        private int shift(int j) {
+            return j * g.dilation() - g.padding();
+        }
+
+        /** One image's copies, every float of {@code shifted} up to {@link #floats} written. */
+        void fill(float[] x, int xo, float[] shifted) {
+            Arrays.fill(shifted, 0, floats, 0f);
+            int width = g.width();
+            int plane = g.height() * width;
+            int top = g.padding() * width;
+            for (int c = 0; c < g.channels(); c++) {
+                for (int j = 0; j < g.kernelW(); j++) {
+                    int first = start(c, j) + top;
+                    System.arraycopy(x, xo + c * plane, shifted, first, plane);
+                    // a left shift reads the last columns of the row above, a right shift the first of the next
+                    int s = shift(j);
+                    int from = s < 0 ? width + s : 0;
+                    int to = s < 0 ? width : s;
+                    for (int row = 0; row < g.height(); row++) {
+                        for (int col = from; col < to; col++) {
+                            shifted[first + row * width + col] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** One thread's shifted copies and last output channels, grown on demand and kept for the thread's life. */
+    private static final class Scratch {
+        private float[] shifted = new float[0];
+        private float[] lastChannels = new float[0];
+
+        float[] shifted(int size) {
+            shifted = shifted.length >= size ? shifted : new float[size];
+            return shifted;
+        }
+
+        float[] lastChannels(int size) {
+            lastChannels = lastChannels.length >= size ? lastChannels : new float[size];
+            return lastChannels;
+        }
+    }
+}
