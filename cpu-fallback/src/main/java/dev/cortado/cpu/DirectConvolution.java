@@ -5,12 +5,14 @@ import dev.cortado.backend.ConvSpec;
 import java.util.Arrays;
 
 /**
- * The forward pass of "same" stride-1 convolutions with a short column (at most {@link #MAX_TAPS} taps
- * {@code (c, i, j)}, as in a network's first layer on one or three channels), computed straight from shifted
- * copies of each image: output channel o is the sum over the taps of {@code w[o][c][i][j]} times plane c shifted
- * by {@code (i*d - p, j*d - p)}, four output channels at a time ({@link FloatLoops#convolveFour}), written where
- * they belong in the NCHW output. With so few taps a column matrix would cost more to write than its product costs
- * to compute, and the product would be too shallow for the GEMM's register tile.
+ * "Same" stride-1 convolutions with a short column (at most {@link #MAX_TAPS} taps {@code (c, i, j)}, as in a
+ * network's first layer on one or three channels), computed straight from shifted copies of each image. Forward,
+ * output channel o is the sum over the taps of {@code w[o][c][i][j]} times plane c shifted by
+ * {@code (i*d - p, j*d - p)}, four output channels at a time ({@link FloatLoops#convolveFour}), written where they
+ * belong in the NCHW output; the weight gradient sums dy's planes times the same shifted planes
+ * ({@link FloatLoops#correlateFour}). With so few taps a column matrix would cost more to write than its product
+ * costs to compute, and the product would be too shallow for the GEMM's register tile. (The input gradient, whose
+ * column is as long as the output channels times the kernel, keeps the column matrix.)
  *
  * <p>A shift along a row is a shift of the whole plane, read as one run, if the floats it brings in from the
  * neighbouring row are zero: each kernel column j gets its own copy of each channel, with the p rows of padding
@@ -25,8 +27,8 @@ final class DirectConvolution {
     }
 
     /**
-     * Whether the forward pass of spec is computed here: ungrouped, stride 1, few taps, and an output as large as
-     * the input (which makes the kernel square).
+     * Whether the forward pass and weight gradient of spec are computed here: ungrouped, stride 1, few taps, and an
+     * output as large as the input (which makes the kernel square).
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
@@ -65,6 +67,64 @@ final class DirectConvolution {
                 }
             }
         });
+    }
+
+    /**
+     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: for each image, the sums
+     * over the plane of dy's planes times the taps' shifted copies, four planes by four taps at a time
+     * ({@link FloatLoops#correlateFour}). As in {@link ImageConvolution#backwardWeight}, a fixed number of parts
+     * sum their images into partial gradients of their own, added in order, so the result does not depend on which
+     * thread took which part.
+     */
+    static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
+        ConvGeometry g = spec.geometry();
+        Copies copies = new Copies(g);
+        int taps = g.columnRows();
+        int plane = g.height() * g.width();
+        int outChannels = spec.outChannels();
+        int weightSize = outChannels * taps;
+        // taps in blocks of four, the last block filled up with tap 0 (whose sums are dropped)
+        int[] offsets = Arrays.copyOf(copies.offsets, (taps + 3) / 4 * 4);
+        int imageSize = g.channels() * plane;
+        int outputSize = outChannels * plane;
+        int parts = Math.min(g.batch(), 4 * Parallel.threads());
+        float[] partials = new float[parts * weightSize];
+        FloatLoops loops = FloatLoops.IN_USE;
+        Parallel.forRange(parts, 1, (from, to) -> {
+            Scratch scratch = SCRATCH.get();
+            float[] shifted = scratch.shifted(copies.floats);
+            float[] lastPlanes = scratch.lastChannels(4 * plane);
+            float[] sums = new float[16];
+            for (int part = from; part < to; part++) {
+                int partial = part * weightSize;
+                for (int n = g.batch() * part / parts; n < g.batch() * (part + 1) / parts; n++) {
+                    copies.fill(x, xo + n * imageSize, shifted);
+                    for (int o = 0; o < outChannels; o += 4) {
+                        int rows = Math.min(4, outChannels - o);
+                        float[] grad = dy;
+                        int gradOffset = dyo + n * outputSize + o * plane;
+                        if (rows < 4) { // the last few planes of dy, filled up with zeros
+                            Arrays.fill(lastPlanes, 0, 4 * plane, 0f);
+                            System.arraycopy(dy, gradOffset, lastPlanes, 0, rows * plane);
+                            grad = lastPlanes;
+                            gradOffset = 0;
+                        }
+                        for (int t = 0; t < taps; t += 4) {
+                            loops.correlateFour(grad, gradOffset, plane, shifted, 0, offsets, t, sums, 0, plane);
+                            for (int r = 0; r < rows; r++) {
+                                for (int u = 0; u < Math.min(4, taps - t); u++) {
+                                    partials[partial + (o + r) * taps + t + u] += sums[4 * r + u];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        ImageConvolution.sumParts(partials, parts, weightSize);
+        for (int i = 0; i < weightSize; i++) {
+            dw[dwo + i] += partials[i];
+        }
     }
 
     /**

@@ -105,6 +105,15 @@ interface FloatLoops {
                       int n);
 
     /**
+     * The sixteen sums of products of a direct convolution's weight gradient for four planes of dy and four taps:
+     * {@code sums[so + 4*r + t] = sum over q < n of dy[dyo + r*ldy + q] * x[xo + offsets[to + t] + q]} for
+     * {@code r, t < 4}, each accumulated with fused multiply-adds in an order of the implementation's choosing
+     * (the same on every call).
+     */
+    void correlateFour(float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to, float[] sums, int so,
+                       int n);
+
+    /**
      * One image row's share of col2im at stride 1 without dilation: for each kernel column {@code j < kw}, the
      * column-matrix run {@code columns[first + j*jStride + ox]}, {@code ox < outW}, is added to
      * {@code image[row + ox + j - padding]} where that lies in {@code [0, w)}, j by j. Elements of image up to

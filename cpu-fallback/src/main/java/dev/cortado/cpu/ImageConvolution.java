@@ -97,10 +97,15 @@ final class ImageConvolution {
     }
 
     /**
-     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: from
-     * {@link PixelColumns} where they serve the convolution, else from column matrices.
+     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: directly
+     * ({@link DirectConvolution}) or from {@link PixelColumns} where they serve the convolution, else from column
+     * matrices.
      */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
+        if (DirectConvolution.serves(spec)) {
+            DirectConvolution.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
+            return;
+        }
         ConvGeometry g = spec.geometry();
         boolean pixelRows = PixelColumns.serves(spec);
         Chunks chunks = new Chunks(spec);
@@ -141,19 +146,24 @@ final class ImageConvolution {
                 }
             }
         });
-        for (int i = 0; i < weightSize; i++) {
-            float sum = 0f;
-            for (int p = 0; p < parts; p++) {
-                sum += partials[p * weightSize + i];
-            }
-            partials[i] = sum;
-        }
+        sumParts(partials, parts, weightSize);
         if (pixelRows) {
             PixelColumns.addToWeightGradient(g, spec.outChannels(), partials, dw, dwo);
         } else {
             for (int i = 0; i < weightSize; i++) {
                 dw[dwo + i] += partials[i];
             }
+        }
+    }
+
+    /** {@code partials[i] = sum of partials[p*size + i]} over the parts p, in order, for {@code i < size}. */
+    static void sumParts(float[] partials, int parts, int size) {
+        for (int i = 0; i < size; i++) {
+            float sum = 0f;
+            for (int p = 0; p < parts; p++) {
+                sum += partials[p * size + i];
+            }
+            partials[i] = sum;
         }
     }
 

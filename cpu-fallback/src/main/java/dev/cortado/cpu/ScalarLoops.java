@@ -66,6 +66,24 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void correlateFour(float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to, float[] sums,
+                              int so, int n) {
+        for (int r = 0; r < 4; r++) {
+            for (int t = 0; t < 4; t++) {
+                sums[so + 4 * r + t] = correlateFrom(0f, dy, dyo + r * ldy, x, xo + offsets[to + t], 0, n);
+            }
+        }
+    }
+
+    /** {@code sum} plus {@code dy[dyo + q] * x[xo + q]} for q from {@code from} to n, each by a fused multiply-add. */
+    static float correlateFrom(float sum, float[] dy, int dyo, float[] x, int xo, int from, int n) {
+        for (int q = from; q < n; q++) {
+            sum = Math.fma(dy[dyo + q], x[xo + q], sum);
+        }
+        return sum;
+    }
+
+    @Override
     public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         affineFrom(x, xo, shift, scale, offset, out, oo, 0, n);
     }

@@ -259,6 +259,47 @@ class FloatLoopsTest {
         assertSameBits(expected, out, name + " convolveFour");
     }
 
+    /**
+     * The sixteen sums of a direct convolution's weight gradient against the definition in double precision (their
+     * order of addition is the implementation's), repeatable bit for bit, and nothing else written.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void correlateFour(String name, int n) {
+        int[] offsets = {9, 9, 4, 0, 7, 2};
+        int ldy = n + 2;
+        float[] dy = finite(1 + 4 * ldy);
+        float[] x = finite(3 + n + 9);
+        float[] sums = poisoned(20);
+        loops(name).correlateFour(dy, 1, ldy, x, 3, offsets, 1, sums, 2, n);
+        for (int r = 0; r < 4; r++) {
+            for (int t = 0; t < 4; t++) {
+                double expected = 0;
+                double magnitude = 0;
+                for (int q = 0; q < n; q++) {
+                    double term = (double) dy[1 + r * ldy + q] * x[3 + offsets[1 + t] + q];
+                    expected += term;
+                    magnitude += Math.abs(term);
+                }
+                assertEquals(expected, sums[2 + 4 * r + t], 1e-6 * (1 + magnitude), name + " sum " + r + ", " + t);
+            }
+        }
+        assertSameBits(poisoned(2), Arrays.copyOf(sums, 2), name + " before the sums");
+        assertSameBits(poisoned(2), Arrays.copyOfRange(sums, 18, 20), name + " after the sums");
+        float[] again = poisoned(20);
+        loops(name).correlateFour(dy, 1, ldy, x, 3, offsets, 1, again, 2, n);
+        assertSameBits(sums, again, name + " correlateFour twice");
+    }
+
+    /** Floats in [-2, 2), none special: sums of them can be checked against a tolerance. */
+    private float[] finite(int length) {
+        float[] a = new float[length];
+        for (int i = 0; i < length; i++) {
+            a[i] = (float) (random.nextDouble() * 4 - 2);
+        }
+        return a;
+    }
+
     /** Both affine loops bit for bit against their definition, special values among the inputs, and in place. */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")
