@@ -182,7 +182,8 @@ final class VectorLoops implements FloatLoops {
         FloatVector c32 = c00;
         FloatVector c33 = c00;
         int q = 0;
-        // sixteen accumulators fed by four loads of dy and four of x
+        // sixteen accumulators fed by four loads of dy and four of x: the block of the GEMM's dot products
+        // (VectorKernel.dotsOfFour), whose rows of B lie a fixed stride apart where these taps' lie anywhere
         for (; q <= n - LANES; q += LANES) {
             FloatVector a0 = FloatVector.fromArray(SPECIES, dy, dyo + q);
             FloatVector a1 = FloatVector.fromArray(SPECIES, dy, d1 + q);
