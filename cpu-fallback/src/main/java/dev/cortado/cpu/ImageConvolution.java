@@ -46,13 +46,14 @@ final class ImageConvolution {
             return;
         }
         Chunks chunks = new Chunks(spec);
+        StridePhases phases = StridePhases.serves(spec.geometry()) ? new StridePhases(spec.geometry()) : null;
         Parallel.forRange(chunks.count, 1, (from, to) -> {
             Scratch scratch = SCRATCH.get();
             for (int chunk = from; chunk < to; chunk++) {
                 int n0 = chunks.first(chunk);
                 ConvSpec part = chunks.spec(chunk);
                 float[] col = scratch.columns(chunks.columnFloats(part));
-                unfold(part.geometry(), x, xo + n0 * chunks.imageSize, scratch, col);
+                unfold(part.geometry(), phases, x, xo + n0 * chunks.imageSize, scratch, col);
                 int columns = part.geometry().batch() * chunks.plane;
                 if (part.geometry().batch() == 1) {
                     Sgemm.compute(part.forwardProduct(columns), w, wo, col, 0, y, yo + n0 * chunks.outputSize);
@@ -66,11 +67,11 @@ final class ImageConvolution {
         });
     }
 
-    /** A chunk's column matrix: from its {@link StridePhases} where they serve, else by im2col. */
-    private static void unfold(ConvGeometry chunk, float[] x, int xo, Scratch scratch, float[] col) {
-        if (StridePhases.serves(chunk)) {
-            StridePhases phases = new StridePhases(chunk);
-            phases.unfold(x, xo, scratch.imageCopy(phases.imageFloats()), col);
+    /** A chunk's column matrix: from the images' stride phases where they serve (not null), else by im2col. */
+    private static void unfold(ConvGeometry chunk, StridePhases phases, float[] x, int xo, Scratch scratch,
+                               float[] col) {
+        if (phases != null) {
+            phases.unfold(x, xo, chunk.batch(), scratch.imageCopy(phases.imageFloats()), col);
         } else {
             ConvolutionOps.im2col(chunk, x, xo, col, 0);
         }
@@ -109,6 +110,7 @@ final class ImageConvolution {
         ConvGeometry g = spec.geometry();
         boolean pixelRows = PixelColumns.serves(spec);
         Chunks chunks = new Chunks(spec);
+        StridePhases phases = !pixelRows && StridePhases.serves(g) ? new StridePhases(g) : null;
         int weightSize = (int) spec.weightSize();
         // four parts per thread, as Parallel cuts a range, so that a thread the OS slows down is evened out
         int parts = Math.min(chunks.count, 4 * Parallel.threads());
@@ -128,7 +130,7 @@ final class ImageConvolution {
                         PixelColumns.unfold(g, x, xo + n0 * chunks.imageSize, part.geometry().batch(), channelsLast,
                                 col);
                     } else {
-                        unfold(part.geometry(), x, xo + n0 * chunks.imageSize, scratch, col);
+                        unfold(part.geometry(), phases, x, xo + n0 * chunks.imageSize, scratch, col);
                     }
                     float[] grad = dy;
                     int gradOffset = dyo + n0 * chunks.outputSize;
@@ -182,6 +184,7 @@ final class ImageConvolution {
             return;
         }
         Chunks chunks = new Chunks(spec);
+        StridePhases phases = StridePhases.serves(spec.geometry()) ? new StridePhases(spec.geometry()) : null;
         Parallel.forRange(chunks.count, 1, (from, to) -> {
             Scratch scratch = SCRATCH.get();
             for (int chunk = from; chunk < to; chunk++) {
@@ -199,9 +202,8 @@ final class ImageConvolution {
                 float[] dcol = scratch.columns(chunks.columnFloats(part));
                 Sgemm.compute(part.columnGradientProduct(columns), w, wo, grad, gradOffset, dcol, 0);
                 int image = dxo + n0 * chunks.imageSize;
-                if (StridePhases.serves(part.geometry())) {
-                    StridePhases phases = new StridePhases(part.geometry());
-                    phases.fold(dcol, scratch.imageCopy(phases.imageFloats()), dx, image);
+                if (phases != null) {
+                    phases.fold(dcol, part.geometry().batch(), scratch.imageCopy(phases.imageFloats()), dx, image);
                 } else {
                     ConvolutionOps.col2im(part.geometry(), dcol, 0, dx, image);
                 }

@@ -27,7 +27,7 @@ final class StridePhases {
     private final int[] yShift;
     private final int[] xShift;
 
-    /** The phases of g's images, which must be {@link #serves served}. */
+    /** The phases of images of g (whose batch is ignored), which must be {@link #serves served}. */
     StridePhases(ConvGeometry g) {
         this.g = g;
         int s = g.stride();
@@ -63,34 +63,34 @@ final class StridePhases {
     }
 
     /**
-     * Writes the column matrix of g's batch of images from {@code x[xo]} (NCHW) to {@code columns}, laid out as
-     * {@link ConvolutionOps#im2col} lays it out, using {@code phases} ({@link #imageFloats} at least) for each
-     * image's phases.
+     * Writes the column matrix of {@code images} images from {@code x[xo]} (NCHW) to {@code columns}, laid out as
+     * {@link ConvolutionOps#im2col} lays out a batch of that many, using {@code phases} ({@link #imageFloats} at
+     * least) for each image's phases.
      */
-    void unfold(float[] x, int xo, float[] phases, float[] columns) {
+    void unfold(float[] x, int xo, int images, float[] phases, float[] columns) {
         int plane = g.outHeight() * g.outWidth();
         int imageSize = g.channels() * g.height() * g.width();
-        for (int n = 0; n < g.batch(); n++) {
+        for (int n = 0; n < images; n++) {
             move(x, xo + n * imageSize, phases, true);
             for (int row = 0; row < g.columnRows(); row++) {
                 ConvolutionOps.unfoldShifted(phases, phaseStart[row], phaseHeight, phaseWidth, yShift[row],
-                        xShift[row], g.outHeight(), g.outWidth(), columns, (row * g.batch() + n) * plane);
+                        xShift[row], g.outHeight(), g.outWidth(), columns, (row * images + n) * plane);
             }
         }
     }
 
     /**
-     * The inverse of {@link #unfold}: adds each column-matrix entry of g's batch of images into the input element
+     * The inverse of {@link #unfold}: adds each column-matrix entry of {@code images} images into the input element
      * it was copied from, writing {@code dx[dxo]} (NCHW), as {@link ConvolutionOps#col2im} does. Clobbers the
      * entries of {@code columns} that fall in the padding.
      */
-    void fold(float[] columns, float[] phases, float[] dx, int dxo) {
+    void fold(float[] columns, int images, float[] phases, float[] dx, int dxo) {
         int plane = g.outHeight() * g.outWidth();
         int imageSize = g.channels() * g.height() * g.width();
-        for (int n = 0; n < g.batch(); n++) {
+        for (int n = 0; n < images; n++) {
             Arrays.fill(phases, 0, imageFloats(), 0f);
             for (int row = 0; row < g.columnRows(); row++) {
-                ConvolutionOps.foldShifted(columns, (row * g.batch() + n) * plane, g.outHeight(), g.outWidth(),
+                ConvolutionOps.foldShifted(columns, (row * images + n) * plane, g.outHeight(), g.outWidth(),
                         yShift[row], xShift[row], phases, phaseStart[row], phaseHeight, phaseWidth);
             }
             move(dx, dxo + n * imageSize, phases, false);
