@@ -88,15 +88,16 @@ final class DirectConvolution {
         int imageSize = g.channels() * plane;
         int outputSize = outChannels * plane;
         int parts = Math.min(g.batch(), 4 * Parallel.threads());
-        float[] partials = new float[parts * weightSize];
+        float[] partials = SCRATCH.get().partials(parts * weightSize);
         FloatLoops loops = FloatLoops.IN_USE;
         Parallel.forRange(parts, 1, (from, to) -> {
             Scratch scratch = SCRATCH.get();
             float[] shifted = scratch.shifted(copies.floats);
             float[] lastPlanes = scratch.lastChannels(4 * plane);
-            float[] sums = new float[16];
+            float[] sums = scratch.sums;
             for (int part = from; part < to; part++) {
                 int partial = part * weightSize;
+                Arrays.fill(partials, partial, partial + weightSize, 0f);
                 for (int n = g.batch() * part / parts; n < g.batch() * (part + 1) / parts; n++) {
                     copies.fill(x, xo + n * imageSize, shifted);
                     for (int o = 0; o < outChannels; o += 4) {
@@ -188,10 +189,20 @@ final class DirectConvolution {
         }
     }
 
-    /** One thread's shifted copies and last output channels, grown on demand and kept for the thread's life. */
+    /**
+     * One thread's shifted copies, last output channels (or dy planes), sixteen sums of a block and, for the thread
+     * that calls, the weight gradient's partial sums; grown on demand and kept for the thread's life.
+     */
     private static final class Scratch {
+        final float[] sums = new float[16];
         private float[] shifted = new float[0];
         private float[] lastChannels = new float[0];
+        private float[] partials = new float[0];
+
+        float[] partials(int size) {
+            partials = partials.length >= size ? partials : new float[size];
+            return partials;
+        }
 
         float[] shifted(int size) {
             shifted = shifted.length >= size ? shifted : new float[size];
