@@ -44,9 +44,7 @@ final class DirectConvolution {
         int plane = g.height() * g.width();
         int whole = spec.outChannels() / 4 * 4;
         int rest = spec.outChannels() - whole;
-        // the last few output channels' weights filled up to four with zeros
-        float[] lastWeights = Arrays.copyOf(Arrays.copyOfRange(w, wo + whole * taps, wo + spec.outChannels() * taps),
-                4 * taps);
+        float[] lastWeights = lastFourChannels(spec, w, wo);
         int imageSize = g.channels() * plane;
         int outputSize = spec.outChannels() * plane;
         FloatLoops loops = FloatLoops.IN_USE;
@@ -67,6 +65,16 @@ final class DirectConvolution {
                 }
             }
         });
+    }
+
+    /**
+     * The weights of the output channels after the last whole group of four, filled up to four channels with
+     * zeros, for {@link FloatLoops#convolveFour} (all zeros when the channels come in fours).
+     */
+    static float[] lastFourChannels(ConvSpec spec, float[] w, int wo) {
+        int taps = spec.geometry().columnRows();
+        int whole = spec.outChannels() / 4 * 4;
+        return Arrays.copyOf(Arrays.copyOfRange(w, wo + whole * taps, wo + spec.outChannels() * taps), 4 * taps);
     }
 
     /**

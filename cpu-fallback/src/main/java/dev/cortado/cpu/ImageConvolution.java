@@ -33,12 +33,16 @@ final class ImageConvolution {
 
     /**
      * {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}: directly
-     * ({@link DirectConvolution}) or on {@link WideRows} where they serve the convolution, else on its column
-     * matrix.
+     * ({@link DirectConvolution}, {@link WideDirectConvolution}) or on {@link WideRows} where they serve the
+     * convolution, else on its column matrix.
      */
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
         if (DirectConvolution.serves(spec)) {
             DirectConvolution.forward(spec, x, xo, w, wo, y, yo);
+            return;
+        }
+        if (WideDirectConvolution.serves(spec)) {
+            WideDirectConvolution.forward(spec, x, xo, w, wo, y, yo);
             return;
         }
         if (WideRows.served(spec.geometry())) {

@@ -42,7 +42,9 @@ public interface ConvolutionConformance extends BackendTestContext {
      * as wide as the output and narrower, image sides that are not multiples of the stride, stride 3, grouped, and
      * more images than one chunk. And "same" stride-1 convolutions with few taps (LeNet-5's first, a dilated
      * one with output channels that are not a multiple of four, a 1x1 one with planes shorter than a vector), which
-     * may be computed directly from shifted copies of the image.
+     * may be computed directly from shifted copies of the image. Stride-1 convolutions with many taps, which may be
+     * computed directly from a padded copy of each image: a "same" one whose input gradient is one too, LeNet-5's
+     * second (unpadded), and a batch of one image with more output channels than four, not a multiple of four.
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -70,7 +72,10 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(9, 16, 28, 28, 3, 3, 2, 1, 1), 32, 1),
                 new ConvSpec(new ConvGeometry(3, 1, 28, 28, 5, 5, 1, 2, 1), 6, 1),
                 new ConvSpec(new ConvGeometry(2, 3, 11, 9, 3, 3, 1, 2, 2), 9, 1),
-                new ConvSpec(new ConvGeometry(5, 1, 4, 3, 1, 1, 1, 0, 1), 4, 1));
+                new ConvSpec(new ConvGeometry(5, 1, 4, 3, 1, 1, 1, 0, 1), 4, 1),
+                new ConvSpec(new ConvGeometry(3, 16, 14, 14, 3, 3, 1, 1, 1), 12, 1),
+                new ConvSpec(new ConvGeometry(2, 6, 14, 14, 5, 5, 1, 0, 1), 16, 1),
+                new ConvSpec(new ConvGeometry(1, 8, 7, 7, 3, 3, 1, 1, 1), 10, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
