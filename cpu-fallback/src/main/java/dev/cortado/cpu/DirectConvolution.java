@@ -80,9 +80,7 @@ final class DirectConvolution {
     /**
      * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: for each image, the sums
      * over the plane of dy's planes times the taps' shifted copies, four planes by four taps at a time
-     * ({@link FloatLoops#correlateFour}). As in {@link ImageConvolution#backwardWeight}, a fixed number of parts
-     * sum their images into partial gradients of their own, added in order, so the result does not depend on which
-     * thread took which part.
+     * ({@link FloatLoops#correlateFour}), summed over the images in fixed parts ({@link #sumOverImages}).
      */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
         ConvGeometry g = spec.geometry();
@@ -90,49 +88,78 @@ final class DirectConvolution {
         int taps = g.columnRows();
         int plane = g.height() * g.width();
         int outChannels = spec.outChannels();
-        int weightSize = outChannels * taps;
-        // taps in blocks of four, the last block filled up with tap 0 (whose sums are dropped)
-        int[] offsets = Arrays.copyOf(copies.offsets, (taps + 3) / 4 * 4);
+        int[] offsets = inFours(copies.offsets);
         int imageSize = g.channels() * plane;
         int outputSize = outChannels * plane;
-        int parts = Math.min(g.batch(), 4 * Parallel.threads());
-        float[] partials = SCRATCH.get().partials(parts * weightSize);
-        FloatLoops loops = FloatLoops.IN_USE;
-        Parallel.forRange(parts, 1, (from, to) -> {
+        sumOverImages(g.batch(), spec.weightSize(), (first, end, partials, partial) -> {
             Scratch scratch = SCRATCH.get();
             float[] shifted = scratch.shifted(copies.floats);
             float[] lastPlanes = scratch.lastChannels(4 * plane);
-            float[] sums = scratch.sums;
-            for (int part = from; part < to; part++) {
-                int partial = part * weightSize;
-                Arrays.fill(partials, partial, partial + weightSize, 0f);
-                for (int n = g.batch() * part / parts; n < g.batch() * (part + 1) / parts; n++) {
-                    copies.fill(x, xo + n * imageSize, shifted);
-                    for (int o = 0; o < outChannels; o += 4) {
-                        int rows = Math.min(4, outChannels - o);
-                        float[] grad = dy;
-                        int gradOffset = dyo + n * outputSize + o * plane;
-                        if (rows < 4) { // the last few planes of dy, filled up with zeros
-                            Arrays.fill(lastPlanes, 0, 4 * plane, 0f);
-                            System.arraycopy(dy, gradOffset, lastPlanes, 0, rows * plane);
-                            grad = lastPlanes;
-                            gradOffset = 0;
-                        }
-                        for (int t = 0; t < taps; t += 4) {
-                            loops.correlateFour(grad, gradOffset, plane, shifted, 0, offsets, t, sums, 0, plane);
-                            for (int r = 0; r < rows; r++) {
-                                for (int u = 0; u < Math.min(4, taps - t); u++) {
-                                    partials[partial + (o + r) * taps + t + u] += sums[4 * r + u];
-                                }
-                            }
-                        }
+            for (int n = first; n < end; n++) {
+                copies.fill(x, xo + n * imageSize, shifted);
+                for (int o = 0; o < outChannels; o += 4) {
+                    int rows = Math.min(4, outChannels - o);
+                    float[] grad = dy;
+                    int gradOffset = dyo + n * outputSize + o * plane;
+                    if (rows < 4) { // the last few planes of dy, filled up with zeros
+                        Arrays.fill(lastPlanes, 0, 4 * plane, 0f);
+                        System.arraycopy(dy, gradOffset, lastPlanes, 0, rows * plane);
+                        grad = lastPlanes;
+                        gradOffset = 0;
                     }
+                    addBlockSums(grad, gradOffset, plane, rows, shifted, offsets, taps, scratch.sums, partials,
+                            partial + o * taps, plane);
                 }
             }
+        }, dw, dwo);
+    }
+
+    /** The taps' offsets in blocks of four, the last block filled up with tap 0 (whose sums are dropped). */
+    static int[] inFours(int[] offsets) {
+        return Arrays.copyOf(offsets, (offsets.length + 3) / 4 * 4);
+    }
+
+    /** What a part of the images adds to its partial weight gradient, {@code partials[partial...]}, zeroed first. */
+    interface ImageRange {
+        void add(int first, int end, float[] partials, int partial);
+    }
+
+    /**
+     * {@code dw += } the sum over the batch's images of their weight gradients: a fixed number of parts, chosen from
+     * the batch and the thread count only, each sum their images into a partial gradient of their own, and the
+     * partials are added in order, so the result does not depend on which thread took which part.
+     */
+    static void sumOverImages(int batch, long weightSize, ImageRange range, float[] dw, int dwo) {
+        int size = Math.toIntExact(weightSize);
+        int parts = Math.min(batch, 4 * Parallel.threads());
+        float[] partials = SCRATCH.get().partials(parts * size);
+        Parallel.forRange(parts, 1, (from, to) -> {
+            for (int part = from; part < to; part++) {
+                Arrays.fill(partials, part * size, (part + 1) * size, 0f);
+                range.add(batch * part / parts, batch * (part + 1) / parts, partials, part * size);
+            }
         });
-        ImageConvolution.sumParts(partials, parts, weightSize);
-        for (int i = 0; i < weightSize; i++) {
+        ImageConvolution.sumParts(partials, parts, size);
+        for (int i = 0; i < size; i++) {
             dw[dwo + i] += partials[i];
+        }
+    }
+
+    /**
+     * Adds one image's sums of four planes of dy ({@code grad[go + r*ldy + q]}, q < n) times each tap's run into
+     * the first {@code rows} of them in a partial weight gradient, whose row of {@code taps} weights for the first
+     * plane starts at {@code partials[at]}; {@code offsets} come in fours ({@link #inFours}).
+     */
+    static void addBlockSums(float[] grad, int go, int ldy, int rows, float[] image, int[] offsets, int taps,
+                             float[] sums, float[] partials, int at, int n) {
+        FloatLoops loops = FloatLoops.IN_USE;
+        for (int t = 0; t < taps; t += 4) {
+            loops.correlateFour(grad, go, ldy, image, 0, offsets, t, sums, 0, n);
+            for (int r = 0; r < rows; r++) {
+                for (int u = 0; u < Math.min(4, taps - t); u++) {
+                    partials[at + r * taps + t + u] += sums[4 * r + u];
+                }
+            }
         }
     }
 

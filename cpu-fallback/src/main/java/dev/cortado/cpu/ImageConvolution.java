@@ -103,12 +103,16 @@ final class ImageConvolution {
 
     /**
      * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: directly
-     * ({@link DirectConvolution}) or from {@link PixelColumns} where they serve the convolution, else from column
-     * matrices.
+     * ({@link DirectConvolution}, {@link WideDirectConvolution}) or from {@link PixelColumns} where they serve the
+     * convolution, else from column matrices.
      */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
         if (DirectConvolution.serves(spec)) {
             DirectConvolution.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
+            return;
+        }
+        if (WideDirectConvolution.servesWeightGradient(spec)) {
+            WideDirectConvolution.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
             return;
         }
         ConvGeometry g = spec.geometry();

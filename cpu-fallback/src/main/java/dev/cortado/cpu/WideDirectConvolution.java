@@ -23,6 +23,11 @@ final class WideDirectConvolution {
     private static final double MAX_WASTE = 1.5;
     /** Columns computed per image come in multiples of this: a whole number of vectors of any width up to 512 bits. */
     private static final int VECTOR_FLOATS = 16;
+    /**
+     * Fewest columns an image for the weight gradient: each block of four planes by four taps ends in sixteen sums
+     * across a vector's lanes, which on narrower images cost more than the column matrix saves.
+     */
+    private static final int MIN_GRADIENT_COLUMNS = 512;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private WideDirectConvolution() {
@@ -72,6 +77,47 @@ final class WideDirectConvolution {
         });
     }
 
+    /**
+     * Whether spec's weight gradient is computed here: where {@link #serves} its forward pass, with at least
+     * {@link #MIN_GRADIENT_COLUMNS} columns an image.
+     */
+    static boolean servesWeightGradient(ConvSpec spec) {
+        return serves(spec) && new Layout(spec.geometry()).columns >= MIN_GRADIENT_COLUMNS;
+    }
+
+    /**
+     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: for each image, the sums
+     * over its wide rows of dy's planes (widened with zeros in the dropped columns) times the taps' runs, four
+     * planes by four taps at a time ({@link FloatLoops#correlateFour}), summed over the images in fixed parts
+     * ({@link DirectConvolution#sumOverImages}).
+     */
+    static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
+        ConvGeometry g = spec.geometry();
+        Layout layout = new Layout(g);
+        WideRows padding = new WideRows(g, 1);
+        int taps = g.columnRows();
+        int[] offsets = DirectConvolution.inFours(layout.offsets);
+        int outChannels = spec.outChannels();
+        int planes = (outChannels + 3) / 4 * 4;
+        int imageSize = g.channels() * g.height() * g.width();
+        int outputSize = outChannels * spec.outPlane();
+        DirectConvolution.sumOverImages(g.batch(), spec.weightSize(), (first, end, partials, partial) -> {
+            Scratch scratch = SCRATCH.get();
+            float[] image = scratch.image(layout.floats);
+            float[] grad = scratch.sums(planes * layout.columns);
+            for (int n = first; n < end; n++) {
+                padding.pad(x, xo + n * imageSize, image);
+                Arrays.fill(image, layout.planes, layout.floats, 0f);
+                layout.widen(dy, dyo + n * outputSize, outChannels, grad);
+                for (int o = 0; o < outChannels; o += 4) {
+                    DirectConvolution.addBlockSums(grad, o * layout.columns, layout.columns,
+                            Math.min(4, outChannels - o), image, offsets, taps, scratch.blockSums, partials,
+                            partial + o * taps, layout.columns);
+                }
+            }
+        }, dw, dwo);
+    }
+
     /** Where an image's padded planes, its zero tail and the taps' runs lie, and how many columns are computed. */
     private static final class Layout {
         private final ConvGeometry g;
@@ -102,6 +148,21 @@ final class WideDirectConvolution {
             floats = offsets[offsets.length - 1] + columns;
         }
 
+        /**
+         * Lays {@code channels} NCHW planes from {@code y[yo]} out as rows of sums ({@link #copyOut}'s source), with
+         * zeros in the dropped columns, filled up to a multiple of four rows with zeros.
+         */
+        void widen(float[] y, int yo, int channels, float[] sums) {
+            int outW = g.outWidth();
+            int outPlane = g.outHeight() * outW;
+            Arrays.fill(sums, 0, (channels + 3) / 4 * 4 * columns, 0f);
+            for (int r = 0; r < channels; r++) {
+                for (int oy = 0; oy < g.outHeight(); oy++) {
+                    System.arraycopy(y, yo + r * outPlane + oy * outW, sums, r * columns + oy * rowFloats, outW);
+                }
+            }
+        }
+
         /** Copies the output columns of {@code channels} rows of sums into NCHW planes from {@code y[yo]}. */
         void copyOut(float[] sums, int channels, float[] y, int yo) {
             int outW = g.outWidth();
@@ -114,8 +175,12 @@ final class WideDirectConvolution {
         }
     }
 
-    /** One thread's image copy and sums, grown on demand and kept for the thread's life. */
+    /**
+     * One thread's image copy, rows of sums (or of dy, widened) and sixteen sums of a block, grown on demand and
+     * kept for the thread's life.
+     */
     private static final class Scratch {
+        final float[] blockSums = new float[16];
         private float[] image = new float[0];
         private float[] sums = new float[0];
 

@@ -44,7 +44,8 @@ public interface ConvolutionConformance extends BackendTestContext {
      * one with output channels that are not a multiple of four, a 1x1 one with planes shorter than a vector), which
      * may be computed directly from shifted copies of the image. Stride-1 convolutions with many taps, which may be
      * computed directly from a padded copy of each image: a "same" one whose input gradient is one too, LeNet-5's
-     * second (unpadded), and a batch of one image with more output channels than four, not a multiple of four.
+     * second (unpadded), and a batch of one image with more output channels than four, not a multiple of four; and
+     * two with images wide enough for the weight gradient to be computed that way too, "same" and unpadded.
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -75,7 +76,9 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(5, 1, 4, 3, 1, 1, 1, 0, 1), 4, 1),
                 new ConvSpec(new ConvGeometry(3, 16, 14, 14, 3, 3, 1, 1, 1), 12, 1),
                 new ConvSpec(new ConvGeometry(2, 6, 14, 14, 5, 5, 1, 0, 1), 16, 1),
-                new ConvSpec(new ConvGeometry(1, 8, 7, 7, 3, 3, 1, 1, 1), 10, 1));
+                new ConvSpec(new ConvGeometry(1, 8, 7, 7, 3, 3, 1, 1, 1), 10, 1),
+                new ConvSpec(new ConvGeometry(2, 4, 28, 28, 3, 3, 1, 1, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(3, 2, 26, 24, 5, 5, 1, 0, 1), 6, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
