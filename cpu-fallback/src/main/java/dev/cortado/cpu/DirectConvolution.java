@@ -11,8 +11,8 @@ import java.util.Arrays;
  * {@code (i*d - p, j*d - p)}, four output channels at a time ({@link FloatLoops#convolveFour}), written where they
  * belong in the NCHW output; the weight gradient sums dy's planes times the same shifted planes
  * ({@link FloatLoops#correlateFour}). With so few taps a column matrix would cost more to write than its product
- * costs to compute, and the product would be too shallow for the GEMM's register tile. (The input gradient, whose
- * column is as long as the output channels times the kernel, keeps the column matrix.)
+ * costs to compute, and the product would be too shallow for the GEMM's register tile. (The input gradient, a
+ * forward convolution whose column is as long as the output channels times the kernel, is not computed here.)
  *
  * <p>A shift along a row is a shift of the whole plane, read as one run, if the floats it brings in from the
  * neighbouring row are zero: each kernel column j gets its own copy of each channel, with the p rows of padding
