@@ -15,8 +15,9 @@ import java.util.Arrays;
  * of four output channels of an image is one unit of work, so a batch of one image is shared out too.
  *
  * <p>Every read stays in the copy: the last tap's run ends {@code (kW - 1)*d} floats past the last plane, plus the
- * columns computed to round the run up to whole vectors, and that tail is kept zero. Those floats, and the ones a
- * run reads across a row's edge, reach dropped columns only.
+ * columns computed to round the run up to whole vectors. Those floats, and the ones a run reads across a row's
+ * edge, reach dropped columns only. A thread zeroes its copy once per op; each image then only overwrites the
+ * inside of the planes, so the borders and that tail stay zero.
  */
 final class WideDirectConvolution {
     /** Most columns computed per output column, as for {@link WideRows}. */
@@ -48,7 +49,6 @@ final class WideDirectConvolution {
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
         ConvGeometry g = spec.geometry();
         Layout layout = new Layout(g);
-        WideRows padding = new WideRows(g, 1);
         int taps = g.columnRows();
         int outChannels = spec.outChannels();
         int blocks = (outChannels + 3) / 4;
@@ -58,15 +58,14 @@ final class WideDirectConvolution {
         FloatLoops loops = FloatLoops.IN_USE;
         Parallel.forRange(g.batch() * blocks, 1, (from, to) -> {
             Scratch scratch = SCRATCH.get();
-            float[] image = scratch.image(layout.floats);
+            float[] image = layout.zeroed(scratch);
             float[] sums = scratch.sums(4 * layout.columns);
             int copied = -1;
             for (int unit = from; unit < to; unit++) {
                 int n = unit / blocks;
                 int o = unit % blocks * 4;
                 if (n != copied) {
-                    padding.pad(x, xo + n * imageSize, image);
-                    Arrays.fill(image, layout.planes, layout.floats, 0f);
+                    layout.copyIn(x, xo + n * imageSize, image);
                     copied = n;
                 }
                 boolean whole = o + 4 <= outChannels;
@@ -94,7 +93,6 @@ final class WideDirectConvolution {
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
         ConvGeometry g = spec.geometry();
         Layout layout = new Layout(g);
-        WideRows padding = new WideRows(g, 1);
         int taps = g.columnRows();
         int[] offsets = DirectConvolution.inFours(layout.offsets);
         int outChannels = spec.outChannels();
@@ -103,11 +101,10 @@ final class WideDirectConvolution {
         int outputSize = outChannels * spec.outPlane();
         DirectConvolution.sumOverImages(g.batch(), spec.weightSize(), (first, end, partials, partial) -> {
             Scratch scratch = SCRATCH.get();
-            float[] image = scratch.image(layout.floats);
+            float[] image = layout.zeroed(scratch);
             float[] grad = scratch.sums(planes * layout.columns);
             for (int n = first; n < end; n++) {
-                padding.pad(x, xo + n * imageSize, image);
-                Arrays.fill(image, layout.planes, layout.floats, 0f);
+                layout.copyIn(x, xo + n * imageSize, image);
                 layout.widen(dy, dyo + n * outputSize, outChannels, grad);
                 for (int o = 0; o < outChannels; o += 4) {
                     DirectConvolution.addBlockSums(grad, o * layout.columns, layout.columns,
@@ -146,6 +143,26 @@ final class WideDirectConvolution {
                 offsets[t] = c * paddedPlane + (i * rowFloats + j) * g.dilation();
             }
             floats = offsets[offsets.length - 1] + columns;
+        }
+
+        /** The thread's image copy, all zeros: its borders and tail, which {@link #copyIn} leaves alone. */
+        float[] zeroed(Scratch scratch) {
+            float[] image = scratch.image(floats);
+            Arrays.fill(image, 0, floats, 0f);
+            return image;
+        }
+
+        /** Copies an NCHW image from {@code x[xo]} into the inside of the zero-bordered planes. */
+        void copyIn(float[] x, int xo, float[] image) {
+            int p = g.padding();
+            int w = g.width();
+            int paddedPlane = planes / g.channels();
+            for (int c = 0; c < g.channels(); c++) {
+                for (int y = 0; y < g.height(); y++) {
+                    System.arraycopy(x, xo + (c * g.height() + y) * w, image, c * paddedPlane + (p + y) * rowFloats + p,
+                            w);
+                }
+            }
         }
 
         /**

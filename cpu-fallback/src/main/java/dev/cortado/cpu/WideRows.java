@@ -96,8 +96,8 @@ final class WideRows {
         }
     }
 
-    /** Copies the images into zero-bordered planes {@code (H + 2p) x (W + 2p)}, one after the other. */
-    void pad(float[] x, int xo, float[] padded) {
+    /** Copies the images into zero-bordered planes {@code (H + 2p) x (W + 2p)}. */
+    private void pad(float[] x, int xo, float[] padded) {
         int p = g.padding();
         int h = g.height();
         int w = g.width();
