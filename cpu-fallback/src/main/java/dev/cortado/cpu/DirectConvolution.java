@@ -21,7 +21,6 @@ import java.util.Arrays;
 final class DirectConvolution {
     /** Most taps: beyond them the GEMM's column matrix pays for itself. */
     private static final int MAX_TAPS = 32;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private DirectConvolution() {
     }
@@ -49,8 +48,8 @@ final class DirectConvolution {
         int outputSize = spec.outChannels() * plane;
         FloatLoops loops = FloatLoops.IN_USE;
         Parallel.forRange(g.batch(), 1, (from, to) -> {
-            Scratch scratch = SCRATCH.get();
-            float[] shifted = scratch.shifted(copies.floats);
+            DirectScratch scratch = DirectScratch.ofThread();
+            float[] shifted = scratch.copy(copies.floats);
             for (int n = from; n < to; n++) {
                 copies.fill(x, xo + n * imageSize, shifted);
                 int out = yo + n * outputSize;
@@ -59,7 +58,7 @@ final class DirectConvolution {
                             plane, plane);
                 }
                 if (rest > 0) {
-                    float[] last = scratch.lastChannels(4 * plane);
+                    float[] last = scratch.planes(4 * plane);
                     loops.convolveFour(shifted, 0, copies.offsets, taps, lastWeights, 0, last, 0, plane, plane);
                     System.arraycopy(last, 0, y, out + whole * plane, rest * plane);
                 }
@@ -92,9 +91,9 @@ final class DirectConvolution {
         int imageSize = g.channels() * plane;
         int outputSize = outChannels * plane;
         sumOverImages(g.batch(), spec.weightSize(), (first, end, partials, partial) -> {
-            Scratch scratch = SCRATCH.get();
-            float[] shifted = scratch.shifted(copies.floats);
-            float[] lastPlanes = scratch.lastChannels(4 * plane);
+            DirectScratch scratch = DirectScratch.ofThread();
+            float[] shifted = scratch.copy(copies.floats);
+            float[] lastPlanes = scratch.planes(4 * plane);
             for (int n = first; n < end; n++) {
                 copies.fill(x, xo + n * imageSize, shifted);
                 for (int o = 0; o < outChannels; o += 4) {
@@ -107,7 +106,7 @@ final class DirectConvolution {
                         grad = lastPlanes;
                         gradOffset = 0;
                     }
-                    addBlockSums(grad, gradOffset, plane, rows, shifted, offsets, taps, scratch.sums, partials,
+                    addBlockSums(grad, gradOffset, plane, rows, shifted, offsets, taps, scratch.blockSums, partials,
                             partial + o * taps, plane);
                 }
             }
@@ -132,7 +131,7 @@ final class DirectConvolution {
     static void sumOverImages(int batch, long weightSize, ImageRange range, float[] dw, int dwo) {
         int size = Math.toIntExact(weightSize);
         int parts = Math.min(batch, 4 * Parallel.threads());
-        float[] partials = SCRATCH.get().partials(parts * size);
+        float[] partials = DirectScratch.ofThread().partials(parts * size);
         Parallel.forRange(parts, 1, (from, to) -> {
             for (int part = from; part < to; part++) {
                 Arrays.fill(partials, part * size, (part + 1) * size, 0f);
@@ -221,32 +220,6 @@ final class DirectConvolution {
                     }
                 }
             }
-        }
-    }
-
-    /**
-     * One thread's shifted copies, last output channels (or dy planes), sixteen sums of a block and, for the thread
-     * that calls, the weight gradient's partial sums; grown on demand and kept for the thread's life.
-     */
-    private static final class Scratch {
-        final float[] sums = new float[16];
-        private float[] shifted = new float[0];
-        private float[] lastChannels = new float[0];
-        private float[] partials = new float[0];
-
-        float[] partials(int size) {
-            partials = partials.length >= size ? partials : new float[size];
-            return partials;
-        }
-
-        float[] shifted(int size) {
-            shifted = shifted.length >= size ? shifted : new float[size];
-            return shifted;
-        }
-
-        float[] lastChannels(int size) {
-            lastChannels = lastChannels.length >= size ? lastChannels : new float[size];
-            return lastChannels;
         }
     }
 }

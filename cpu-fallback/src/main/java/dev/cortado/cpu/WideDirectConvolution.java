@@ -29,7 +29,6 @@ final class WideDirectConvolution {
      * across a vector's lanes, which on narrower images cost more than the column matrix saves.
      */
     private static final int MIN_GRADIENT_COLUMNS = 512;
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private WideDirectConvolution() {
     }
@@ -57,9 +56,9 @@ final class WideDirectConvolution {
         int outPlane = spec.outPlane();
         FloatLoops loops = FloatLoops.IN_USE;
         Parallel.forRange(g.batch() * blocks, 1, (from, to) -> {
-            Scratch scratch = SCRATCH.get();
+            DirectScratch scratch = DirectScratch.ofThread();
             float[] image = layout.zeroed(scratch);
-            float[] sums = scratch.sums(4 * layout.columns);
+            float[] sums = scratch.planes(4 * layout.columns);
             int copied = -1;
             for (int unit = from; unit < to; unit++) {
                 int n = unit / blocks;
@@ -100,9 +99,9 @@ final class WideDirectConvolution {
         int imageSize = g.channels() * g.height() * g.width();
         int outputSize = outChannels * spec.outPlane();
         DirectConvolution.sumOverImages(g.batch(), spec.weightSize(), (first, end, partials, partial) -> {
-            Scratch scratch = SCRATCH.get();
+            DirectScratch scratch = DirectScratch.ofThread();
             float[] image = layout.zeroed(scratch);
-            float[] grad = scratch.sums(planes * layout.columns);
+            float[] grad = scratch.planes(planes * layout.columns);
             for (int n = first; n < end; n++) {
                 layout.copyIn(x, xo + n * imageSize, image);
                 layout.widen(dy, dyo + n * outputSize, outChannels, grad);
@@ -146,8 +145,8 @@ final class WideDirectConvolution {
         }
 
         /** The thread's image copy, all zeros: its borders and tail, which {@link #copyIn} leaves alone. */
-        float[] zeroed(Scratch scratch) {
-            float[] image = scratch.image(floats);
+        float[] zeroed(DirectScratch scratch) {
+            float[] image = scratch.copy(floats);
             Arrays.fill(image, 0, floats, 0f);
             return image;
         }
@@ -189,26 +188,6 @@ final class WideDirectConvolution {
                     System.arraycopy(sums, r * columns + oy * rowFloats, y, yo + r * outPlane + oy * outW, outW);
                 }
             }
-        }
-    }
-
-    /**
-     * One thread's image copy, rows of sums (or of dy, widened) and sixteen sums of a block, grown on demand and
-     * kept for the thread's life.
-     */
-    private static final class Scratch {
-        final float[] blockSums = new float[16];
-        private float[] image = new float[0];
-        private float[] sums = new float[0];
-
-        float[] image(int size) {
-            image = image.length >= size ? image : new float[size];
-            return image;
-        }
-
-        float[] sums(int size) {
-            sums = sums.length >= size ? sums : new float[size];
-            return sums;
         }
     }
 }

@@ -1,0 +1,45 @@
+package dev.cortado.cpu;
+
+/**
+ * One thread's buffers for the direct convolutions ({@link DirectConvolution}, {@link WideDirectConvolution}),
+ * grown on demand and kept for the thread's life. A thread runs one op at a time, so the two share them.
+ */
+final class DirectScratch {
+    private static final ThreadLocal<DirectScratch> OF_THREAD = ThreadLocal.withInitial(DirectScratch::new);
+
+    /** Sixteen sums of a block of four planes by four taps. */
+    final float[] blockSums = new float[16];
+    private float[] copy = new float[0];
+    private float[] planes = new float[0];
+    private float[] partials = new float[0];
+
+    private DirectScratch() {
+    }
+
+    /** The calling thread's buffers. */
+    static DirectScratch ofThread() {
+        return OF_THREAD.get();
+    }
+
+    /** The copy of an image that the taps read: shifted copies, or zero-bordered planes. */
+    float[] copy(int size) {
+        copy = atLeast(copy, size);
+        return copy;
+    }
+
+    /** Planes of output or of dy, laid out as the direct convolution reads or writes them. */
+    float[] planes(int size) {
+        planes = atLeast(planes, size);
+        return planes;
+    }
+
+    /** The weight gradient's partial sums, taken by the thread that starts the op. */
+    float[] partials(int size) {
+        partials = atLeast(partials, size);
+        return partials;
+    }
+
+    private static float[] atLeast(float[] array, int size) {
+        return array.length >= size ? array : new float[size];
+    }
+}
