@@ -113,6 +113,21 @@ final class DirectConvolution {
         }, dw, dwo);
     }
 
+    /** Where tap {@code (c, i, j)}'s run starts in an image's copy. */
+    interface TapOffset {
+        int of(int c, int i, int j);
+    }
+
+    /** The offsets of g's taps, in the order of the weights' column {@code (c, i, j)}. */
+    static int[] tapOffsets(ConvGeometry g, TapOffset offset) {
+        int[] offsets = new int[g.columnRows()];
+        int kernel = g.kernelH() * g.kernelW();
+        for (int t = 0; t < offsets.length; t++) {
+            offsets[t] = offset.of(t / kernel, t / g.kernelW() % g.kernelH(), t % g.kernelW());
+        }
+        return offsets;
+    }
+
     /** The taps' offsets in blocks of four, the last block filled up with tap 0 (whose sums are dropped). */
     static int[] inFours(int[] offsets) {
         return Arrays.copyOf(offsets, (offsets.length + 3) / 4 * 4);
@@ -179,14 +194,7 @@ final class DirectConvolution {
             gap = g.padding();
             stride = gap + (g.height() + 2 * g.padding()) * g.width();
             floats = g.channels() * g.kernelW() * stride + gap;
-            offsets = new int[g.columnRows()];
-            int kernel = g.kernelH() * g.kernelW();
-            for (int t = 0; t < offsets.length; t++) {
-                int c = t / kernel;
-                int i = t / g.kernelW() % g.kernelH();
-                int j = t % g.kernelW();
-                offsets[t] = start(c, j) + i * g.dilation() * g.width() + shift(j);
-            }
+            offsets = tapOffsets(g, (c, i, j) -> start(c, j) + i * g.dilation() * g.width() + shift(j));
         }
 
         /** Where copy (c, j)'s padded plane starts. */

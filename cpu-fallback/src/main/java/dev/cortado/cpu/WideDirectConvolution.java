@@ -133,14 +133,8 @@ final class WideDirectConvolution {
             int paddedPlane = (g.height() + 2 * g.padding()) * rowFloats;
             planes = g.channels() * paddedPlane;
             columns = (g.outHeight() * rowFloats + VECTOR_FLOATS - 1) / VECTOR_FLOATS * VECTOR_FLOATS;
-            offsets = new int[g.columnRows()];
-            int kernel = g.kernelH() * g.kernelW();
-            for (int t = 0; t < offsets.length; t++) {
-                int c = t / kernel;
-                int i = t / g.kernelW() % g.kernelH();
-                int j = t % g.kernelW();
-                offsets[t] = c * paddedPlane + (i * rowFloats + j) * g.dilation();
-            }
+            offsets = DirectConvolution.tapOffsets(g,
+                    (c, i, j) -> c * paddedPlane + (i * rowFloats + j) * g.dilation());
             floats = offsets[offsets.length - 1] + columns;
         }
 
