@@ -26,12 +26,13 @@ final class DirectConvolution {
     }
 
     /**
-     * Whether the forward pass and weight gradient of spec are computed here: ungrouped, stride 1, few taps, and an
-     * output as large as the input (which makes the kernel square).
+     * Whether the forward pass and weight gradient of spec are computed here: on hardware vectors
+     * ({@link FloatLoops#vectorized}), ungrouped, stride 1, few taps, and an output as large as the input (which
+     * makes the kernel square).
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
-        return spec.groups() == 1 && g.stride() == 1 && g.columnRows() <= MAX_TAPS && g.outHeight() == g.height()
+        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1 && g.columnRows() <= MAX_TAPS && g.outHeight() == g.height()
                 && g.outWidth() == g.width();
     }
 

@@ -22,6 +22,12 @@ interface FloatLoops {
     /** Names the version, for {@code cortado devices}. */
     String describe();
 
+    /**
+     * Whether these loops run on hardware vectors. The direct convolutions pay off only then: their plain loops
+     * run a few times slower than the scalar GEMM, which C2 compiles to better code.
+     */
+    boolean vectorized();
+
     /** {@code y = Math.max(x, 0)}: NaN stays NaN. */
     void reluForward(float[] x, int xo, float[] y, int yo, int n);
 

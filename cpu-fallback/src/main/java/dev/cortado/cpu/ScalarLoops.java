@@ -14,6 +14,11 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public boolean vectorized() {
+        return false;
+    }
+
+    @Override
     public void reluForward(float[] x, int xo, float[] y, int yo, int n) {
         reluForwardFrom(x, xo, y, yo, 0, n);
     }

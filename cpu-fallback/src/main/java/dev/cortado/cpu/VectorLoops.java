@@ -48,6 +48,11 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public boolean vectorized() {
+        return true;
+    }
+
+    @Override
     public void reluForward(float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {

@@ -34,13 +34,13 @@ final class WideDirectConvolution {
     }
 
     /**
-     * Whether spec's forward pass is computed here: ungrouped, stride 1, at most {@link #MAX_WASTE} columns computed
-     * per column kept, and an image copy that takes at most half of a core's L2 cache, which every block of four
-     * output channels reads through once.
+     * Whether spec's forward pass is computed here: on hardware vectors ({@link FloatLoops#vectorized}), ungrouped,
+     * stride 1, at most {@link #MAX_WASTE} columns computed per column kept, and an image copy that takes at most
+     * half of a core's L2 cache, which every block of four output channels reads through once.
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
-        return spec.groups() == 1 && g.stride() == 1 && g.width() + 2 * g.padding() <= MAX_WASTE * g.outWidth()
+        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1 && g.width() + 2 * g.padding() <= MAX_WASTE * g.outWidth()
                 && 2L * Float.BYTES * new Layout(g).floats <= Sgemm.l2Bytes();
     }
 
