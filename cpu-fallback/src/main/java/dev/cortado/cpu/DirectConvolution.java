@@ -32,8 +32,8 @@ final class DirectConvolution {
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
-        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1 && g.columnRows() <= MAX_TAPS && g.outHeight() == g.height()
-                && g.outWidth() == g.width();
+        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1 && g.columnRows() <= MAX_TAPS
+                && g.outHeight() == g.height() && g.outWidth() == g.width();
     }
 
     /** {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}, images shared out. */

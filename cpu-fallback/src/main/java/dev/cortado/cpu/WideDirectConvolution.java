@@ -40,7 +40,8 @@ final class WideDirectConvolution {
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
-        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1 && g.width() + 2 * g.padding() <= MAX_WASTE * g.outWidth()
+        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1
+                && g.width() + 2 * g.padding() <= MAX_WASTE * g.outWidth()
                 && 2L * Float.BYTES * new Layout(g).floats <= Sgemm.l2Bytes();
     }
 
