@@ -69,11 +69,14 @@ final class DirectConvolution {
 
     /**
      * The weights of the output channels after the last whole group of four, filled up to four channels with
-     * zeros, for {@link FloatLoops#convolveFour} (all zeros when the channels come in fours).
+     * zeros, for {@link FloatLoops#convolveFour}; null when the channels come in fours.
      */
     static float[] lastFourChannels(ConvSpec spec, float[] w, int wo) {
         int taps = spec.geometry().columnRows();
         int whole = spec.outChannels() / 4 * 4;
+        if (whole == spec.outChannels()) {
+            return null;
+        }
         return Arrays.copyOf(Arrays.copyOfRange(w, wo + whole * taps, wo + spec.outChannels() * taps), 4 * taps);
     }
 

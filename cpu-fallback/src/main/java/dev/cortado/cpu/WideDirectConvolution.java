@@ -49,6 +49,7 @@ final class WideDirectConvolution {
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
         ConvGeometry g = spec.geometry();
         Layout layout = new Layout(g);
+        int[] offsets = layout.tapOffsets();
         int taps = g.columnRows();
         int outChannels = spec.outChannels();
         int blocks = (outChannels + 3) / 4;
@@ -69,7 +70,7 @@ final class WideDirectConvolution {
                     copied = n;
                 }
                 boolean whole = o + 4 <= outChannels;
-                loops.convolveFour(image, 0, layout.offsets, taps, whole ? w : lastWeights, whole ? wo + o * taps : 0,
+                loops.convolveFour(image, 0, offsets, taps, whole ? w : lastWeights, whole ? wo + o * taps : 0,
                         sums, 0, layout.columns, layout.columns);
                 layout.copyOut(sums, Math.min(4, outChannels - o), y, yo + (n * outChannels + o) * outPlane);
             }
@@ -94,7 +95,7 @@ final class WideDirectConvolution {
         ConvGeometry g = spec.geometry();
         Layout layout = new Layout(g);
         int taps = g.columnRows();
-        int[] offsets = DirectConvolution.inFours(layout.offsets);
+        int[] offsets = DirectConvolution.inFours(layout.tapOffsets());
         int outChannels = spec.outChannels();
         int planes = (outChannels + 3) / 4 * 4;
         int imageSize = g.channels() * g.height() * g.width();
@@ -123,20 +124,29 @@ final class WideDirectConvolution {
         final int planes;
         /** Columns computed per output channel: the output's padded rows, rounded up to whole vectors. */
         final int columns;
-        /** Floats of the copy, the tail included. */
+        /** Floats of the copy, the tail included: up to the end of the last tap's run. */
         final int floats;
-        /** Where tap {@code (c, i, j)}'s run starts. */
-        final int[] offsets;
 
         Layout(ConvGeometry g) {
             this.g = g;
             rowFloats = g.width() + 2 * g.padding();
-            int paddedPlane = (g.height() + 2 * g.padding()) * rowFloats;
-            planes = g.channels() * paddedPlane;
+            planes = g.channels() * paddedPlane();
             columns = (g.outHeight() * rowFloats + VECTOR_FLOATS - 1) / VECTOR_FLOATS * VECTOR_FLOATS;
-            offsets = DirectConvolution.tapOffsets(g,
-                    (c, i, j) -> c * paddedPlane + (i * rowFloats + j) * g.dilation());
-            floats = offsets[offsets.length - 1] + columns;
+            floats = offset(g.channels() - 1, g.kernelH() - 1, g.kernelW() - 1) + columns;
+        }
+
+        private int paddedPlane() {
+            return (g.height() + 2 * g.padding()) * rowFloats;
+        }
+
+        /** Where tap {@code (c, i, j)}'s run starts. */
+        private int offset(int c, int i, int j) {
+            return c * paddedPlane() + (i * rowFloats + j) * g.dilation();
+        }
+
+        /** Where each tap's run starts, in the order of the weights' column; built once per op. */
+        int[] tapOffsets() {
+            return DirectConvolution.tapOffsets(g, this::offset);
         }
 
         /** The thread's image copy, all zeros: its borders and tail, which {@link #copyIn} leaves alone. */
@@ -150,7 +160,7 @@ final class WideDirectConvolution {
         void copyIn(float[] x, int xo, float[] image) {
             int p = g.padding();
             int w = g.width();
-            int paddedPlane = planes / g.channels();
+            int paddedPlane = paddedPlane();
             for (int c = 0; c < g.channels(); c++) {
                 for (int y = 0; y < g.height(); y++) {
                     System.arraycopy(x, xo + (c * g.height() + y) * w, image, c * paddedPlane + (p + y) * rowFloats + p,
