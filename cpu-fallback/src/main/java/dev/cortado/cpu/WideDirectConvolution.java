@@ -6,18 +6,20 @@ import dev.cortado.cpu.gemm.Sgemm;
 import java.util.Arrays;
 
 /**
- * Stride-1 convolutions computed straight from a zero-bordered copy of each image, without a column matrix. Output
- * channel o is the sum over the taps {@code (c, i, j)} of {@code w[o][c][i][j]} times padded plane c read from
- * offset {@code i*d*(W + 2p) + j*d} on, four output channels at a time ({@link FloatLoops#convolveFour}). As on
- * {@link WideRows}, the sums are computed for every column of the padded rows and the output's columns copied
+ * Convolutions computed straight from a zero-bordered copy of each image, without a column matrix. At stride 1,
+ * output channel o is the sum over the taps {@code (c, i, j)} of {@code w[o][c][i][j]} times padded plane c read
+ * from offset {@code i*d*(W + 2p) + j*d} on, four output channels at a time ({@link FloatLoops#convolveFour}). As
+ * on {@link WideRows}, the sums are computed for every column of the padded rows and the output's columns copied
  * out: the few extra columns cost less than writing a column matrix {@code kH*kW} times the image's size and
- * reading it back, which took a fifth to a half of these convolutions' time at 6 to 16 input channels. Each block
- * of four output channels of an image is one unit of work, so a batch of one image is shared out too.
+ * reading it back, which took a fifth to a half of these convolutions' time at 6 to 16 input channels. At stride
+ * s the copy holds the padded image's s*s phases instead, each tap reads one of them at a fixed shift, and the same
+ * runs give the output (ResNet's stride-2 layers, whose column matrices took half of their time). Each block of four
+ * output channels of an image is one unit of work, so a batch of one image is shared out too.
  *
- * <p>Every read stays in the copy: the last tap's run ends {@code (kW - 1)*d} floats past the last plane, plus the
- * columns computed to round the run up to whole vectors. Those floats, and the ones a run reads across a row's
- * edge, reach dropped columns only. A thread zeroes its copy once per op; each image then only overwrites the
- * inside of the planes, so the borders and that tail stay zero.
+ * <p>Every read stays in the copy, which ends where the furthest tap's run does. The floats a run reads past its
+ * phase's last row, across a row's edge or in the columns computed to round the run up to whole vectors reach
+ * dropped columns only. A thread zeroes its copy once per op; each image then only overwrites the inside of the
+ * planes, so the borders and the tail stay zero.
  */
 final class WideDirectConvolution {
     /** Most columns computed per output column, as for {@link WideRows}. */
@@ -35,14 +37,16 @@ final class WideDirectConvolution {
 
     /**
      * Whether spec's forward pass is computed here: on hardware vectors ({@link FloatLoops#vectorized}), ungrouped,
-     * stride 1, at most {@link #MAX_WASTE} columns computed per column kept, and an image copy that takes at most
-     * half of a core's L2 cache, which every block of four output channels reads through once.
+     * with taps in every stride phase, at most {@link #MAX_WASTE} columns computed per column kept, and an image
+     * copy that takes at most half of a core's L2 cache, which every block of four output channels reads through
+     * once.
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
-        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1
-                && g.width() + 2 * g.padding() <= MAX_WASTE * g.outWidth()
-                && 2L * Float.BYTES * new Layout(g).floats <= Sgemm.l2Bytes();
+        Layout layout = new Layout(g);
+        return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && layout.waste() <= MAX_WASTE
+                && layout.readsEveryPhase()
+                && 2L * Float.BYTES * layout.floats <= Sgemm.l2Bytes();
     }
 
     /** {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}. */
@@ -116,32 +120,80 @@ final class WideDirectConvolution {
         }, dw, dwo);
     }
 
-    /** Where an image's padded planes, its zero tail and the taps' runs lie, and how many columns are computed. */
+    /**
+     * Where an image's zero-bordered phase planes, its zero tail and the taps' runs lie, and how many columns are
+     * computed. At stride s the padded image is laid out as its s*s phases (every s-th row and column from each
+     * row and column offset below s, as in {@link StridePhases}), so that a tap reads one phase at a fixed shift
+     * and the output's sums are again runs over whole rows; at stride 1 the only phase is the padded plane.
+     */
     private static final class Layout {
         private final ConvGeometry g;
+        private final int stride;
+        /** Rows of a phase plane: every row of the padded image lies in one. */
+        private final int phaseRows;
+        /** Floats of a phase's row, and the step between the output's rows of sums. */
         private final int rowFloats;
-        /** Floats of the padded planes, after which the zero tail starts. */
-        final int planes;
         /** Columns computed per output channel: the output's padded rows, rounded up to whole vectors. */
         final int columns;
-        /** Floats of the copy, the tail included: up to the end of the last tap's run. */
+        /** Floats of the copy, the tail included: up to the end of the furthest tap's run. */
         final int floats;
 
         Layout(ConvGeometry g) {
             this.g = g;
-            rowFloats = g.width() + 2 * g.padding();
-            planes = g.channels() * paddedPlane();
+            stride = g.stride();
+            phaseRows = (g.height() + 2 * g.padding() + stride - 1) / stride;
+            rowFloats = (g.width() + 2 * g.padding() + stride - 1) / stride;
             columns = (g.outHeight() * rowFloats + VECTOR_FLOATS - 1) / VECTOR_FLOATS * VECTOR_FLOATS;
-            floats = offset(g.channels() - 1, g.kernelH() - 1, g.kernelW() - 1) + columns;
+            int furthest = 0;
+            for (int i = 0; i < g.kernelH(); i++) {
+                for (int j = 0; j < g.kernelW(); j++) {
+                    furthest = Math.max(furthest, offset(g.channels() - 1, i, j));
+                }
+            }
+            floats = furthest + columns;
         }
 
-        private int paddedPlane() {
-            return (g.height() + 2 * g.padding()) * rowFloats;
+        /**
+         * Whether the taps read every phase, which a kernel smaller than the stride does not (a 1x1 kernel at
+         * stride 2 reads one phase in four, and the column matrix of that one is cheaper than copying all four).
+         */
+        boolean readsEveryPhase() {
+            return readsEveryPhase(g.kernelH()) && readsEveryPhase(g.kernelW());
         }
 
-        /** Where tap {@code (c, i, j)}'s run starts. */
+        /** Whether the taps {@code 0, d, ..., (k-1)*d} of a kernel's axis meet every offset below the stride. */
+        private boolean readsEveryPhase(int kernel) {
+            boolean[] read = new boolean[stride];
+            for (int i = 0; i < kernel; i++) {
+                read[i * g.dilation() % stride] = true;
+            }
+            for (boolean phase : read) {
+                if (!phase) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Computed columns per column kept. */
+        double waste() {
+            return (double) rowFloats / g.outWidth();
+        }
+
+        private int phasePlane() {
+            return phaseRows * rowFloats;
+        }
+
+        /** Where phase {@code (a, b)} of padded plane c starts. */
+        private int phaseStart(int c, int a, int b) {
+            return ((c * stride + a) * stride + b) * phasePlane();
+        }
+
+        /** Where tap {@code (c, i, j)}'s run starts: its phase, shifted by the whole strides in its offset. */
         private int offset(int c, int i, int j) {
-            return c * paddedPlane() + (i * rowFloats + j) * g.dilation();
+            int y = i * g.dilation();
+            int x = j * g.dilation();
+            return phaseStart(c, y % stride, x % stride) + y / stride * rowFloats + x / stride;
         }
 
         /** Where each tap's run starts, in the order of the weights' column; built once per op. */
@@ -156,16 +208,45 @@ final class WideDirectConvolution {
             return image;
         }
 
-        /** Copies an NCHW image from {@code x[xo]} into the inside of the zero-bordered planes. */
+        /** Copies an NCHW image from {@code x[xo]} into the inside of its phase planes. */
         void copyIn(float[] x, int xo, float[] image) {
-            int p = g.padding();
-            int w = g.width();
-            int paddedPlane = paddedPlane();
             for (int c = 0; c < g.channels(); c++) {
                 for (int y = 0; y < g.height(); y++) {
-                    System.arraycopy(x, xo + (c * g.height() + y) * w, image, c * paddedPlane + (p + y) * rowFloats + p,
-                            w);
+                    copyRow(x, xo + (c * g.height() + y) * g.width(), image, c, g.padding() + y);
                 }
+            }
+        }
+
+        /** Copies an image row of plane c, row {@code padY} of the padded plane, into its phases' rows. */
+        private void copyRow(float[] x, int from, float[] image, int c, int padY) {
+            int p = g.padding();
+            int w = g.width();
+            int a = padY % stride;
+            int row = padY / stride * rowFloats;
+            if (stride == 1) {
+                System.arraycopy(x, from, image, phaseStart(c, 0, 0) + row + p, w);
+            } else if (stride == 2 && w % 2 == 0) {
+                copyPairs(x, from, w / 2, image, phaseStart(c, a, p % 2) + row + p / 2,
+                        phaseStart(c, a, (p + 1) % 2) + row + (p + 1) / 2);
+            } else {
+                for (int b = 0; b < stride; b++) {
+                    int first = Math.floorMod(b - p, stride);
+                    int to = phaseStart(c, a, b) + row + (p + first) / stride;
+                    for (int col = first; col < w; col += stride) {
+                        image[to++] = x[from + col];
+                    }
+                }
+            }
+        }
+
+        /**
+         * Stride 2's copy of an image row: its {@code pairs} even and odd floats into their two phase rows, in one
+         * loop, about twice as fast as a loop per phase.
+         */
+        private static void copyPairs(float[] x, int from, int pairs, float[] image, int even, int odd) {
+            for (int k = 0; k < pairs; k++) {
+                image[even + k] = x[from + 2 * k];
+                image[odd + k] = x[from + 2 * k + 1];
             }
         }
 

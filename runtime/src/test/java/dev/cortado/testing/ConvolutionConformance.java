@@ -45,7 +45,10 @@ public interface ConvolutionConformance extends BackendTestContext {
      * may be computed directly from shifted copies of the image. Stride-1 convolutions with many taps, which may be
      * computed directly from a padded copy of each image: a "same" one whose input gradient is one too, LeNet-5's
      * second (unpadded), and a batch of one image with more output channels than four, not a multiple of four; and
-     * two with images wide enough for the weight gradient to be computed that way too, "same" and unpadded.
+     * two with images wide enough for the weight gradient to be computed that way too, "same" and unpadded. The
+     * strided ones may be computed that way from their phases too; four more cover the paths of copying an image
+     * into them: a stride-2 one wide enough for its weight gradient, a 2x2 kernel at stride 2 unpadded, padding
+     * 2 with an odd height, and stride 3.
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -78,7 +81,11 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(2, 6, 14, 14, 5, 5, 1, 0, 1), 16, 1),
                 new ConvSpec(new ConvGeometry(1, 8, 7, 7, 3, 3, 1, 1, 1), 10, 1),
                 new ConvSpec(new ConvGeometry(2, 4, 28, 28, 3, 3, 1, 1, 1), 5, 1),
-                new ConvSpec(new ConvGeometry(3, 2, 26, 24, 5, 5, 1, 0, 1), 6, 1));
+                new ConvSpec(new ConvGeometry(3, 2, 26, 24, 5, 5, 1, 0, 1), 6, 1),
+                new ConvSpec(new ConvGeometry(2, 3, 48, 50, 3, 3, 2, 1, 1), 6, 1),
+                new ConvSpec(new ConvGeometry(3, 5, 12, 12, 2, 2, 2, 0, 1), 6, 1),
+                new ConvSpec(new ConvGeometry(2, 4, 13, 14, 3, 3, 2, 2, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(2, 3, 11, 11, 3, 3, 3, 1, 1), 4, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
