@@ -149,7 +149,7 @@ final class DirectConvolution {
      */
     static void sumOverImages(int batch, long weightSize, ImageRange range, float[] dw, int dwo) {
         int size = Math.toIntExact(weightSize);
-        int parts = Math.min(batch, 4 * Parallel.threads());
+        int parts = parts(batch);
         float[] partials = DirectScratch.ofThread().partials(parts * size);
         Parallel.forRange(parts, 1, (from, to) -> {
             for (int part = from; part < to; part++) {
@@ -163,8 +163,18 @@ final class DirectConvolution {
         }
     }
 
+    /** How many parts {@link #sumOverImages} splits a batch into: four per thread, at most one per image. */
+    private static int parts(int batch) {
+        return Math.min(batch, 4 * Parallel.threads());
+    }
+
+    /** The most images in one of {@link #sumOverImages}'s parts. */
+    static int imagesPerPart(int batch) {
+        return (batch + parts(batch) - 1) / parts(batch);
+    }
+
     /**
-     * Adds one image's sums of four planes of dy ({@code grad[go + r*ldy + q]}, q < n) times each tap's run into
+     * Adds the sums of four planes of dy ({@code grad[go + r*ldy + q]}, q < n) times each tap's run into
      * the first {@code rows} of them in a partial weight gradient, whose row of {@code taps} weights for the first
      * plane starts at {@code partials[at]}; {@code offsets} come in fours ({@link #inFours}).
      */

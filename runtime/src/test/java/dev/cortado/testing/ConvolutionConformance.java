@@ -48,7 +48,9 @@ public interface ConvolutionConformance extends BackendTestContext {
      * two with images wide enough for the weight gradient to be computed that way too, "same" and unpadded. The
      * strided ones may be computed that way from their phases too; four more cover the paths of copying an image
      * into them: a stride-2 one wide enough for its weight gradient, a 2x2 kernel at stride 2 unpadded, padding
-     * 2 with an odd height, and stride 3.
+     * 2 with an odd height, and stride 3. Three batches whose weight gradients may be computed over several images
+     * at a time, in groups that do not divide the batch's parts: "same", stride 2 and unpadded 5x5 (LeNet-5's
+     * second).
      */
     static Stream<ConvSpec> convolutions() {
         return Stream.of(
@@ -85,7 +87,10 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(2, 3, 48, 50, 3, 3, 2, 1, 1), 6, 1),
                 new ConvSpec(new ConvGeometry(3, 5, 12, 12, 2, 2, 2, 0, 1), 6, 1),
                 new ConvSpec(new ConvGeometry(2, 4, 13, 14, 3, 3, 2, 2, 1), 5, 1),
-                new ConvSpec(new ConvGeometry(2, 3, 11, 11, 3, 3, 3, 1, 1), 4, 1));
+                new ConvSpec(new ConvGeometry(2, 3, 11, 11, 3, 3, 3, 1, 1), 4, 1),
+                new ConvSpec(new ConvGeometry(13, 4, 20, 20, 3, 3, 1, 1, 1), 5, 1),
+                new ConvSpec(new ConvGeometry(13, 3, 40, 40, 3, 3, 2, 1, 1), 6, 1),
+                new ConvSpec(new ConvGeometry(17, 6, 14, 14, 5, 5, 1, 0, 1), 16, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
