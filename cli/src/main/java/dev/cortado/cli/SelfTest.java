@@ -413,16 +413,17 @@ final class SelfTest {
         checks.add(new Check("sgdUpdate (Nesterov, weight decay)", ROUNDING, s -> {
             Tensor p = s.in(param);
             Tensor vel = s.in(velocity);
-            s.backend().sgdUpdate(new SgdStep(0.05f, 0.9f, 1e-4f, true), p, s.in(grad), vel);
-            return s.result(p, vel);
+            Tensor g = s.in(grad);
+            s.backend().sgdUpdate(new SgdStep(0.05f, 0.9f, 1e-4f, true), p, g, vel);
+            return s.result(p, vel, g);
         }));
         checks.add(new Check("adamUpdate (AdamW, step 3)", ACCUMULATION, s -> {
             Tensor p = s.in(param);
             Tensor first = s.in(m);
             Tensor second = s.in(v);
-            s.backend().adamUpdate(new AdamStep(1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3), p, s.in(grad), first,
-                    second);
-            return s.result(p, first, second);
+            Tensor g = s.in(grad);
+            s.backend().adamUpdate(new AdamStep(1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, true, 3), p, g, first, second);
+            return s.result(p, first, second, g);
         }));
     }
 

@@ -84,7 +84,7 @@ interface FloatLoops {
     /**
      * SGD with momentum, as {@link dev.cortado.backend.SgdStep} defines it: {@code grad = g + wd * p},
      * {@code v = mu * v + grad}, then {@code p -= lr * (grad + mu * v)} with Nesterov momentum, else
-     * {@code p -= lr * v}.
+     * {@code p -= lr * v}; g is left zero.
      */
     void sgdMomentum(float[] p, int po, float[] g, int go, float[] v, int vo, int n, float lr, float mu, float wd,
                      boolean nesterov);

@@ -3,7 +3,10 @@ package dev.cortado.cpu;
 import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.SgdStep;
 
-/** Fused optimizer updates: one pass over the parameter and its state, one loop per variant. */
+/**
+ * Fused optimizer updates: one pass over the parameter, its gradient (left zero) and its state, one loop per
+ * variant.
+ */
 final class OptimizerOps {
     /** Floats per task: an update reads and writes several arrays per element. */
     private static final int GRAIN = 1 << 14;
@@ -20,6 +23,7 @@ final class OptimizerOps {
             if (mu == 0f) {
                 for (int i = from; i < to; i++) {
                     float grad = g[go + i] + wd * p[po + i];
+                    g[go + i] = 0f;
                     p[po + i] -= lr * grad;
                 }
             } else {
@@ -43,6 +47,7 @@ final class OptimizerOps {
             for (int i = from; i < to; i++) {
                 float param = p[po + i] * decay;
                 float grad = g[go + i] + coupledDecay * p[po + i];
+                g[go + i] = 0f;
                 float mean = b1 * m[mo + i] + (1f - b1) * grad;
                 float var = b2 * v[vo + i] + (1f - b2) * grad * grad;
                 m[mo + i] = mean;

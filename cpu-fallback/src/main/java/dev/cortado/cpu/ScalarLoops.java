@@ -281,6 +281,7 @@ final class ScalarLoops implements FloatLoops {
                                 float mu, float wd, boolean nesterov) {
         for (int i = from; i < n; i++) {
             float grad = g[go + i] + wd * p[po + i];
+            g[go + i] = 0f;
             float vel = mu * v[vo + i] + grad;
             v[vo + i] = vel;
             p[po + i] -= lr * (nesterov ? grad + mu * vel : vel);

@@ -33,6 +33,7 @@ final class VectorLoops implements FloatLoops {
     private static final VectorMask<Float> EVEN = VectorMask.fromLong(SPECIES, 0x5555_5555_5555_5555L);
     /** Lane indices 0, 1, 2, ... as floats, to build masks of lane ranges by comparison. */
     private static final FloatVector IOTA = FloatVector.zero(SPECIES).addIndex(1);
+    private static final FloatVector ZERO = FloatVector.zero(SPECIES);
 
     private VectorLoops() {
     }
@@ -374,6 +375,7 @@ final class VectorLoops implements FloatLoops {
             for (; i <= n - LANES; i += LANES) {
                 FloatVector param = FloatVector.fromArray(SPECIES, p, po + i);
                 FloatVector grad = FloatVector.fromArray(SPECIES, g, go + i).add(param.mul(wd));
+                ZERO.intoArray(g, go + i);
                 FloatVector vel = FloatVector.fromArray(SPECIES, v, vo + i).mul(mu).add(grad);
                 vel.intoArray(v, vo + i);
                 param.sub(grad.add(vel.mul(mu)).mul(lr)).intoArray(p, po + i);
@@ -382,6 +384,7 @@ final class VectorLoops implements FloatLoops {
             for (; i <= n - LANES; i += LANES) {
                 FloatVector param = FloatVector.fromArray(SPECIES, p, po + i);
                 FloatVector grad = FloatVector.fromArray(SPECIES, g, go + i).add(param.mul(wd));
+                ZERO.intoArray(g, go + i);
                 FloatVector vel = FloatVector.fromArray(SPECIES, v, vo + i).mul(mu).add(grad);
                 vel.intoArray(v, vo + i);
                 param.sub(vel.mul(lr)).intoArray(p, po + i);

@@ -346,15 +346,18 @@ class FloatLoopsTest {
             float[] v = values(2, n);
             float[] expectedP = p.clone();
             float[] expectedV = v.clone();
+            float[] expectedG = g.clone();
             for (int i = 0; i < n; i++) {
                 float grad = g[4 + i] + wd * p[1 + i];
                 float vel = mu * v[2 + i] + grad;
                 expectedV[2 + i] = vel;
                 expectedP[1 + i] = p[1 + i] - lr * (nesterov ? grad + mu * vel : vel);
+                expectedG[4 + i] = 0f;
             }
             loops.sgdMomentum(p, 1, g, 4, v, 2, n, lr, mu, wd, nesterov);
             assertSameBits(expectedP, p, name + " sgd parameter, Nesterov " + nesterov);
             assertSameBits(expectedV, v, name + " sgd velocity, Nesterov " + nesterov);
+            assertSameBits(expectedG, g, name + " sgd gradient, zeroed, Nesterov " + nesterov);
         }
     }
 

@@ -1,6 +1,7 @@
 /*
- * Fused optimizer updates with PyTorch's semantics, one work-item per parameter. The host computes the bias
- * corrections of Adam, so the kernels need no pow().
+ * Fused optimizer updates with PyTorch's semantics, one work-item per parameter, each zeroing the gradient it
+ * read for the next step's gradients to add into. The host computes the bias corrections of Adam, so the kernels
+ * need no pow().
  */
 
 /*
@@ -9,7 +10,7 @@
  */
 __kernel void sgd_update(const int n, const float lr, const float momentum, const float weightDecay,
                          const int useMomentum, const int nesterov,
-                         __global float* param, const int pOff, const __global float* grad, const int gOff,
+                         __global float* param, const int pOff, __global float* grad, const int gOff,
                          __global float* velocity, const int vOff) {
     const int i = (int) get_global_id(0);
     if (i >= n) {
@@ -17,6 +18,7 @@ __kernel void sgd_update(const int n, const float lr, const float momentum, cons
     }
     const float p = param[pOff + i];
     float g = grad[gOff + i] + weightDecay * p;
+    grad[gOff + i] = 0.0f;
     if (useMomentum) {
         const float v = momentum * velocity[vOff + i] + g;
         velocity[vOff + i] = v;
@@ -32,7 +34,7 @@ __kernel void sgd_update(const int n, const float lr, const float momentum, cons
 __kernel void adam_update(const int n, const float lr, const float beta1, const float beta2, const float eps,
                           const float weightDecay, const int decoupled, const float biasCorrection1,
                           const float biasCorrection2,
-                          __global float* param, const int pOff, const __global float* grad, const int gOff,
+                          __global float* param, const int pOff, __global float* grad, const int gOff,
                           __global float* m, const int mOff, __global float* v, const int vOff) {
     const int i = (int) get_global_id(0);
     if (i >= n) {
@@ -40,6 +42,7 @@ __kernel void adam_update(const int n, const float lr, const float beta1, const 
     }
     float p = param[pOff + i];
     float g = grad[gOff + i];
+    grad[gOff + i] = 0.0f;
     if (decoupled) {
         p = p * (1.0f - lr * weightDecay);
     } else {

@@ -552,7 +552,11 @@ public abstract class Backend implements AutoCloseable {
 
     // ---- fused optimizer updates -----------------------------------------------------------------------------
 
-    /** Updates {@code param} and {@code velocity} in place, as {@link SgdStep} describes. */
+    /**
+     * Updates {@code param} and {@code velocity} in place, as {@link SgdStep} describes, and zeroes {@code grad}
+     * for the next step's gradients to add into: the update reads each gradient once, so zeroing it there saves
+     * the optimizer a pass over every gradient.
+     */
     public final void sgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity) {
         String op = "sgdUpdate";
         use(op, "param", param);
@@ -564,10 +568,14 @@ public abstract class Backend implements AutoCloseable {
             velocity.written();
         }
         param.written();
+        grad.written();
         doSgdUpdate(step, param, grad, step.momentum() != 0f ? velocity : null);
     }
 
-    /** Updates {@code param}, {@code m} and {@code v} in place, as {@link AdamStep} describes. */
+    /**
+     * Updates {@code param}, {@code m} and {@code v} in place, as {@link AdamStep} describes, and zeroes
+     * {@code grad}, as {@link #sgdUpdate} does.
+     */
     public final void adamUpdate(AdamStep step, Tensor param, Tensor grad, Tensor m, Tensor v) {
         String op = "adamUpdate";
         use(op, "param", param);
@@ -580,6 +588,7 @@ public abstract class Backend implements AutoCloseable {
         param.written();
         m.written();
         v.written();
+        grad.written();
         doAdamUpdate(step, param, grad, m, v);
     }
 

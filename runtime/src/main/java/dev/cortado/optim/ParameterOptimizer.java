@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * What the optimizers share: the parameters, their named state tensors, the update count, and a step that
- * updates each parameter with one fused backend op and then zeroes its gradient. A new optimizer supplies the
+ * updates each parameter with one fused backend op, which also zeroes its gradient. A new optimizer supplies the
  * settings of one step (its backend op's record), the update of one parameter, and registers its state with
  * {@link #zeroState}.
  *
@@ -47,7 +47,6 @@ abstract sealed class ParameterOptimizer<S> implements Optimizer permits Sgd, Ad
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             update(settings, i, p);
-            p.grad().backend().fill(p.grad(), 0f);
         }
         steps++;
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The fused SGD and Adam updates over several consecutive steps. Each step is compared with the reference applied
- * to the backend's own state before that step, so rounding does not compound across steps.
+ * to the backend's own state before that step, so rounding does not compound across steps, and must leave the
+ * gradient zero.
  */
 public interface OptimizerConformance extends BackendTestContext {
 
@@ -53,9 +54,11 @@ public interface OptimizerConformance extends BackendTestContext {
             float[] grad = values(n);
             float[] p = read(param);
             float[] v = velocity == null ? null : read(velocity);
-            backend().sgdUpdate(step, param, tensor(grad), velocity);
+            Tensor gradient = tensor(grad);
+            backend().sgdUpdate(step, param, gradient, velocity);
             ReferenceOps.Updated expected = ReferenceOps.sgdUpdate(step, p, grad, v);
             assertClose("parameter after SGD step " + t, expected.param(), param, ELEMENTWISE);
+            assertClose("gradient after SGD step " + t, new float[n], gradient, Tolerance.EXACT);
             if (velocity != null) {
                 assertClose("velocity after SGD step " + t, expected.first(), velocity, ELEMENTWISE);
             }
@@ -91,9 +94,11 @@ public interface OptimizerConformance extends BackendTestContext {
             float[] p0 = read(param);
             float[] m0 = read(m);
             float[] v0 = read(v);
-            backend().adamUpdate(step, param, tensor(grad), m, v);
+            Tensor gradient = tensor(grad);
+            backend().adamUpdate(step, param, gradient, m, v);
             ReferenceOps.Updated expected = ReferenceOps.adamUpdate(step, p0, grad, m0, v0);
             assertClose("parameter after step " + t, expected.param(), param, ELEMENTWISE);
+            assertClose("gradient after step " + t, new float[n], gradient, Tolerance.EXACT);
             assertClose("first moment after step " + t, expected.first(), m, ELEMENTWISE);
             assertClose("second moment after step " + t, expected.second(), v, ELEMENTWISE);
         }
