@@ -105,7 +105,69 @@ final class VectorLoops implements FloatLoops {
         int w2 = w1 + taps;
         int w3 = w2 + taps;
         int q = 0;
-        // two vectors of q at a time: eight accumulators, each broadcast of w feeding two of them
+        // four vectors of q at a time: sixteen accumulators, each broadcast of w feeding four of them
+        for (; q <= n - 4 * LANES; q += 4 * LANES) {
+            FloatVector c00 = FloatVector.zero(SPECIES);
+            FloatVector c01 = c00;
+            FloatVector c02 = c00;
+            FloatVector c03 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c12 = c00;
+            FloatVector c13 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c22 = c00;
+            FloatVector c23 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            FloatVector c32 = c00;
+            FloatVector c33 = c00;
+            for (int t = 0; t < taps; t++) {
+                int at = xo + offsets[t] + q;
+                FloatVector x0 = FloatVector.fromArray(SPECIES, x, at);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, x, at + LANES);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, x, at + 2 * LANES);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, x, at + 3 * LANES);
+                FloatVector v = FloatVector.broadcast(SPECIES, w[wo + t]);
+                c00 = v.fma(x0, c00);
+                c01 = v.fma(x1, c01);
+                c02 = v.fma(x2, c02);
+                c03 = v.fma(x3, c03);
+                v = FloatVector.broadcast(SPECIES, w[w1 + t]);
+                c10 = v.fma(x0, c10);
+                c11 = v.fma(x1, c11);
+                c12 = v.fma(x2, c12);
+                c13 = v.fma(x3, c13);
+                v = FloatVector.broadcast(SPECIES, w[w2 + t]);
+                c20 = v.fma(x0, c20);
+                c21 = v.fma(x1, c21);
+                c22 = v.fma(x2, c22);
+                c23 = v.fma(x3, c23);
+                v = FloatVector.broadcast(SPECIES, w[w3 + t]);
+                c30 = v.fma(x0, c30);
+                c31 = v.fma(x1, c31);
+                c32 = v.fma(x2, c32);
+                c33 = v.fma(x3, c33);
+            }
+            c00.intoArray(out, oo + q);
+            c01.intoArray(out, oo + q + LANES);
+            c02.intoArray(out, oo + q + 2 * LANES);
+            c03.intoArray(out, oo + q + 3 * LANES);
+            c10.intoArray(out, oo + ldo + q);
+            c11.intoArray(out, oo + ldo + q + LANES);
+            c12.intoArray(out, oo + ldo + q + 2 * LANES);
+            c13.intoArray(out, oo + ldo + q + 3 * LANES);
+            c20.intoArray(out, oo + 2 * ldo + q);
+            c21.intoArray(out, oo + 2 * ldo + q + LANES);
+            c22.intoArray(out, oo + 2 * ldo + q + 2 * LANES);
+            c23.intoArray(out, oo + 2 * ldo + q + 3 * LANES);
+            c30.intoArray(out, oo + 3 * ldo + q);
+            c31.intoArray(out, oo + 3 * ldo + q + LANES);
+            c32.intoArray(out, oo + 3 * ldo + q + 2 * LANES);
+            c33.intoArray(out, oo + 3 * ldo + q + 3 * LANES);
+        }
+        // then two vectors: eight accumulators, each broadcast of w feeding two of them
         for (; q <= n - 2 * LANES; q += 2 * LANES) {
             FloatVector c00 = FloatVector.zero(SPECIES);
             FloatVector c01 = c00;
