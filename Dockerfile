@@ -45,16 +45,15 @@ ENV NVIDIA_VISIBLE_DEVICES=all \
     LANG=C.UTF-8
 
 COPY cli/target/cortado.jar /opt/cortado/cortado.jar
+COPY scripts/docker-entrypoint.sh /opt/cortado/entrypoint.sh
 
 USER cortado
 WORKDIR /home/cortado
 
-# java runs as PID 1 (exec form), so docker stop's SIGTERM reaches the CLI's shutdown hook directly. The heap
-# flags are the ./cortado launcher's: the serial collector and a small young generation keep the heap near what
-# the run holds live, and it may grow to three quarters of the container's memory.
-ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC", "-Xms32m", "-Xmn16m", \
-            "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20", "-XX:MaxRAMPercentage=75", \
-            "-Djava.io.tmpdir=/var/tmp/cortado", "-jar", "/opt/cortado/cortado.jar"]
+# The entrypoint script starts java with the ./cortado launcher's JVM options (huge pages where the host's kernel
+# offers them) and execs it, so java runs as PID 1 and docker stop's SIGTERM reaches the CLI's shutdown hook
+# directly. sh runs it, so its file mode does not matter.
+ENTRYPOINT ["/bin/sh", "/opt/cortado/entrypoint.sh"]
 # A restarted job (docker start, a Kubernetes Job's next pod) runs the same command: --auto-resume continues the
 # run in /out if there is one.
 CMD ["train", "--data", "/data", "--out", "/out", "--auto-resume"]

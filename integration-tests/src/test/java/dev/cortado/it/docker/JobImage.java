@@ -32,15 +32,17 @@ final class JobImage {
             assumeTrue(baseImagePresent(base), "base image " + base + " not found (build it with"
                     + " .ci/build-base-image.sh " + base + ")");
             Path dockerfile = Path.of(System.getProperty("cortado.dockerfile", "../Dockerfile"));
+            Path entrypoint = dockerfile.resolveSibling("scripts/docker-entrypoint.sh");
             Path jar = CortadoJar.path();
             if (!Files.isRegularFile(dockerfile)) {
                 throw new IllegalStateException("no Dockerfile at " + dockerfile.toAbsolutePath());
             }
             long start = System.nanoTime();
-            // Explicit context, the same two files .dockerignore admits: nothing else of the tree is sent.
+            // Explicit context, the same three files .dockerignore admits: nothing else of the tree is sent.
             ImageFromDockerfile image = new ImageFromDockerfile(TAG, false)
                     .withFileFromPath("Dockerfile", dockerfile)
                     .withFileFromPath("cli/target/cortado.jar", jar)
+                    .withFileFromPath("scripts/docker-entrypoint.sh", entrypoint)
                     .withBuildArg("BASE_IMAGE", base);
             built = image.get();
             System.out.printf("built %s on %s in %.1f s%n", built, base, (System.nanoTime() - start) / 1e9);
