@@ -134,9 +134,10 @@ final class StridePhases {
 
     /**
      * Stride 2's two phase rows of an image row of {@code 2 * pairs} floats, {@link #move}d in one loop: about a
-     * third faster than a strided loop per phase, for ResNet's 14- and 7-float phase rows.
+     * third faster than a strided loop per phase, for ResNet's 14- and 7-float phase rows. Also the copy into
+     * {@link WideDirectConvolution}'s padded phases.
      */
-    private static void movePairs(float[] x, int image, float[] phases, int even, int odd, int pairs,
+    static void movePairs(float[] x, int image, float[] phases, int even, int odd, int pairs,
                                   boolean toPhases) {
         if (toPhases) {
             for (int b = 0; b < pairs; b++) {
@@ -152,7 +153,7 @@ final class StridePhases {
     }
 
     /** One phase row of an image row, its {@code inside} columns {@link #move}d (and the rest zeroed in phases). */
-    private static void moveRow(float[] x, int image, int s, int inside, float[] phases, int row, int phaseWidth,
+    static void moveRow(float[] x, int image, int s, int inside, float[] phases, int row, int phaseWidth,
                                 boolean toPhases) {
         for (int b = 0; b < inside; b++) {
             if (toPhases) {

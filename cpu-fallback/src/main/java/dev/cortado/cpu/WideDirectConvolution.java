@@ -261,27 +261,15 @@ final class WideDirectConvolution {
             if (stride == 1) {
                 System.arraycopy(x, from, image, phaseStart(c, 0, 0) + row + p, w);
             } else if (stride == 2 && w % 2 == 0) {
-                copyPairs(x, from, w / 2, image, phaseStart(c, a, p % 2) + row + p / 2,
-                        phaseStart(c, a, (p + 1) % 2) + row + (p + 1) / 2);
+                StridePhases.movePairs(x, from, image, phaseStart(c, a, p % 2) + row + p / 2,
+                        phaseStart(c, a, (p + 1) % 2) + row + (p + 1) / 2, w / 2, true);
             } else {
                 for (int b = 0; b < stride; b++) {
                     int first = Math.floorMod(b - p, stride);
-                    int to = phaseStart(c, a, b) + row + (p + first) / stride;
-                    for (int col = first; col < w; col += stride) {
-                        image[to++] = x[from + col];
-                    }
+                    int inside = (w - first + stride - 1) / stride;
+                    StridePhases.moveRow(x, from + first, stride, inside, image,
+                            phaseStart(c, a, b) + row + (p + first) / stride, inside, true);
                 }
-            }
-        }
-
-        /**
-         * Stride 2's copy of an image row: its {@code pairs} even and odd floats into their two phase rows, in one
-         * loop, about twice as fast as a loop per phase.
-         */
-        private static void copyPairs(float[] x, int from, int pairs, float[] image, int even, int odd) {
-            for (int k = 0; k < pairs; k++) {
-                image[even + k] = x[from + 2 * k];
-                image[odd + k] = x[from + 2 * k + 1];
             }
         }
 
