@@ -11,12 +11,16 @@ import dev.cortado.backend.BatchNormSpec;
  * {@link FloatLoops#affineSum}), where the backend's default composition of reductions
  * and element-wise ops makes about a dozen passes over the whole batch.
  *
- * <p>Element-wise steps and sums are {@link FloatLoops}: a plane is summed in float lanes, planes in double, in a
- * fixed order, so results are the same on every run.
+ * <p>Element-wise steps and sums are {@link FloatLoops}: a group of planes is summed in float lanes, groups in
+ * double, in a fixed order, so results are the same on every run. A group is one plane, or as many consecutive
+ * images' small planes as make up {@value #GROUP_FLOATS} floats, so that adding the lanes across (as costly as
+ * summing a few dozen floats) is paid once a group, not once a plane of 7 x 7.
  */
 final class BatchNormOps {
     /** Planes shorter than this go to the default composition: a call per few floats would cost more. */
     private static final int MIN_SPATIAL = 16;
+    /** Floats of a group of small planes summed in float lanes before their sum is added in double. */
+    private static final int GROUP_FLOATS = 1024;
 
     private BatchNormOps() {
     }
@@ -32,17 +36,19 @@ final class BatchNormOps {
         FloatLoops loops = FloatLoops.IN_USE;
         int s = spec.spatial();
         double count = spec.perChannel();
+        int group = planesPerGroup(spec);
+        int imageStride = spec.channels() * s;
         Parallel.forRange(spec.channels(), 1, (from, to) -> {
             for (int c = from; c < to; c++) {
                 double sum = 0;
-                for (int n = 0; n < spec.batch(); n++) {
-                    sum += loops.sum(x, xo + start(spec, n, c), s);
+                for (int n = 0; n < spec.batch(); n += group) {
+                    sum += loops.sumOfRuns(x, xo + start(spec, n, c), s, runs(spec, n, group), imageStride);
                 }
                 float mu = (float) (sum / count);
                 double squares = 0;
-                for (int n = 0; n < spec.batch(); n++) {
+                for (int n = 0; n < spec.batch(); n += group) {
                     int at = xo + start(spec, n, c);
-                    squares += loops.sumOfProducts(x, at, mu, x, at, mu, s);
+                    squares += loops.sumOfProductsOfRuns(x, at, mu, x, at, mu, s, runs(spec, n, group), imageStride);
                 }
                 float var = (float) (squares / count);
                 mean[mo + c] = mu;
@@ -79,16 +85,19 @@ final class BatchNormOps {
         FloatLoops loops = FloatLoops.IN_USE;
         int s = spec.spatial();
         double count = spec.perChannel();
+        int group = planesPerGroup(spec);
+        int imageStride = spec.channels() * s;
         Parallel.forRange(spec.channels(), 1, (from, to) -> {
             for (int c = from; c < to; c++) {
                 float mu = mean[mo + c];
                 float inv = invStd[io + c];
                 double sumDy = 0;
                 double sumDyDeviation = 0;
-                for (int n = 0; n < spec.batch(); n++) {
+                for (int n = 0; n < spec.batch(); n += group) {
                     int at = start(spec, n, c);
-                    sumDy += loops.sum(dy, dyo + at, s);
-                    sumDyDeviation += loops.sumOfProducts(dy, dyo + at, 0f, x, xo + at, mu, s);
+                    int runs = runs(spec, n, group);
+                    sumDy += loops.sumOfRuns(dy, dyo + at, s, runs, imageStride);
+                    sumDyDeviation += loops.sumOfProductsOfRuns(dy, dyo + at, 0f, x, xo + at, mu, s, runs, imageStride);
                 }
                 float sumDyXhat = (float) (sumDyDeviation * inv);
                 dBias[dbo + c] += (float) sumDy;
@@ -107,6 +116,16 @@ final class BatchNormOps {
                 }
             }
         });
+    }
+
+    /** How many images' planes of a channel are summed in one group: see the class comment. */
+    private static int planesPerGroup(BatchNormSpec spec) {
+        return Math.max(1, GROUP_FLOATS / spec.spatial());
+    }
+
+    /** The planes in the group that starts at image n: {@code group}, or fewer at the end of the batch. */
+    private static int runs(BatchNormSpec spec, int n, int group) {
+        return Math.min(group, spec.batch() - n);
     }
 
     /** Index of the first value of image n, channel c. */

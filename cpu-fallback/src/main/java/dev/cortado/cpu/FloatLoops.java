@@ -68,17 +68,34 @@ interface FloatLoops {
     void affineSum(float[] x, int xo, float shift, float scale, float[] y, int yo, float yScale, float offset,
                    float[] out, int oo, int n);
 
-    /** How many partial sums {@link #sum} and {@link #sumOfProducts} keep side by side. */
+    /** How many partial sums {@link #sumOfRuns} and {@link #sumOfProductsOfRuns} keep side by side. */
     int sumLanes();
 
     /**
-     * The sum of {@code a[0, n)} in float, in lanes: with {@code L = sumLanes()}, lane j adds elements
-     * {@code j, j + L, j + 2L, ...} of the whole blocks of L, starting from +0; then lane 0 is added to lanes 1 to
-     * L - 1 in order, and the elements after the last whole block to that, in order.
+     * The sum of {@code runs} runs of n floats, run r being {@code a[ao + r*stride, ao + r*stride + n)}, in float,
+     * in lanes: with {@code L = sumLanes()}, lane j adds elements {@code j, j + L, j + 2L, ...} of each run's whole
+     * blocks of L, run after run, starting from +0; then lane 0 is added to lanes 1 to L - 1 in order, and each
+     * run's elements after its last whole block to that, in order, run after run. Short runs (a batch norm's small
+     * planes) thus pay for adding the lanes across once, not once a run.
      */
+    float sumOfRuns(float[] a, int ao, int n, int runs, int stride);
+
+    /**
+     * {@link #sumOfRuns}'s order over the terms {@code (a[i] - aShift) * (b[j] - bShift)}, each rounded as in Java,
+     * for the elements i of a's runs and j of b's, b's run r starting at {@code bo + r*stride}.
+     */
+    float sumOfProductsOfRuns(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n, int runs,
+                              int stride);
+
+    /*
+     * No default methods here: they would make initializing a version initialize this interface, whose IN_USE
+     * then asks a version not yet initialized whether it is useful.
+     */
+
+    /** The sum of {@code a[ao, ao + n)}: {@link #sumOfRuns} of one run. */
     float sum(float[] a, int ao, int n);
 
-    /** {@link #sum}'s order over the terms {@code (a[i] - aShift) * (b[i] - bShift)}, each rounded as in Java. */
+    /** {@link #sumOfProductsOfRuns} of one run. */
     float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n);
 
     /**

@@ -133,6 +133,16 @@ final class ScalarLoops implements FloatLoops {
 
     @Override
     public float sum(float[] a, int ao, int n) {
+        return sumOfRuns(a, ao, n, 1, 0);
+    }
+
+    @Override
+    public float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n) {
+        return sumOfProductsOfRuns(a, ao, aShift, b, bo, bShift, n, 1, 0);
+    }
+
+    @Override
+    public float sumOfRuns(float[] a, int ao, int n, int runs, int stride) {
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
@@ -141,23 +151,29 @@ final class ScalarLoops implements FloatLoops {
         float s5 = 0f;
         float s6 = 0f;
         float s7 = 0f;
-        int i = 0;
-        for (; i <= n - 8; i += 8) {
-            int at = ao + i;
-            s0 += a[at];
-            s1 += a[at + 1];
-            s2 += a[at + 2];
-            s3 += a[at + 3];
-            s4 += a[at + 4];
-            s5 += a[at + 5];
-            s6 += a[at + 6];
-            s7 += a[at + 7];
+        int whole = n / 8 * 8;
+        for (int run = 0; run < runs; run++) {
+            int first = ao + run * stride;
+            for (int i = 0; i < whole; i += 8) {
+                int at = first + i;
+                s0 += a[at];
+                s1 += a[at + 1];
+                s2 += a[at + 2];
+                s3 += a[at + 3];
+                s4 += a[at + 4];
+                s5 += a[at + 5];
+                s6 += a[at + 6];
+                s7 += a[at + 7];
+            }
         }
         float r = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
-        return sumFrom(r, a, ao, i, n);
+        for (int run = 0; run < runs; run++) {
+            r = sumFrom(r, a, ao + run * stride, whole, n);
+        }
+        return r;
     }
 
-    /** {@code r} plus {@code a[from, n)}, one by one in order: the tail of {@link #sum}. */
+    /** {@code r} plus {@code a[from, n)}, one by one in order: the tail of a run of {@link #sumOfRuns}. */
     static float sumFrom(float r, float[] a, int ao, int from, int n) {
         for (int i = from; i < n; i++) {
             r += a[ao + i];
@@ -166,7 +182,8 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
-    public float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n) {
+    public float sumOfProductsOfRuns(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n,
+                                     int runs, int stride) {
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
@@ -175,24 +192,29 @@ final class ScalarLoops implements FloatLoops {
         float s5 = 0f;
         float s6 = 0f;
         float s7 = 0f;
-        int i = 0;
-        for (; i <= n - 8; i += 8) {
-            int p = ao + i;
-            int q = bo + i;
-            s0 += (a[p] - aShift) * (b[q] - bShift);
-            s1 += (a[p + 1] - aShift) * (b[q + 1] - bShift);
-            s2 += (a[p + 2] - aShift) * (b[q + 2] - bShift);
-            s3 += (a[p + 3] - aShift) * (b[q + 3] - bShift);
-            s4 += (a[p + 4] - aShift) * (b[q + 4] - bShift);
-            s5 += (a[p + 5] - aShift) * (b[q + 5] - bShift);
-            s6 += (a[p + 6] - aShift) * (b[q + 6] - bShift);
-            s7 += (a[p + 7] - aShift) * (b[q + 7] - bShift);
+        int whole = n / 8 * 8;
+        for (int run = 0; run < runs; run++) {
+            for (int i = 0; i < whole; i += 8) {
+                int p = ao + run * stride + i;
+                int q = bo + run * stride + i;
+                s0 += (a[p] - aShift) * (b[q] - bShift);
+                s1 += (a[p + 1] - aShift) * (b[q + 1] - bShift);
+                s2 += (a[p + 2] - aShift) * (b[q + 2] - bShift);
+                s3 += (a[p + 3] - aShift) * (b[q + 3] - bShift);
+                s4 += (a[p + 4] - aShift) * (b[q + 4] - bShift);
+                s5 += (a[p + 5] - aShift) * (b[q + 5] - bShift);
+                s6 += (a[p + 6] - aShift) * (b[q + 6] - bShift);
+                s7 += (a[p + 7] - aShift) * (b[q + 7] - bShift);
+            }
         }
         float r = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
-        return sumOfProductsFrom(r, a, ao, aShift, b, bo, bShift, i, n);
+        for (int run = 0; run < runs; run++) {
+            r = sumOfProductsFrom(r, a, ao + run * stride, aShift, b, bo + run * stride, bShift, whole, n);
+        }
+        return r;
     }
 
-    /** {@code r} plus the terms of {@link #sumOfProducts} for {@code [from, n)}, one by one in order. */
+    /** {@code r} plus the terms of {@link #sumOfProductsOfRuns} for {@code [from, n)} of a run, one by one in order. */
     static float sumOfProductsFrom(float r, float[] a, int ao, float aShift, float[] b, int bo, float bShift,
                                    int from, int n) {
         for (int i = from; i < n; i++) {

@@ -318,31 +318,66 @@ final class VectorLoops implements FloatLoops {
 
     @Override
     public float sum(float[] a, int ao, int n) {
-        FloatVector lanes = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i <= n - LANES; i += LANES) {
-            lanes = lanes.add(FloatVector.fromArray(SPECIES, a, ao + i));
-        }
-        return ScalarLoops.sumFrom(inOrder(lanes), a, ao, i, n);
+        return sumOfRuns(a, ao, n, 1, 0);
     }
 
     @Override
     public float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n) {
-        FloatVector lanes = FloatVector.zero(SPECIES);
-        int i = 0;
-        for (; i <= n - LANES; i += LANES) {
-            FloatVector x = FloatVector.fromArray(SPECIES, a, ao + i).sub(aShift);
-            FloatVector y = FloatVector.fromArray(SPECIES, b, bo + i).sub(bShift);
-            lanes = lanes.add(x.mul(y));
+        return sumOfProductsOfRuns(a, ao, aShift, b, bo, bShift, n, 1, 0);
+    }
+
+    /**
+     * The lanes are kept in a small array from one run to the next: C2 did not keep a vector carried through two
+     * nested loops in a register, and such a loop measured four times slower than one over a single run.
+     */
+    @Override
+    public float sumOfRuns(float[] a, int ao, int n, int runs, int stride) {
+        float[] lanes = new float[LANES];
+        int whole = n / LANES * LANES;
+        for (int run = 0; run < runs; run++) {
+            int first = ao + run * stride;
+            FloatVector sums = FloatVector.fromArray(SPECIES, lanes, 0);
+            for (int i = 0; i < whole; i += LANES) {
+                sums = sums.add(FloatVector.fromArray(SPECIES, a, first + i));
+            }
+            sums.intoArray(lanes, 0);
         }
-        return ScalarLoops.sumOfProductsFrom(inOrder(lanes), a, ao, aShift, b, bo, bShift, i, n);
+        float r = inOrder(lanes);
+        for (int run = 0; run < runs; run++) {
+            r = ScalarLoops.sumFrom(r, a, ao + run * stride, whole, n);
+        }
+        return r;
+    }
+
+    @Override
+    public float sumOfProductsOfRuns(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n,
+                                     int runs, int stride) {
+        float[] lanes = new float[LANES]; // as in sumOfRuns
+        int whole = n / LANES * LANES;
+        for (int run = 0; run < runs; run++) {
+            int p = ao + run * stride;
+            int q = bo + run * stride;
+            FloatVector sums = FloatVector.fromArray(SPECIES, lanes, 0);
+            for (int i = 0; i < whole; i += LANES) {
+                FloatVector x = FloatVector.fromArray(SPECIES, a, p + i).sub(aShift);
+                FloatVector y = FloatVector.fromArray(SPECIES, b, q + i).sub(bShift);
+                sums = sums.add(x.mul(y));
+            }
+            sums.intoArray(lanes, 0);
+        }
+        float r = inOrder(lanes);
+        for (int run = 0; run < runs; run++) {
+            r = ScalarLoops.sumOfProductsFrom(r, a, ao + run * stride, aShift, b, bo + run * stride, bShift, whole,
+                    n);
+        }
+        return r;
     }
 
     /** Lane 0 plus lanes 1, 2, ... in order (reduceLanes leaves its order open). */
-    private static float inOrder(FloatVector lanes) {
-        float r = lanes.lane(0);
+    private static float inOrder(float[] lanes) {
+        float r = lanes[0];
         for (int j = 1; j < LANES; j++) {
-            r += lanes.lane(j);
+            r += lanes[j];
         }
         return r;
     }

@@ -127,19 +127,62 @@ class FloatLoopsTest {
 
     /** The sum of the terms in {@link FloatLoops#sum}'s order for this many lanes. */
     private static float inLanes(float[] terms, int lanes) {
+        return inLanes(new float[][] {terms}, lanes);
+    }
+
+    /** The sum of runs of terms in {@link FloatLoops#sumOfRuns}'s order for this many lanes. */
+    private static float inLanes(float[][] runs, int lanes) {
         float[] lane = new float[lanes];
-        int whole = terms.length / lanes * lanes;
-        for (int i = 0; i < whole; i++) {
-            lane[i % lanes] += terms[i];
+        for (float[] terms : runs) {
+            int whole = terms.length / lanes * lanes;
+            for (int i = 0; i < whole; i++) {
+                lane[i % lanes] += terms[i];
+            }
         }
         float r = lane[0];
         for (int j = 1; j < lanes; j++) {
             r += lane[j];
         }
-        for (int i = whole; i < terms.length; i++) {
-            r += terms[i];
+        for (float[] terms : runs) {
+            for (int i = terms.length / lanes * lanes; i < terms.length; i++) {
+                r += terms[i];
+            }
         }
         return r;
+    }
+
+    /**
+     * Both sums over several runs against their definition, with runs {@code n + 3} floats apart: the floats
+     * between the runs are huge, so a read of one shows, and the inputs are finite, so the order of the additions
+     * shows in the bits.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void sumsOfRunsAddTheirLanesInTheDefinedOrder(String name, int n) {
+        FloatLoops loops = loops(name);
+        int stride = n + 3;
+        for (int runs : new int[] {1, 2, 5}) {
+            float[] a = new float[2 + runs * stride];
+            float[] b = new float[5 + runs * stride];
+            Arrays.fill(a, 1e30f);
+            Arrays.fill(b, -1e30f);
+            float[][] plain = new float[runs][n];
+            float[][] products = new float[runs][n];
+            for (int r = 0; r < runs; r++) {
+                for (int i = 0; i < n; i++) {
+                    a[2 + r * stride + i] = (float) (random.nextDouble() * 4 - 2);
+                    b[5 + r * stride + i] = (float) (random.nextDouble() * 4 - 2);
+                    plain[r][i] = a[2 + r * stride + i];
+                    products[r][i] = (a[2 + r * stride + i] - 0.5f) * (b[5 + r * stride + i] + 1f);
+                }
+            }
+            String what = name + " " + runs + " runs";
+            assertSameBits(new float[] {inLanes(plain, loops.sumLanes())},
+                    new float[] {loops.sumOfRuns(a, 2, n, runs, stride)}, what + " sumOfRuns");
+            assertSameBits(new float[] {inLanes(products, loops.sumLanes())},
+                    new float[] {loops.sumOfProductsOfRuns(a, 2, 0.5f, b, 5, -1f, n, runs, stride)},
+                    what + " sumOfProductsOfRuns");
+        }
     }
 
     @ParameterizedTest(name = "{0} n={1}")
