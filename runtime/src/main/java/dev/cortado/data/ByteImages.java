@@ -46,6 +46,12 @@ abstract class ByteImages implements Dataset {
         return targets;
     }
 
+    /** A byte a pixel and a byte a label. */
+    @Override
+    public long heldBytes() {
+        return (long) pixels.length + labels.length;
+    }
+
     @Override
     public void copyInputs(int index, float[] dst, int dstOffset) {
         int start = index * sampleSize;

@@ -41,6 +41,16 @@ public interface Dataset {
         return Math.toIntExact(sampleShape().size());
     }
 
+    /**
+     * About how many bytes of the Java heap this dataset's samples take while it is open: the checks before a run
+     * ({@code Preflight}) leave them out of the memory the model may use on the CPU. By default four a value of
+     * every input and target, as for samples held as floats; a dataset that holds bytes, or reads its samples from
+     * files or elsewhere when asked, says what it keeps instead (0 when it keeps none).
+     */
+    default long heldBytes() {
+        return (long) Float.BYTES * count() * (sampleSize() + targets().size());
+    }
+
     /** The number of classes, or 0 for a regression. */
     default int classes() {
         return targets().classes();

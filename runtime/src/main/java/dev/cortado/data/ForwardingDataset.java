@@ -44,6 +44,12 @@ abstract class ForwardingDataset implements Dataset {
         source.copyTarget(index, dst, dstOffset);
     }
 
+    /** The source's: a wrapper keeps no samples of its own. */
+    @Override
+    public long heldBytes() {
+        return source.heldBytes();
+    }
+
     @Override
     public Preprocessing preprocessing() {
         return source.preprocessing();

@@ -183,6 +183,15 @@ public final class ImageFolderDataset implements Dataset {
         dst[dstOffset] = labels[index] & 0xFF;
     }
 
+    /**
+     * The most its cache of decoded images will hold (a byte a value, up to {@link Settings#cacheBytes()}), and a
+     * label byte an image: the images themselves stay in their files until read.
+     */
+    @Override
+    public long heldBytes() {
+        return Math.min(cacheBytes, (long) count() * sampleSize()) + count();
+    }
+
     /** The bytes of decoded images held in memory now. */
     public long cachedBytes() {
         return Math.min(cached.get(), cacheBytes);

@@ -180,13 +180,8 @@ public final class Preflight {
         if (!sharesTheHeap(info)) {
             return info.memoryBytes();
         }
-        long data = heldBytes(train) + (test == null ? 0 : heldBytes(test));
+        long data = train.heldBytes() + (test == null ? 0 : test.heldBytes());
         return Math.max(1, Runtime.getRuntime().maxMemory() - data);
-    }
-
-    /** The bytes a dataset's samples take, as if held in memory. */
-    private static long heldBytes(Dataset data) {
-        return 4L * data.count() * (data.sampleSize() + data.targets().size());
     }
 
     private static String count(long n) {

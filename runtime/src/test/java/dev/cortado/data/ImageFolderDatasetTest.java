@@ -155,6 +155,8 @@ class ImageFolderDatasetTest {
         }
         assertEquals(6 * 60, cached.cachedBytes());
         assertEquals(0, uncached.cachedBytes());
+        assertEquals(6 * 60 + 6, cached.heldBytes(), "at most the decoded images and a label byte each");
+        assertEquals(6, uncached.heldBytes(), "with no cache only the labels");
     }
 
     @Test

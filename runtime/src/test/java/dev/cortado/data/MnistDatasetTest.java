@@ -40,7 +40,10 @@ class MnistDatasetTest {
                 maybeGzip(images(pixels, count, 5, 7), gzipped));
         write(dir.resolve(MnistDataset.labelsFileName(split) + suffix), maybeGzip(labels(labelBytes), gzipped));
 
-        ArrayDataset data = MnistDataset.load(dir, split).toArrays();
+        MnistDataset bytes = MnistDataset.load(dir, split);
+        assertEquals(count * 35 + count, bytes.heldBytes(), "a byte a pixel and a byte a label");
+        ArrayDataset data = bytes.toArrays();
+        assertEquals(4L * (count * 35 + count), data.heldBytes(), "a float a value");
 
         assertEquals(count, data.count());
         assertEquals(Shape.of(1, 5, 7), data.sampleShape());

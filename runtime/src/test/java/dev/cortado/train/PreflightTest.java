@@ -2,6 +2,7 @@ package dev.cortado.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Backend;
 import dev.cortado.data.ArrayDataset;
@@ -15,6 +16,7 @@ import dev.cortado.model.ModelSpecException;
 import dev.cortado.tensor.MemoryOnlyBackend;
 import dev.cortado.tensor.Shape;
 import dev.cortado.train.PreflightException.Problem;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +102,65 @@ class PreflightTest {
                 .getMessage();
         assertEquals("model spec: layers[1] (flatten): its output for one sample of input [1, 2147483647, 24, 24] "
                 + "has more values than a tensor can hold (integer overflow)", conv);
+    }
+
+    /**
+     * On the CPU the model shares the Java heap with the data, so what the data holds counts: a dataset that reads
+     * its samples when asked holds none of them, however many, while one holding a float a value would not fit.
+     */
+    @Test
+    void onTheCpuTheDataCountsForWhatItHolds() {
+        Backend cpu = new MemoryOnlyBackend(DeviceInfo.available(new Device(DeviceKind.CPU, 0), "a CPU", false, 0,
+                1, Map.of()));
+        int count = 100_000_000;
+        Dataset readWhenAsked = new LazyImages(count) {
+            @Override
+            public long heldBytes() {
+                return 0;
+            }
+        };
+        Preflight.check(cpu, ModelSpec.builtIn("lenet5"), CONFIG, readWhenAsked, null);
+        Dataset asFloats = new LazyImages(count);
+        assertEquals(4L * count * (28 * 28 + 1), asFloats.heldBytes());
+        PreflightException e = assertThrows(PreflightException.class,
+                () -> Preflight.check(cpu, ModelSpec.builtIn("lenet5"), CONFIG, asFloats, null));
+        assertEquals(Problem.MEMORY, e.problem());
+        assertTrue(e.getMessage().contains("(the Java heap's maximum less the data)"), e.getMessage());
+        assertEquals(0, readWhenAsked.limit(10).heldBytes(), "a wrapper holds what its source does");
+    }
+
+    /** Grey 28 x 28 images of ten classes, made up when asked for. */
+    private static class LazyImages implements Dataset {
+        private final int count;
+
+        LazyImages(int count) {
+            this.count = count;
+        }
+
+        @Override
+        public int count() {
+            return count;
+        }
+
+        @Override
+        public Shape sampleShape() {
+            return Shape.of(1, 28, 28);
+        }
+
+        @Override
+        public Targets targets() {
+            return Targets.classes(10);
+        }
+
+        @Override
+        public void copyInputs(int index, float[] dst, int dstOffset) {
+            Arrays.fill(dst, dstOffset, dstOffset + sampleSize(), index % 7 / 7f);
+        }
+
+        @Override
+        public void copyTarget(int index, float[] dst, int dstOffset) {
+            dst[dstOffset] = index % 10;
+        }
     }
 
     @Test
