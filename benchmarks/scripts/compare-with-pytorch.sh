@@ -4,8 +4,11 @@
 # over the rounds and the ratio Cortado / PyTorch (for peak RSS, lower is better). Each round measures:
 #
 #   synthetic batches  cortado bench --json against pytorch_training_throughput.py: training and inference
-#                      images/s on the same 64 batches; PyTorch in three thread settings (torch 2 / OpenBLAS 1,
-#                      1 / 2, 1 / 1), its best one the peer, as its threads and OpenBLAS's oversubscribe 2 cores
+#                      images/s on the same 60 to 64 batches; Cortado first warms up for three times the steps
+#                      PyTorch times per repeat (its --list-steps: about a second of work per model), two repeats
+#                      at least, as its kernels reach full speed only once the JIT has compiled them (the MLP
+#                      after about 600 batches); PyTorch in three thread settings (torch 2 / OpenBLAS 1, 1 / 2,
+#                      1 / 1), its best one the peer, as its threads and OpenBLAS's oversubscribe 2 cores
 #   real epochs        ./cortado train --epochs 2 on the real data against pytorch_train_epochs.py in the thread
 #                      setting that was best on the synthetic batches this round: epoch 2's training images/s
 #                      and the peak RSS of each whole process (/usr/bin/time -f %M)
@@ -46,6 +49,10 @@ if [ ! -f benchmarks/target/benchmarks.jar ]; then
   mvn -B -q -DskipTests -pl benchmarks -am package >&2
 fi
 read -r -a java_opts <<< "${CORTADO_JAVA_OPTS:-}"
+declare -A steps
+while read -r model count; do
+  steps[$model]=$count
+done < <($python $scripts/pytorch_training_throughput.py --models "$models" --list-steps)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -53,8 +60,11 @@ echo "$(date -u +%FT%TZ), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | 
   "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds: synthetic batches (load $(cut -d' ' -f1 /proc/loadavg))" >&2
-  ./cortado bench --json --models "$models" --batches 60 --repeats 5 > "$work/r$round-cortado-bench.json" \
-    2> >(quiet_jvm)
+  for model in ${models//,/ }; do
+    warmup=$(((3 * steps[$model] + 59) / 60))
+    ./cortado bench --json --models "$model" --batches 60 --warmup $((warmup > 2 ? warmup : 2)) --repeats 5 \
+      > "$work/r$round-cortado-bench-$model.json" 2> >(quiet_jvm)
+  done
   for setting in "2 1" "1 2" "1 1"; do
     set -- $setting
     OPENBLAS_NUM_THREADS=$2 $python $scripts/pytorch_training_throughput.py --threads "$1" --models "$models" \

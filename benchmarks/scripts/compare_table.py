@@ -5,7 +5,7 @@ script's one question on the way (which PyTorch thread setting was best for a mo
     compare_table.py best-setting WORK ROUND MODEL    -> "TORCH_THREADS OPENBLAS_THREADS"
     compare_table.py table WORK ROUNDS
 
-Files, per round r: r{r}-cortado-bench.json (cortado bench --json), r{r}-pytorch-bench-{t}-{b}.jsonl
+Files, per round r: r{r}-cortado-bench-{model}.json (cortado bench --json), r{r}-pytorch-bench-{t}-{b}.jsonl
 (pytorch_training_throughput.py with t torch and b OpenBLAS threads), r{r}-{cortado,pytorch}-epochs-{model}.jsonl
 (metrics.jsonl of cortado train, pytorch_train_epochs.py), r{r}-{cortado,pytorch}-rss-{model} (/usr/bin/time -f %M,
 KiB), r{r}-cortado-sgemm.jsonl (SgemmRate), r{r}-pytorch-sgemm-{t}-{b}.jsonl (pytorch_sgemm.py).
@@ -50,9 +50,11 @@ def rounds_of(work, rounds, measure):
 
 
 def table(work, rounds):
-    bench = {rnd: {r["model"]: r for r in json.load(open(os.path.join(work, "r%d-cortado-bench.json" % rnd)))
-                   ["results"]} for rnd in range(1, rounds + 1)
-             if os.path.exists(os.path.join(work, "r%d-cortado-bench.json" % rnd))}
+    bench = {}
+    for rnd in range(1, rounds + 1):
+        for path in glob.glob(os.path.join(work, "r%d-cortado-bench-*.json" % rnd)):
+            for r in json.load(open(path))["results"]:
+                bench.setdefault(rnd, {})[r["model"]] = r
     models = sorted({m for b in bench.values() for m in b}, key=lambda m: (m != "lenet5", m))
     rows = []  # (workload, unit, pairs, lower is better)
 

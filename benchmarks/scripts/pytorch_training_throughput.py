@@ -4,6 +4,7 @@
 batches, as `cortado bench` evaluates. Prints one JSON line per model.
 
     /usr/bin/python3 benchmarks/scripts/pytorch_training_throughput.py [--data DIR] [--threads 2] [--models lenet5,mlp]
+        [--list-steps]
 
 The models are Cortado's built-ins (lenet5, mlp, resnet8, resnet20), each built from its spec by tools/torch_eval.py.
 
@@ -26,6 +27,9 @@ sys.path.insert(0, os.path.join(ROOT, "tools"))
 from torch_eval import idx, model as spec_model  # noqa: E402  (tools/torch_eval.py: Cortado spec -> torch.nn.Sequential)
 
 BATCH = 64
+# Steps per timed repeat: a second or so of work for each model. compare-with-pytorch.sh asks for them
+# (--list-steps) and warms Cortado up for three times as many batches.
+STEPS = {"lenet5": 200, "mlp": 1000, "resnet8": 30, "resnet20": 10}
 SPECS = os.path.join(ROOT, "runtime", "src", "main", "resources", "dev", "cortado", "model")
 
 
@@ -93,14 +97,17 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--models", default="lenet5,mlp")
+    parser.add_argument("--list-steps", action="store_true", help="print 'MODEL STEPS' lines and exit")
     args = parser.parse_args()
+    if args.list_steps:
+        for name in args.models.split(","):
+            print(name, STEPS[name])
+        return
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     x, y = load_images(args.data, 64 * BATCH)
-    # Steps per timed repeat: a few seconds of work for each model.
-    steps = {"lenet5": 200, "mlp": 1000, "resnet8": 30, "resnet20": 10}
     for name, model in models(args.models.split(",")).items():
-        median, rates = measure(model, x, y, steps[name], args.repeats)
+        median, rates = measure(model, x, y, STEPS[name], args.repeats)
         inference = measure_inference(model, x, args.repeats)
         print(json.dumps({"framework": "pytorch " + torch.__version__, "model": name, "batch": BATCH,
                           "threads": args.threads,
