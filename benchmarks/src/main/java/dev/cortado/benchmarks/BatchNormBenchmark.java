@@ -4,7 +4,6 @@ import dev.cortado.backend.Backend;
 import dev.cortado.backend.BatchNormSpec;
 import dev.cortado.device.Device;
 import dev.cortado.device.Devices;
-import dev.cortado.random.Philox;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -62,23 +61,17 @@ public class BatchNormBenchmark {
         spec = new BatchNormSpec(BATCH, channels, side * side);
         Shape image = Shape.of(BATCH, channels, side, side);
         Shape perChannel = Shape.of(channels);
-        x = random(image, 1);
-        dy = random(image, 2);
+        x = RandomTensors.uniform(backend, image, 1);
+        dy = RandomTensors.uniform(backend, image, 2);
         y = backend.full(image, 0f);
         dx = backend.full(image, 0f);
-        weight = random(perChannel, 3);
-        bias = random(perChannel, 4);
+        weight = RandomTensors.uniform(backend, perChannel, 3);
+        bias = RandomTensors.uniform(backend, perChannel, 4);
         mean = backend.full(perChannel, 0f);
         variance = backend.full(perChannel, 0f);
         weightGrad = backend.full(perChannel, 0f);
         biasGrad = backend.full(perChannel, 0f);
         forward(); // the batch statistics that backward reads
-    }
-
-    private Tensor random(Shape shape, long stream) {
-        float[] values = new float[Math.toIntExact(shape.size())];
-        Philox.fillUniform(values, 7, stream, -1f, 1f);
-        return backend.upload(shape, values);
     }
 
     @Benchmark

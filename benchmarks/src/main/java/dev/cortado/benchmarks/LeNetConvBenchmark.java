@@ -5,7 +5,6 @@ import dev.cortado.device.Device;
 import dev.cortado.device.Devices;
 import dev.cortado.nn.Initializer;
 import dev.cortado.nn.layers.Conv2d;
-import dev.cortado.random.Philox;
 import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.concurrent.TimeUnit;
@@ -56,14 +55,8 @@ public class LeNetConvBenchmark {
             conv = new Conv2d(backend, init, 6, 16, 5);
             in = Shape.of(BATCH, 6, 14, 14);
         }
-        input = random(in, 1);
-        outputGrad = random(conv.outputShape(in), 2);
-    }
-
-    private Tensor random(Shape shape, long stream) {
-        float[] values = new float[Math.toIntExact(shape.size())];
-        Philox.fillUniform(values, 7, stream, -1f, 1f);
-        return backend.upload(shape, values);
+        input = RandomTensors.uniform(backend, in, 1);
+        outputGrad = RandomTensors.uniform(backend, conv.outputShape(in), 2);
     }
 
     @Benchmark

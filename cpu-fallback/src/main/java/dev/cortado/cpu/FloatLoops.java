@@ -10,6 +10,9 @@ import dev.cortado.backend.BinaryOp;
  * indices {@code [0, n)} relative to the offsets; arrays named as inputs are only read.
  */
 interface FloatLoops {
+    // No default methods in this interface: initializing a version would then initialize the interface first,
+    // and IN_USE would ask a version not yet initialized whether it is useful.
+
     /** The version the backend runs. */
     FloatLoops IN_USE = fastest();
 
@@ -86,17 +89,6 @@ interface FloatLoops {
      */
     float sumOfProductsOfRuns(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n, int runs,
                               int stride);
-
-    /*
-     * No default methods here: they would make initializing a version initialize this interface, whose IN_USE
-     * then asks a version not yet initialized whether it is useful.
-     */
-
-    /** The sum of {@code a[ao, ao + n)}: {@link #sumOfRuns} of one run. */
-    float sum(float[] a, int ao, int n);
-
-    /** {@link #sumOfProductsOfRuns} of one run. */
-    float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n);
 
     /**
      * SGD with momentum, as {@link dev.cortado.backend.SgdStep} defines it: {@code grad = g + wd * p},

@@ -3,10 +3,10 @@ package dev.cortado.cpu;
 import dev.cortado.backend.BinaryOp;
 
 /**
- * Sums over an axis and row-wise argmax. Sums add short blocks in float ({@link FloatLoops#sum}'s lanes, or one
- * vectorized row of accumulators for column sums) and combine the blocks in double, so a sum over millions of
- * elements stays within about 1e-7 of the sum of their magnitudes, and the result does not depend on the thread
- * count.
+ * Sums over an axis and row-wise argmax. Sums add short blocks in float ({@link FloatLoops#sumOfRuns}'s lanes,
+ * or one vectorized row of accumulators for column sums) and combine the blocks in double, so a sum over millions
+ * of elements stays within about 1e-7 of the sum of their magnitudes, and the result does not depend on the
+ * thread count.
  */
 final class ReductionOps {
     /** Floats summed in float before the block total goes into a double. */
@@ -83,13 +83,16 @@ final class ReductionOps {
         return sums;
     }
 
-    /** The sum of {@code x[from, from+n)}: blocks in float ({@link FloatLoops#sum}'s lanes), blocks added in double. */
+    /**
+     * The sum of {@code x[from, from+n)}: blocks in float ({@link FloatLoops#sumOfRuns}'s lanes, one run a block),
+     * blocks added in double.
+     */
     private static double sumRun(float[] x, int from, int n) {
         FloatLoops loops = FloatLoops.IN_USE;
         double total = 0;
         int end = from + n;
         for (int start = from; start < end; start += BLOCK) {
-            total += loops.sum(x, start, Math.min(BLOCK, end - start));
+            total += loops.sumOfRuns(x, start, Math.min(BLOCK, end - start), 1, 0);
         }
         return total;
     }

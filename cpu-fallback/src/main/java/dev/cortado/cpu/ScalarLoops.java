@@ -132,16 +132,6 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
-    public float sum(float[] a, int ao, int n) {
-        return sumOfRuns(a, ao, n, 1, 0);
-    }
-
-    @Override
-    public float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n) {
-        return sumOfProductsOfRuns(a, ao, aShift, b, bo, bShift, n, 1, 0);
-    }
-
-    @Override
     public float sumOfRuns(float[] a, int ao, int n, int runs, int stride) {
         float s0 = 0f;
         float s1 = 0f;

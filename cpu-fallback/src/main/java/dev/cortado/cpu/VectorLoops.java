@@ -316,16 +316,6 @@ final class VectorLoops implements FloatLoops {
         ScalarLoops.affineSumFrom(x, xo, shift, scale, y, yo, yScale, offset, out, oo, i, n);
     }
 
-    @Override
-    public float sum(float[] a, int ao, int n) {
-        return sumOfRuns(a, ao, n, 1, 0);
-    }
-
-    @Override
-    public float sumOfProducts(float[] a, int ao, float aShift, float[] b, int bo, float bShift, int n) {
-        return sumOfProductsOfRuns(a, ao, aShift, b, bo, bShift, n, 1, 0);
-    }
-
     /**
      * The lanes are kept in a small array from one run to the next: C2 did not keep a vector carried through two
      * nested loops in a register, and such a loop measured four times slower than one over a single run.

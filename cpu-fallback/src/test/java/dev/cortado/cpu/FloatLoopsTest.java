@@ -101,8 +101,8 @@ class FloatLoopsTest {
     }
 
     /**
-     * Both sums against their definition in the version's lanes: lanes of whole blocks from +0, lane 0 plus the
-     * others in order, then the tail in order. Special values among the inputs make any other order show (an
+     * Both sums of one run against their definition in the version's lanes: lanes of whole blocks from +0, lane 0
+     * plus the others in order, then the tail in order. Special values among the inputs make any other order show (an
      * infinity met before or after a NaN, -0 added to +0).
      */
     @ParameterizedTest(name = "{0} n={1}")
@@ -120,12 +120,14 @@ class FloatLoopsTest {
             plain[i] = a[3 + i];
             products[i] = (a[3 + i] - aShift) * (b[6 + i] - bShift);
         }
-        assertSameBits(new float[] {inLanes(plain, lanes)}, new float[] {loops.sum(a, 3, n)}, name + " sum");
+        assertSameBits(new float[] {inLanes(plain, lanes)}, new float[] {loops.sumOfRuns(a, 3, n, 1, 0)},
+                name + " sum");
         assertSameBits(new float[] {inLanes(products, lanes)},
-                new float[] {loops.sumOfProducts(a, 3, aShift, b, 6, bShift, n)}, name + " sumOfProducts");
+                new float[] {loops.sumOfProductsOfRuns(a, 3, aShift, b, 6, bShift, n, 1, 0)},
+                name + " sum of products");
     }
 
-    /** The sum of the terms in {@link FloatLoops#sum}'s order for this many lanes. */
+    /** The sum of the terms, one run, in {@link FloatLoops#sumOfRuns}'s order for this many lanes. */
     private static float inLanes(float[] terms, int lanes) {
         return inLanes(new float[][] {terms}, lanes);
     }
