@@ -112,7 +112,7 @@ class PreflightTest {
     void onTheCpuTheDataCountsForWhatItHolds() {
         Backend cpu = new MemoryOnlyBackend(DeviceInfo.available(new Device(DeviceKind.CPU, 0), "a CPU", false, 0,
                 1, Map.of()));
-        int count = 100_000_000;
+        int count = 1_000_000_000; // as floats, 3 TB: more than any heap
         Dataset readWhenAsked = new LazyImages(count) {
             @Override
             public long heldBytes() {
