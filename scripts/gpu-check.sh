@@ -81,11 +81,14 @@ trap 'rm -rf "$work"' EXIT
 logs="$work/logs"
 mkdir "$logs"
 
+# cortado bench also warms up for a least time (--warmup-seconds), which torch_bench.py does not take.
 if [ "$quick" -eq 1 ]; then
   bench_args=(--batches 5 --warmup 1 --repeats 3)
+  warmup_seconds=0
   gemm_seconds=0.2
 else
   bench_args=(--batches 30 --warmup 2 --repeats 5)
+  warmup_seconds=5
   gemm_seconds=1
 fi
 jvm=("$java" --add-modules jdk.incubator.vector -Xmx4g)
@@ -223,7 +226,7 @@ measure() {
   for batch in "${BATCH_SIZES[@]}"; do
     log="$logs/bench-${device/:/}-$batch.log"
     if ! step 120 "$log" "${cortado[@]}" bench --device "$device" --models "$(csv "${MODELS[@]}")" \
-        --batch-size "$batch" "${bench_args[@]}"; then
+        --batch-size "$batch" "${bench_args[@]}" --warmup-seconds "$warmup_seconds"; then
       not_run "$label" "$start"
       return
     elif [ "$step_status" -ne 0 ]; then

@@ -10,6 +10,8 @@ import dev.cortado.model.ModelSpec;
 import dev.cortado.train.Throughput;
 import dev.cortado.train.TrainingConfig;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
 /** {@code cortado bench}: training and inference images/s per model on a device. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training and inference throughput (images/s) of each model on the device, on "
-                + "synthetic 28x28 data: warm-up repetitions first, then the median of several repetitions.",
+                + "synthetic 28x28 data: warm-up repetitions first, for at least a few seconds (the JIT compiles "
+                + "the step's loops meanwhile), then the median of several repetitions.",
                 "Training is SGD with momentum over shuffled batches, as in 'cortado train'.",
                 "With --data, measures instead how many samples per second the batch loader serves from the "
                         + "dataset's training split, read as the first of --models takes it: with 1 thread and "
@@ -31,6 +34,7 @@ import picocli.CommandLine.Spec;
                         + "image and from the cache of decoded images."})
 final class BenchCommand implements Callable<Integer> {
     private static final int MAX = 1_000_000;
+    private static final int MAX_WARMUP_SECONDS = 3600;
 
     @Spec
     CommandSpec spec;
@@ -52,9 +56,14 @@ final class BenchCommand implements Callable<Integer> {
             + "${DEFAULT-VALUE}).")
     int batches;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Repetitions run first and not counted "
+    @Option(names = "--warmup", defaultValue = "2", description = "Fewest repetitions run first and not counted "
             + "(default: ${DEFAULT-VALUE}).")
     int warmups;
+
+    @Option(names = "--warmup-seconds", defaultValue = "5", paramLabel = "S", description = "Least time the warm-up "
+            + "runs for, in seconds: after --warmup repetitions it goes on until this much time has passed "
+            + "(default: ${DEFAULT-VALUE}; not for --data).")
+    double warmupSeconds;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Counted repetitions; the median is reported "
             + "(default: ${DEFAULT-VALUE}).")
@@ -78,12 +87,18 @@ final class BenchCommand implements Callable<Integer> {
         check("--batch-size", batchSize, 1, TrainingConfig.MAX_BATCH_SIZE);
         check("--batches", batches, 1, MAX);
         check("--warmup", warmups, 0, MAX);
+        if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
+            throw new CliException(ExitCode.USAGE, "--warmup-seconds must be 0.." + MAX_WARMUP_SECONDS + ", got "
+                    + (Double.isFinite(warmupSeconds)
+                    ? BigDecimal.valueOf(warmupSeconds).stripTrailingZeros().toPlainString() : warmupSeconds));
+        }
         check("--repeats", repetitions, 1, MAX);
         List<ModelSpec> specs = new ArrayList<>();
         for (String model : models) {
             specs.add(ModelOption.resolve(model.trim()));
         }
-        Throughput.Settings settings = new Throughput.Settings(batchSize, batches, warmups, repetitions, seed);
+        Throughput.Settings settings = new Throughput.Settings(batchSize, batches, warmups,
+                Duration.ofNanos(Math.round(warmupSeconds * 1e9)), repetitions, seed);
         PrintWriter out = spec.commandLine().getOut();
         if (data.data != null) {
             return loader(out, specs.get(0), settings);
@@ -93,8 +108,9 @@ final class BenchCommand implements Callable<Integer> {
         try (Backend backend = opened.backend()) {
             if (!json) {
                 out.println("device: " + opened.describe());
-                out.println("settings: batch " + batchSize + ", " + batches + " batches per repetition, " + warmups
-                        + " warm-up + " + repetitions + " measured repetitions, median reported");
+                out.println("settings: batch " + batchSize + ", " + batches + " batches per repetition; warm-up: "
+                        + warmups + " repetitions, at least " + Format.seconds(warmupSeconds) + "; " + repetitions
+                        + " measured repetitions, median reported");
                 out.println();
                 out.flush();
             }
@@ -131,11 +147,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     static String table(List<Throughput.Measurement> results) {
-        TextTable table = new TextTable("model", ">batch", ">train images/s", ">range", ">inference images/s",
-                ">range");
+        TextTable table = new TextTable("model", ">batch", ">warm-ups", ">train images/s", ">range",
+                ">inference images/s", ">range");
         for (Throughput.Measurement m : results) {
-            table.add(m.model(), m.settings().batchSize(), Format.rate(m.trainingMedian()), range(m.training()),
-                    Format.rate(m.inferenceMedian()), range(m.inference()));
+            table.add(m.model(), m.settings().batchSize(), m.warmups(), Format.rate(m.trainingMedian()),
+                    range(m.training()), Format.rate(m.inferenceMedian()), range(m.inference()));
         }
         return table.render();
     }
@@ -157,7 +173,8 @@ final class BenchCommand implements Callable<Integer> {
             node.put("model", m.model());
             node.put("batch_size", m.settings().batchSize());
             node.put("batches", m.settings().batches());
-            node.put("warmups", m.settings().warmups());
+            node.put("warmups", m.warmups());
+            node.put("warmup_seconds", m.settings().warmupTime().toNanos() / 1e9);
             node.put("train_images_per_second", m.trainingMedian());
             node.put("inference_images_per_second", m.inferenceMedian());
             ArrayNode train = node.putArray("train_runs");

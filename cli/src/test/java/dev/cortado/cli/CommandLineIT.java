@@ -134,10 +134,12 @@ class CommandLineIT {
     @Test
     void benchReportsMediansAsJson() throws Exception {
         CortadoProcess.Result r = CortadoProcess.run("bench", "--models", "mlp", "--batch-size", "16", "--batches",
-                "2", "--warmup", "1", "--repeats", "3", "--json");
+                "2", "--warmup", "1", "--warmup-seconds", "0", "--repeats", "3", "--json");
         assertEquals(0, r.exitCode(), r.errors().toString());
         JsonNode result = new ObjectMapper().readTree(r.out()).path("results").get(0);
         assertEquals("mlp", result.path("model").asText());
+        assertEquals(1, result.path("warmups").asInt());
+        assertEquals(0.0, result.path("warmup_seconds").asDouble());
         assertEquals(3, result.path("train_runs").size());
         assertTrue(result.path("train_images_per_second").asDouble() > 0);
         assertTrue(result.path("inference_images_per_second").asDouble() > 0);

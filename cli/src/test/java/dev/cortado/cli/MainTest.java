@@ -58,6 +58,10 @@ class MainTest {
         assertEquals("cortado train: --resume and --overwrite exclude each other\n",
                 run("train", "--resume", "--overwrite").err());
         assertEquals("cortado bench: --repeats must be 1..1000000, got 0\n", run("bench", "--repeats", "0").err());
+        assertEquals("cortado bench: --warmup-seconds must be 0..3600, got -1\n",
+                run("bench", "--warmup-seconds", "-1").err());
+        assertEquals("cortado bench: --warmup-seconds must be 0..3600, got NaN\n",
+                run("bench", "--warmup-seconds", "NaN").err());
         assertEquals("cortado eval: --batch-size must be 1..65536, got 0\n",
                 run("eval", "--checkpoint", "x", "--batch-size", "0").err());
     }

@@ -37,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -561,7 +562,22 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
         for (int i = 0; i < 3; i++) {
             assertTrue(m.training()[i] > 0 && m.inference()[i] > 0);
         }
+        assertEquals(1, m.warmups());
         assertEquals(Throughput.median(m.training()), m.trainingMedian());
         assertEquals(2.5, Throughput.median(new double[] {4, 1, 3, 2}));
+    }
+
+    @Test
+    void throughputWarmsUpForItsLeastTimeAndNoLessThanItsCount() {
+        Duration least = Duration.ofMillis(300);
+        long start = System.nanoTime();
+        Throughput.Measurement m = Throughput.measure(backend(), spec,
+                new Throughput.Settings(16, 3, 1, least, 2, 1));
+        long elapsed = System.nanoTime() - start;
+        assertTrue(m.warmups() >= 1, "warm-ups " + m.warmups());
+        assertTrue(elapsed >= least.toNanos(), "measured in " + elapsed + " ns");
+        assertEquals(2, m.training().length);
+        assertThrows(IllegalArgumentException.class, () -> new Throughput.Settings(16, 3, 1, Duration.ofMillis(-1),
+                2, 1));
     }
 }
