@@ -21,9 +21,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The CPU fallback's batch-norm ops in training at batch 128, on the three shapes of ResNet-8's stages on
- * 28 x 28 images: 16 channels of 28 x 28, 32 of 14 x 14, 64 of 7 x 7. Forward (batch statistics and the
- * normalized output) and backward (parameter and input gradients), through the backend's public ops.
+ * The CPU fallback's batch-norm ops at batch 128, on the three shapes of ResNet-8's stages on 28 x 28 images:
+ * 16 channels of 28 x 28, 32 of 14 x 14, 64 of 7 x 7. Training's forward (batch statistics and the normalized
+ * output) and backward (parameter and input gradients), and evaluation's forward with given statistics, through
+ * the backend's public ops.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -77,6 +78,13 @@ public class BatchNormBenchmark {
     @Benchmark
     public Tensor forward() {
         backend.batchNormForward(spec, EPSILON, x, weight, bias, y, mean, variance);
+        return y;
+    }
+
+    /** With the statistics of the batch standing in for running ones. */
+    @Benchmark
+    public Tensor inference() {
+        backend.batchNormInference(spec, EPSILON, x, mean, variance, weight, bias, y);
         return y;
     }
 

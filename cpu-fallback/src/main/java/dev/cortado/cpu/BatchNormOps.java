@@ -62,18 +62,21 @@ final class BatchNormOps {
         });
     }
 
-    /** {@link dev.cortado.backend.Backend#batchNormInference}: one pass over x per channel. */
+    /**
+     * {@link dev.cortado.backend.Backend#batchNormInference}: one pass over x in memory order, plane by plane (a
+     * channel at a time, as training does, jumps between planes a whole image apart: three times the time of a
+     * ReLU over the same tensor, measured in ResNet-8's evaluation).
+     */
     static void inference(BatchNormSpec spec, float epsilon, float[] x, int xo, float[] mean, int mo,
                           float[] variance, int vo, float[] weight, int wo, float[] bias, int bo, float[] y, int yo) {
         FloatLoops loops = FloatLoops.IN_USE;
         int s = spec.spatial();
-        Parallel.forRange(spec.channels(), 1, (from, to) -> {
-            for (int c = from; c < to; c++) {
+        int channels = spec.channels();
+        Parallel.forRange(spec.batch() * channels, Math.max(1, ElementwiseOps.GRAIN / s), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int c = plane % channels;
                 float scale = weight[wo + c] / (float) Math.sqrt(variance[vo + c] + epsilon);
-                for (int n = 0; n < spec.batch(); n++) {
-                    int at = start(spec, n, c);
-                    loops.affine(x, xo + at, mean[mo + c], scale, bias[bo + c], y, yo + at, s);
-                }
+                loops.affine(x, xo + plane * s, mean[mo + c], scale, bias[bo + c], y, yo + plane * s, s);
             }
         });
     }
