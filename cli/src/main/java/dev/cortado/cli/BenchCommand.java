@@ -109,8 +109,8 @@ final class BenchCommand implements Callable<Integer> {
             if (!json) {
                 out.println("device: " + opened.describe());
                 out.println("settings: batch " + batchSize + ", " + batches + " batches per repetition; warm-up: "
-                        + warmups + " repetitions, at least " + Format.seconds(warmupSeconds) + "; " + repetitions
-                        + " measured repetitions, median reported");
+                        + count(warmups, "repetition") + ", at least " + Format.seconds(warmupSeconds) + "; "
+                        + count(repetitions, "measured repetition") + ", median reported");
                 out.println();
                 out.flush();
             }
@@ -138,6 +138,11 @@ final class BenchCommand implements Callable<Integer> {
         out.print(json ? LoaderBench.json(data.data.toString(), rows) : LoaderBench.table(rows, unit));
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /** {@code "1 repetition"}, {@code "5 repetitions"}: the count, then the noun, plural unless the count is 1. */
+    private static String count(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     private static void check(String option, int value, int min, int max) {

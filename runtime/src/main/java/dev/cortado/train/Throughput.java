@@ -21,7 +21,7 @@ import java.util.Objects;
  * <p>The warm-up runs for a number of repetitions and, beyond them, for a minimum time: on the CPU the JIT keeps
  * compiling the step's loops for seconds, and repetitions counted before it is done measure the compiler. On 2 cores
  * of an AMD EPYC, the MLP's and LeNet-5's repetitions of 30 batches reached their plateau after 2 to 3 seconds
- * (20 to 30 repetitions), at about twice the MLP's rate after 2 repetitions.
+ * (20 to 30 repetitions); the MLP's then ran about twice as fast as after 2 repetitions.
  */
 public final class Throughput {
     private static final long DATA_STREAM = 7;
