@@ -301,7 +301,10 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
      * A small ResNet as the built-ins are made (stem, a block with an identity shortcut, a strided block with a
      * projection, global average pooling, a linear layer), with ReLUs: its kinks are handled as in
      * {@link #lenetLikeModel}, but more of them are crossed, since a batch norm before every ReLU centres the
-     * pre-activations on the kink; {@link #residualBlock} checks every element of the blocks without kinks.
+     * pre-activations on the kink; {@link #residualBlock} checks every element of the blocks without kinks. Kinks
+     * crossed within the step on both sides of an element leave its one-sided differences alike but its central
+     * one a few per cent off (weight 105 of the strided block's first convolution: 2.2% at a step of 1e-3, exact at
+     * 1e-4, the same on 512- and 256-bit vectors), so the relative tolerance is 3%, not 1%.
      */
     @Test
     void resnetLikeModel() {
@@ -314,7 +317,7 @@ public abstract class GradientCheckSuite extends BackendSuiteSupport {
                                 LayerSpec.batchNorm())
                         .shortcut(LayerSpec.conv2d(6, 1).stride(2).withoutBias(), LayerSpec.batchNorm()),
                 LayerSpec.globalAvgPool(), LayerSpec.linear(3));
-        GradientChecker check = checker(73).step(1e-3).allowKinks(0.25);
+        GradientChecker check = checker(73).step(1e-3).tolerance(0.03, 1e-3).allowKinks(0.25);
         Shape shape = Shape.of(3, 1, 8, 8);
         try (Sequential model = spec.build(backend(), 19)) {
             check.checkLayer(model, shape, check.uniform(size(shape), -1, 1));
