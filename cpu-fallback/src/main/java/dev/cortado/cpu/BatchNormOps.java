@@ -3,13 +3,14 @@ package dev.cortado.cpu;
 import dev.cortado.backend.BatchNormSpec;
 
 /**
- * Batch normalization a channel at a time, channels shared between the threads, for inputs whose spatial planes
- * are long enough to loop over ({@link #fits}): each image's plane of a channel is a contiguous run, which the
- * op works on while it sits in L1. The forward pass reads x from memory three times and writes y once (once and
- * once in evaluation, with given statistics); the backward pass reads x and dy twice and writes dx once, each
- * output in one fused pass ({@link FloatLoops#affine},
- * {@link FloatLoops#affineSum}), where the backend's default composition of reductions
- * and element-wise ops makes about a dozen passes over the whole batch.
+ * Batch normalization for inputs whose spatial planes are long enough to loop over ({@link #fits}): each image's
+ * plane of a channel is a contiguous run. The sums are taken a channel at a time, channels shared between the
+ * threads, so that the second pass over a channel's planes finds them in cache; each output is then written in one
+ * fused pass in memory order, plane after plane ({@link FloatLoops#affine}, {@link FloatLoops#affineSum}), which
+ * measured 1.2 to 2 times faster than a channel at a time, whose planes lie a whole image apart. The forward pass
+ * reads x three times and writes y once (once and once in evaluation, with given statistics); the backward pass
+ * reads x and dy twice and writes dx once, where the backend's default composition of reductions and element-wise
+ * ops makes about a dozen passes over the whole batch.
  *
  * <p>Element-wise steps and sums are {@link FloatLoops}: a group of planes is summed in float lanes, groups in
  * double, in a fixed order, so results are the same on every run. A group is one plane, or as many consecutive
@@ -50,22 +51,16 @@ final class BatchNormOps {
                     int at = xo + start(spec, n, c);
                     squares += loops.sumOfProductsOfRuns(x, at, mu, x, at, mu, s, runs(spec, n, group), imageStride);
                 }
-                float var = (float) (squares / count);
                 mean[mo + c] = mu;
-                variance[vo + c] = var;
-                float scale = weight[wo + c] / (float) Math.sqrt(var + epsilon);
-                for (int n = 0; n < spec.batch(); n++) {
-                    int at = start(spec, n, c);
-                    loops.affine(x, xo + at, mu, scale, bias[bo + c], y, yo + at, s);
-                }
+                variance[vo + c] = (float) (squares / count);
             }
         });
+        inference(spec, epsilon, x, xo, mean, mo, variance, vo, weight, wo, bias, bo, y, yo);
     }
 
     /**
-     * {@link dev.cortado.backend.Backend#batchNormInference}: one pass over x in memory order, plane by plane (a
-     * channel at a time, as training does, jumps between planes a whole image apart: three times the time of a
-     * ReLU over the same tensor, measured in ResNet-8's evaluation).
+     * {@link dev.cortado.backend.Backend#batchNormInference}: one pass over x in memory order, plane by plane; also
+     * the forward pass's output, from the batch's statistics.
      */
     static void inference(BatchNormSpec spec, float epsilon, float[] x, int xo, float[] mean, int mo,
                           float[] variance, int vo, float[] weight, int wo, float[] bias, int bo, float[] y, int yo) {
@@ -90,6 +85,8 @@ final class BatchNormOps {
         double count = spec.perChannel();
         int group = planesPerGroup(spec);
         int imageStride = spec.channels() * s;
+        // per channel: the slope of x - mu, the scale of dy and the offset of dx's pass below
+        float[] terms = dx == null ? null : new float[3 * spec.channels()];
         Parallel.forRange(spec.channels(), 1, (from, to) -> {
             for (int c = from; c < to; c++) {
                 float mu = mean[mo + c];
@@ -113,10 +110,21 @@ final class BatchNormOps {
                 float k = weight[wo + c] * inv;
                 float meanDy = (float) (sumDy / count);
                 float slope = (float) (inv * sumDyXhat / count);
-                for (int n = 0; n < spec.batch(); n++) {
-                    int at = start(spec, n, c);
-                    loops.affineSum(x, xo + at, mu, -k * slope, dy, dyo + at, k, -k * meanDy, dx, dxo + at, s);
-                }
+                terms[3 * c] = -k * slope;
+                terms[3 * c + 1] = k;
+                terms[3 * c + 2] = -k * meanDy;
+            }
+        });
+        if (dx == null) {
+            return;
+        }
+        int channels = spec.channels();
+        Parallel.forRange(spec.batch() * channels, Math.max(1, ElementwiseOps.GRAIN / s), (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                int c = plane % channels;
+                int at = plane * s;
+                loops.affineSum(x, xo + at, mean[mo + c], terms[3 * c], dy, dyo + at, terms[3 * c + 1],
+                        terms[3 * c + 2], dx, dxo + at, s);
             }
         });
     }
