@@ -23,14 +23,21 @@ final class VectorLoops implements FloatLoops {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
+    /*
+     * Shuffles that move values to a store are of int lanes, applied to the floats' bits: before C2 compiles it, a
+     * float rearrange makes every NaN the canonical one. PAIR_SWAP's values are only compared, or kept where they
+     * compare greater (never NaN).
+     */
     /** Swaps the lanes of each pair: the other column of a 2x2 window. */
     private static final VectorShuffle<Float> PAIR_SWAP = VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
     /** Gathers the even lanes into the first half: one value per window. */
-    private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(SPECIES, i -> 2 * i % LANES);
+    private static final VectorShuffle<Integer> EVENS = VectorShuffle.fromOp(SPECIES.withLanes(int.class),
+            i -> 2 * i % LANES);
     /** Spreads the first half over pairs of lanes: a window's gradient to both of its columns. */
     private static final VectorShuffle<Integer> PAIRS = VectorShuffle.fromOp(SPECIES.withLanes(int.class),
             i -> i / 2);
-    private static final VectorMask<Float> EVEN = VectorMask.fromLong(SPECIES, 0x5555_5555_5555_5555L);
+    /** The odd lanes: a window's right column. */
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(SPECIES, 0xaaaa_aaaa_aaaa_aaaaL);
     /** Lane indices 0, 1, 2, ... as floats, to build masks of lane ranges by comparison. */
     private static final FloatVector IOTA = FloatVector.zero(SPECIES).addIndex(1);
     private static final FloatVector ZERO = FloatVector.zero(SPECIES);
@@ -488,9 +495,9 @@ final class VectorLoops implements FloatLoops {
     /**
      * Vectors of LANES columns of a pair of rows, that is LANES/2 windows, the last vector of a row overlapping the
      * one before; a pair of rows narrower than a vector is one vector, whose lanes past the pair's windows hold
-     * values of no window. In each pair of lanes the window's maximum is the maximum of the lane, its pair-swapped
-     * lane and the same two of the row below; where an input is NaN or -0 (whose order Math.max and the
-     * first-maximum rule see differently) the vector's windows are done one by one. Each vector's values go
+     * values of no window. In each pair of lanes the window's first maximum comes from the rule {@link PoolingOps}
+     * applies: its four inputs in row-major order, each replacing the best so far only when greater (so NaN and -0
+     * come out as there, which Math.max would not give). Each vector's values go
      * straight to y, its windows' values and others that later vectors (of this row, the next or the next plane)
      * overwrite; a vector whose store would reach past the planes (into another thread's) or whose loads would
      * reach past x goes one by one too.
@@ -515,22 +522,21 @@ final class VectorLoops implements FloatLoops {
                     }
                     FloatVector t = FloatVector.fromArray(SPECIES, x, top + c0);
                     FloatVector b = FloatVector.fromArray(SPECIES, x, top + w + c0);
-                    if (unordered(t).or(unordered(b)).anyTrue()) {
-                        PoolingOps.maxForwardWindows(x, top, w, 0, y, o, c0 / 2, c0 / 2 + windows);
-                    } else {
-                        FloatVector m = t.max(t.rearrange(PAIR_SWAP)).max(b.max(b.rearrange(PAIR_SWAP)));
-                        m.rearrange(EVENS).intoArray(y, o + c0 / 2);
-                    }
+                    FloatVector ts = t.rearrange(PAIR_SWAP);
+                    FloatVector bs = b.rearrange(PAIR_SWAP);
+                    FloatVector m = t.blend(ts, ts.compare(VectorOperators.GT, t));
+                    m = m.blend(b, b.compare(VectorOperators.GT, m));
+                    m = m.blend(bs, bs.compare(VectorOperators.GT, m));
+                    m.reinterpretAsInts().rearrange(EVENS).reinterpretAsFloats().intoArray(y, o + c0 / 2);
                 }
             }
         }
     }
 
     /**
-     * The vectors of {@link #maxPoolForward}; in each, a lane is its window's first maximum when it equals the
-     * maximum and no lane before it in the window does: a top-left lane always, a top-right lane when its
-     * pair-swapped lane does not, a bottom lane when neither top lane does (and, bottom right, bottom left does
-     * not). The gradients are read in place, a vector of LANES for LANES/2 windows. A pair of rows narrower than a
+     * The vectors of {@link #maxPoolForward}, whose rule both lanes of a pair follow to find which of the window's
+     * four inputs is its first maximum; each lane then takes the gradient where it is that input. The gradients
+     * are read in place, a vector of LANES for LANES/2 windows. A pair of rows narrower than a
      * vector is stored as two vectors, top then bottom, each reaching past its row: the bottom one overwrites what
      * the top one put in the bottom row, and later vectors (or, for columns and rows no window covers, the
      * zeroing at the end of each plane) what the bottom one put past it. A vector that would read past dy or x or
@@ -561,21 +567,22 @@ final class VectorLoops implements FloatLoops {
                     }
                     FloatVector t = FloatVector.fromArray(SPECIES, x, plane + top + c0);
                     FloatVector b = FloatVector.fromArray(SPECIES, x, plane + top + w + c0);
-                    if (unordered(t).or(unordered(b)).anyTrue()) {
-                        PoolingOps.maxBackwardWindows(x, plane, w, top, dy, o, dx, gradPlane, c0 / 2,
-                                c0 / 2 + windows);
-                        continue;
-                    }
                     FloatVector ts = t.rearrange(PAIR_SWAP);
                     FloatVector bs = b.rearrange(PAIR_SWAP);
-                    FloatVector m = t.max(ts).max(b.max(bs));
-                    // Rearranged as ints: before C2 compiles it, a float rearrange makes every NaN the canonical one.
+                    FloatVector topLeft = t.blend(ts, ODD);
+                    FloatVector topRight = ts.blend(t, ODD);
+                    FloatVector bottomLeft = b.blend(bs, ODD);
+                    VectorMask<Float> right = topRight.compare(VectorOperators.GT, topLeft);
+                    FloatVector best = topLeft.blend(topRight, right);
+                    VectorMask<Float> belowLeft = bottomLeft.compare(VectorOperators.GT, best);
+                    best = best.blend(bottomLeft, belowLeft);
+                    VectorMask<Float> belowRight = bs.blend(b, ODD).compare(VectorOperators.GT, best);
+                    VectorMask<Float> below = belowLeft.or(belowRight);
                     FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).reinterpretAsInts()
                             .rearrange(PAIRS).reinterpretAsFloats().add(0f);
-                    VectorMask<Float> topEq = t.eq(m);
-                    VectorMask<Float> topSwapEq = ts.eq(m);
-                    VectorMask<Float> topWins = topEq.and(EVEN.or(topSwapEq.not()));
-                    VectorMask<Float> bottomWins = b.eq(m).andNot(topEq.or(topSwapEq)).and(EVEN.or(bs.eq(m).not()));
+                    // left lanes take the gradient where a left input wins, right lanes where a right one does
+                    VectorMask<Float> topWins = below.not().and(right.eq(ODD));
+                    VectorMask<Float> bottomWins = below.and(belowRight.eq(ODD));
                     zero.blend(g, topWins).intoArray(dx, gradPlane + top + c0);
                     zero.blend(g, bottomWins).intoArray(dx, gradPlane + top + w + c0);
                 }
@@ -612,10 +619,5 @@ final class VectorLoops implements FloatLoops {
             acc = acc.add(zero.blend(run, lanes));
         }
         acc.intoArray(image, row);
-    }
-
-    /** Lanes holding NaN or -0. */
-    private static VectorMask<Float> unordered(FloatVector v) {
-        return v.test(VectorOperators.IS_NAN).or(v.eq(0f).and(v.test(VectorOperators.IS_NEGATIVE)));
     }
 }
