@@ -497,10 +497,9 @@ final class VectorLoops implements FloatLoops {
      * one before; a pair of rows narrower than a vector is one vector, whose lanes past the pair's windows hold
      * values of no window. In each pair of lanes the window's first maximum comes from the rule {@link PoolingOps}
      * applies: its four inputs in row-major order, each replacing the best so far only when greater (so NaN and -0
-     * come out as there, which Math.max would not give). Each vector's values go
-     * straight to y, its windows' values and others that later vectors (of this row, the next or the next plane)
-     * overwrite; a vector whose store would reach past the planes (into another thread's) or whose loads would
-     * reach past x goes one by one too.
+     * come out as there, which Math.max would not give). Each vector's values go straight to y, its windows' values
+     * and others that later vectors (of this row, the next or the next plane) overwrite; a vector whose store would
+     * reach past the planes (into another thread's) or whose loads would reach past x goes window by window.
      */
     @Override
     public void maxPoolForward(float[] x, int in, int h, int w, float[] y, int out, int planes) {
@@ -535,12 +534,12 @@ final class VectorLoops implements FloatLoops {
 
     /**
      * The vectors of {@link #maxPoolForward}, whose rule both lanes of a pair follow to find which of the window's
-     * four inputs is its first maximum; each lane then takes the gradient where it is that input. The gradients
-     * are read in place, a vector of LANES for LANES/2 windows. A pair of rows narrower than a
-     * vector is stored as two vectors, top then bottom, each reaching past its row: the bottom one overwrites what
-     * the top one put in the bottom row, and later vectors (or, for columns and rows no window covers, the
-     * zeroing at the end of each plane) what the bottom one put past it. A vector that would read past dy or x or
-     * write past the planes goes window by window.
+     * four inputs is its first maximum; each lane then takes the gradient where it is that input. The gradients are
+     * read in place, a vector of LANES for LANES/2 windows. A pair of rows narrower than a vector is stored as two
+     * vectors, top then bottom, each reaching past its row: the bottom one overwrites what the top one put in the
+     * bottom row, and later vectors (or, for columns and rows no window covers, the zeroing at the end of each
+     * plane) what the bottom one put past it. A vector that would read past dy or x or write past the planes goes
+     * window by window.
      */
     @Override
     public void maxPoolBackward(float[] x, int in, int h, int w, float[] dy, int out, float[] dx, int din,
@@ -580,7 +579,9 @@ final class VectorLoops implements FloatLoops {
                     VectorMask<Float> below = belowLeft.or(belowRight);
                     FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).reinterpretAsInts()
                             .rearrange(PAIRS).reinterpretAsFloats().add(0f);
-                    // left lanes take the gradient where a left input wins, right lanes where a right one does
+                    // The winner: bottom right where belowRight, else bottom left where belowLeft, else top right
+                    // where right, else top left. Left lanes take the gradient where a left input wins, right lanes
+                    // where a right one does.
                     VectorMask<Float> topWins = below.not().and(right.eq(ODD));
                     VectorMask<Float> bottomWins = below.and(belowRight.eq(ODD));
                     zero.blend(g, topWins).intoArray(dx, gradPlane + top + c0);
