@@ -56,12 +56,10 @@ public class BatchNormBenchmark {
     @Setup
     public void setUp() {
         backend = Devices.system().open(Device.CPU);
-        String[] parts = stage.split("x");
-        int channels = Integer.parseInt(parts[0]);
-        int side = Integer.parseInt(parts[1]);
-        spec = new BatchNormSpec(BATCH, channels, side * side);
-        Shape image = Shape.of(BATCH, channels, side, side);
-        Shape perChannel = Shape.of(channels);
+        Planes planes = Planes.parse(stage);
+        spec = new BatchNormSpec(BATCH, planes.channels(), planes.side() * planes.side());
+        Shape image = planes.images(BATCH, 1);
+        Shape perChannel = Shape.of(planes.channels());
         x = RandomTensors.uniform(backend, image, 1);
         dy = RandomTensors.uniform(backend, image, 2);
         y = backend.full(image, 0f);

@@ -47,12 +47,10 @@ public class PoolingBenchmark {
     @Setup
     public void setUp() {
         backend = Devices.system().open(Device.CPU);
-        String[] parts = layer.split("x");
-        int channels = Integer.parseInt(parts[0]);
-        int side = Integer.parseInt(parts[1]);
-        spec = new PoolSpec(PoolSpec.Kind.MAX, BATCH, channels, side, side, 2, 2, 0);
-        Shape input = Shape.of(BATCH, channels, side, side);
-        Shape output = Shape.of(BATCH, channels, side / 2, side / 2);
+        Planes planes = Planes.parse(layer);
+        spec = new PoolSpec(PoolSpec.Kind.MAX, BATCH, planes.channels(), planes.side(), planes.side(), 2, 2, 0);
+        Shape input = planes.images(BATCH, 1);
+        Shape output = planes.images(BATCH, 2);
         x = RandomTensors.uniform(backend, input, 1);
         dy = RandomTensors.uniform(backend, output, 2);
         y = backend.full(output, 0f);
