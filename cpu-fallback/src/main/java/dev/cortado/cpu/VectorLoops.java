@@ -2,9 +2,9 @@ package dev.cortado.cpu;
 
 import dev.cortado.backend.BinaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,12 +23,6 @@ final class VectorLoops implements FloatLoops {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
 
-    /**
-     * Spreads the first half over pairs of lanes: a window's gradient to both of its columns. Of int lanes, applied
-     * to the floats' bits: before C2 compiles it, a float rearrange makes every NaN the canonical one.
-     */
-    private static final VectorShuffle<Integer> PAIRS = VectorShuffle.fromOp(SPECIES.withLanes(int.class),
-            i -> i / 2);
     /** The odd lanes: a window's right column. */
     private static final VectorMask<Float> ODD = VectorMask.fromLong(SPECIES, 0xaaaa_aaaa_aaaa_aaaaL);
     /** Lane indices 0, 1, 2, ... as floats, to build masks of lane ranges by comparison. */
@@ -570,8 +564,7 @@ final class VectorLoops implements FloatLoops {
                     best = best.blend(bottomLeft, belowLeft);
                     VectorMask<Float> belowRight = bs.blend(b, ODD).compare(VectorOperators.GT, best);
                     VectorMask<Float> below = belowLeft.or(belowRight);
-                    FloatVector g = FloatVector.fromArray(SPECIES, dy, o + c0 / 2).reinterpretAsInts()
-                            .rearrange(PAIRS).reinterpretAsFloats().add(0f);
+                    FloatVector g = inPairs(FloatVector.fromArray(SPECIES, dy, o + c0 / 2)).add(0f);
                     // The winner: bottom right where belowRight, else bottom left where belowLeft, else top right
                     // where right, else top left. Left lanes take the gradient where a left input wins, right lanes
                     // where a right one does.
@@ -592,6 +585,17 @@ final class VectorLoops implements FloatLoops {
      */
     private static FloatVector evens(FloatVector v) {
         return v.reinterpretAsLongs().convert(VectorOperators.L2I, 0).reinterpretAsFloats();
+    }
+
+    /**
+     * The first half of v spread over pairs of lanes (a window's gradient to both of its columns): each lane's 32
+     * bits widened to 64 (I2L) and copied into the upper half. A few instructions where a rearrange costs more; the
+     * bits are moved unchanged.
+     */
+    private static FloatVector inPairs(FloatVector v) {
+        LongVector wide = (LongVector) v.reinterpretAsInts().convert(VectorOperators.I2L, 0);
+        LongVector low = wide.and(0xffff_ffffL);
+        return low.or(low.lanewise(VectorOperators.LSHL, 32)).reinterpretAsFloats();
     }
 
     /**
