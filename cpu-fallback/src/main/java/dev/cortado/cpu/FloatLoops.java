@@ -129,6 +129,24 @@ interface FloatLoops {
                        int n);
 
     /**
+     * Winograd F(2x2, 3x3)'s input transform {@code V = B^T d B}, {@code B^T = [[1, 0, -1, 0], [0, 1, 1, 0],
+     * [0, -1, 1, 0], [0, 1, 0, -1]]}, of n tiles whose inputs lie in four phase planes: input {@code (r, s)} of
+     * tile t is {@code x[xo + (2*(r%2) + s%2)*phaseStride + (r/2)*rowShift + s/2 + t]}, and element
+     * {@code (i, j)} of its transform goes to {@code v[vo + (4*i + j)*elementStride + t]}. Each element is
+     * computed as {@link ScalarLoops#winogradInputFrom} does, so every version gives the same bits (NaN payloads
+     * aside).
+     */
+    void winogradInput(float[] x, int xo, int phaseStride, int rowShift, float[] v, int vo, int elementStride, int n);
+
+    /**
+     * Winograd F(2x2, 3x3)'s output transform {@code Y = A^T M A}, {@code A^T = [[1, 1, 1, 0], [0, 1, -1, -1]]}, of
+     * n tiles: element {@code (i, j)} of tile t's M is {@code m[mo + (4*i + j)*elementStride + t]}, and output
+     * {@code (a, b)} goes to {@code y[yo + (2*a + b)*outputStride + t]}, computed as
+     * {@link ScalarLoops#winogradOutputFrom} does.
+     */
+    void winogradOutput(float[] m, int mo, int elementStride, float[] y, int yo, int outputStride, int n);
+
+    /**
      * One image row's share of col2im at stride 1 without dilation: for each kernel column {@code j < kw}, the
      * column-matrix run {@code columns[first + j*jStride + ox]}, {@code ox < outW}, is added to
      * {@code image[row + ox + j - padding]} where that lies in {@code [0, w)}, j by j. Elements of image up to

@@ -317,6 +317,76 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void winogradInput(float[] x, int xo, int phaseStride, int rowShift, float[] v, int vo,
+                              int elementStride, int n) {
+        winogradInputFrom(x, xo, phaseStride, rowShift, v, vo, elementStride, 0, n);
+    }
+
+    /**
+     * {@link #winogradInput} for tiles {@code from} to n, one at a time: column j of d's rows transformed
+     * ({@code h[r] = d[r][0] - d[r][2]}, {@code d[r][1] + d[r][2]}, {@code d[r][2] - d[r][1]} or
+     * {@code d[r][1] - d[r][3]} for j = 0..3), then that column ({@code h[0] - h[2]}, {@code h[1] + h[2]},
+     * {@code h[2] - h[1]}, {@code h[1] - h[3]}).
+     */
+    static void winogradInputFrom(float[] x, int xo, int phaseStride, int rowShift, float[] v, int vo,
+                                  int elementStride, int from, int n) {
+        float[] h = new float[4];
+        for (int t = from; t < n; t++) {
+            for (int j = 0; j < 4; j++) {
+                for (int r = 0; r < 4; r++) {
+                    int row = xo + 2 * (r & 1) * phaseStride + (r >> 1) * rowShift + t;
+                    float d0 = x[row];
+                    float d1 = x[row + phaseStride];
+                    float d2 = x[row + 1];
+                    float d3 = x[row + phaseStride + 1];
+                    h[r] = switch (j) {
+                        case 0 -> d0 - d2;
+                        case 1 -> d1 + d2;
+                        case 2 -> d2 - d1;
+                        default -> d1 - d3;
+                    };
+                }
+                int out = vo + j * elementStride + t;
+                v[out] = h[0] - h[2];
+                v[out + 4 * elementStride] = h[1] + h[2];
+                v[out + 8 * elementStride] = h[2] - h[1];
+                v[out + 12 * elementStride] = h[1] - h[3];
+            }
+        }
+    }
+
+    @Override
+    public void winogradOutput(float[] m, int mo, int elementStride, float[] y, int yo, int outputStride, int n) {
+        winogradOutputFrom(m, mo, elementStride, y, yo, outputStride, 0, n);
+    }
+
+    /**
+     * {@link #winogradOutput} for tiles {@code from} to n, one at a time: for each column j,
+     * {@code s[j] = m[0][j] + m[1][j] + m[2][j]} and {@code e[j] = m[1][j] - m[2][j] - m[3][j]}, added left to
+     * right; then {@code y[0][0] = s0 + s1 + s2}, {@code y[0][1] = s1 - s2 - s3}, and the same of e for row 1.
+     */
+    static void winogradOutputFrom(float[] m, int mo, int elementStride, float[] y, int yo, int outputStride,
+                                   int from, int n) {
+        float[] s = new float[4];
+        float[] e = new float[4];
+        for (int t = from; t < n; t++) {
+            for (int j = 0; j < 4; j++) {
+                int at = mo + j * elementStride + t;
+                float m0 = m[at];
+                float m1 = m[at + 4 * elementStride];
+                float m2 = m[at + 8 * elementStride];
+                float m3 = m[at + 12 * elementStride];
+                s[j] = m0 + m1 + m2;
+                e[j] = m1 - m2 - m3;
+            }
+            y[yo + t] = s[0] + s[1] + s[2];
+            y[yo + outputStride + t] = s[1] - s[2] - s[3];
+            y[yo + 2 * outputStride + t] = e[0] + e[1] + e[2];
+            y[yo + 3 * outputStride + t] = e[1] - e[2] - e[3];
+        }
+    }
+
+    @Override
     public void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image,
                         int row, int w, int room) {
         foldRowPlain(columns, first, jStride, kw, outW, padding, image, row, w);

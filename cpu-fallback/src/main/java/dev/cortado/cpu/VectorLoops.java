@@ -606,6 +606,76 @@ final class VectorLoops implements FloatLoops {
         return v.reinterpretAsLongs().lanewise(VectorOperators.ROR, 32).reinterpretAsFloats();
     }
 
+    /** Column by column, as {@link ScalarLoops#winogradInputFrom}, a vector of tiles at a time. */
+    @Override
+    public void winogradInput(float[] x, int xo, int phaseStride, int rowShift, float[] v, int vo,
+                              int elementStride, int n) {
+        int t = 0;
+        for (; t <= n - LANES; t += LANES) {
+            for (int j = 0; j < 4; j++) {
+                FloatVector h0 = winogradRow(x, xo + t, phaseStride, j);
+                FloatVector h1 = winogradRow(x, xo + 2 * phaseStride + t, phaseStride, j);
+                FloatVector h2 = winogradRow(x, xo + rowShift + t, phaseStride, j);
+                FloatVector h3 = winogradRow(x, xo + 2 * phaseStride + rowShift + t, phaseStride, j);
+                int out = vo + j * elementStride + t;
+                h0.sub(h2).intoArray(v, out);
+                h1.add(h2).intoArray(v, out + 4 * elementStride);
+                h2.sub(h1).intoArray(v, out + 8 * elementStride);
+                h1.sub(h3).intoArray(v, out + 12 * elementStride);
+            }
+        }
+        ScalarLoops.winogradInputFrom(x, xo, phaseStride, rowShift, v, vo, elementStride, t, n);
+    }
+
+    /** Column j of a row of d transformed, for a vector of tiles whose row r starts at {@code row}. */
+    private static FloatVector winogradRow(float[] x, int row, int phaseStride, int j) {
+        return switch (j) {
+            case 0 -> FloatVector.fromArray(SPECIES, x, row).sub(FloatVector.fromArray(SPECIES, x, row + 1));
+            case 1 -> FloatVector.fromArray(SPECIES, x, row + phaseStride)
+                    .add(FloatVector.fromArray(SPECIES, x, row + 1));
+            case 2 -> FloatVector.fromArray(SPECIES, x, row + 1)
+                    .sub(FloatVector.fromArray(SPECIES, x, row + phaseStride));
+            default -> FloatVector.fromArray(SPECIES, x, row + phaseStride)
+                    .sub(FloatVector.fromArray(SPECIES, x, row + phaseStride + 1));
+        };
+    }
+
+    /** As {@link ScalarLoops#winogradOutputFrom}, a vector of tiles at a time. */
+    @Override
+    public void winogradOutput(float[] m, int mo, int elementStride, float[] y, int yo, int outputStride, int n) {
+        int t = 0;
+        for (; t <= n - LANES; t += LANES) {
+            int at = mo + t;
+            FloatVector s0 = winogradColumnSum(m, at, elementStride);
+            FloatVector s1 = winogradColumnSum(m, at + elementStride, elementStride);
+            FloatVector s2 = winogradColumnSum(m, at + 2 * elementStride, elementStride);
+            FloatVector s3 = winogradColumnSum(m, at + 3 * elementStride, elementStride);
+            int out = yo + t;
+            s0.add(s1).add(s2).intoArray(y, out);
+            s1.sub(s2).sub(s3).intoArray(y, out + outputStride);
+            FloatVector e0 = winogradColumnDifference(m, at, elementStride);
+            FloatVector e1 = winogradColumnDifference(m, at + elementStride, elementStride);
+            FloatVector e2 = winogradColumnDifference(m, at + 2 * elementStride, elementStride);
+            FloatVector e3 = winogradColumnDifference(m, at + 3 * elementStride, elementStride);
+            e0.add(e1).add(e2).intoArray(y, out + 2 * outputStride);
+            e1.sub(e2).sub(e3).intoArray(y, out + 3 * outputStride);
+        }
+        ScalarLoops.winogradOutputFrom(m, mo, elementStride, y, yo, outputStride, t, n);
+    }
+
+    /** {@code m[0][j] + m[1][j] + m[2][j]} for the column j that starts at {@code at}. */
+    private static FloatVector winogradColumnSum(float[] m, int at, int elementStride) {
+        return FloatVector.fromArray(SPECIES, m, at).add(FloatVector.fromArray(SPECIES, m, at + 4 * elementStride))
+                .add(FloatVector.fromArray(SPECIES, m, at + 8 * elementStride));
+    }
+
+    /** {@code m[1][j] - m[2][j] - m[3][j]} for the column j that starts at {@code at}. */
+    private static FloatVector winogradColumnDifference(float[] m, int at, int elementStride) {
+        return FloatVector.fromArray(SPECIES, m, at + 4 * elementStride)
+                .sub(FloatVector.fromArray(SPECIES, m, at + 8 * elementStride))
+                .sub(FloatVector.fromArray(SPECIES, m, at + 12 * elementStride));
+    }
+
     /**
      * An image row no wider than a vector is loaded once; for each kernel column j, lane x adds the run's entry
      * {@code x - j + padding} where the lane lies in the run and the row (a mask from comparing {@link #IOTA}:

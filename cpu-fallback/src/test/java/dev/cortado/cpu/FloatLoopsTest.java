@@ -28,6 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FloatLoopsTest {
     private static final String VECTOR = "vector";
     private static final String SCALAR = "scalar";
+    /** The bits of the NaN that poisons outputs, which no computation makes. */
+    private static final int POISON = 0x7fa00bad;
     private static final int[] LENGTHS = {0, 1, 3, 7, 8, 15, 16, 17, 31, 32, 33, 100, 1021};
     private static final float[] SPECIAL = {Float.NaN, -0f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
         Float.MIN_VALUE, -Float.MIN_VALUE};
@@ -89,8 +91,22 @@ class FloatLoopsTest {
     /** An output array whose every element is a signalling pattern, so unwritten and stray elements show. */
     private static float[] poisoned(int length) {
         float[] a = new float[length];
-        Arrays.fill(a, Float.intBitsToFloat(0x7fa00bad));
+        Arrays.fill(a, Float.intBitsToFloat(POISON));
         return a;
+    }
+
+    /**
+     * As {@link #assertSameBits}, but any NaN the loops compute matches any other: where two NaNs meet in an
+     * addition, which one comes out depends on the order in which the JIT takes the operands, which Java leaves
+     * open. The poison must stay where it is expected, bit for bit.
+     */
+    private static void assertSameValues(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            boolean poison = Float.floatToRawIntBits(expected[i]) == POISON;
+            assertEquals(poison ? POISON : Float.floatToIntBits(expected[i]),
+                    poison ? Float.floatToRawIntBits(actual[i]) : Float.floatToIntBits(actual[i]),
+                    what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
+        }
     }
 
     private static void assertSameBits(float[] expected, float[] actual, String what) {
@@ -302,6 +318,73 @@ class FloatLoopsTest {
         float[] out = poisoned(4 * ldo + 6);
         loops(name).convolveFour(x, 2, offsets, taps, w, 3, out, 5, ldo, n);
         assertSameBits(expected, out, name + " convolveFour");
+    }
+
+    /**
+     * Winograd's input transform bit for bit (any NaN for a NaN) against its definition ({@code B^T d B}, the rows of d first, in the
+     * documented order), with d read from four phase planes at two shifts, and nothing written but the sixteen
+     * elements' first n floats.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void winogradInput(String name, int n) {
+        int phaseStride = n + 9;
+        int rowShift = 5;
+        float[] x = values(3, 4 * phaseStride);
+        int elementStride = n + 2;
+        float[] expected = poisoned(16 * elementStride + 4);
+        for (int t = 0; t < n; t++) {
+            float[][] d = new float[4][4];
+            for (int r = 0; r < 4; r++) {
+                for (int c = 0; c < 4; c++) {
+                    d[r][c] = x[3 + (2 * (r % 2) + c % 2) * phaseStride + (r / 2) * rowShift + c / 2 + t];
+                }
+            }
+            for (int j = 0; j < 4; j++) {
+                float[] h = new float[4];
+                for (int r = 0; r < 4; r++) {
+                    float[] row = d[r];
+                    h[r] = j == 0 ? row[0] - row[2] : j == 1 ? row[1] + row[2] : j == 2 ? row[2] - row[1]
+                            : row[1] - row[3];
+                }
+                expected[1 + j * elementStride + t] = h[0] - h[2];
+                expected[1 + (4 + j) * elementStride + t] = h[1] + h[2];
+                expected[1 + (8 + j) * elementStride + t] = h[2] - h[1];
+                expected[1 + (12 + j) * elementStride + t] = h[1] - h[3];
+            }
+        }
+        float[] v = poisoned(16 * elementStride + 4);
+        loops(name).winogradInput(x, 3, phaseStride, rowShift, v, 1, elementStride, n);
+        assertSameValues(expected, v, name + " winogradInput");
+    }
+
+    /**
+     * Winograd's output transform bit for bit (any NaN for a NaN) against its definition ({@code A^T M A}: the columns' sums and
+     * differences, then theirs, each added left to right), and nothing written but the four outputs' first n floats.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void winogradOutput(String name, int n) {
+        int elementStride = n + 3;
+        float[] m = values(2, 16 * elementStride);
+        int outputStride = n + 1;
+        float[] expected = poisoned(4 * outputStride + 5);
+        for (int t = 0; t < n; t++) {
+            float[] sums = new float[4];
+            float[] differences = new float[4];
+            for (int j = 0; j < 4; j++) {
+                int at = 2 + j * elementStride + t;
+                sums[j] = m[at] + m[at + 4 * elementStride] + m[at + 8 * elementStride];
+                differences[j] = m[at + 4 * elementStride] - m[at + 8 * elementStride] - m[at + 12 * elementStride];
+            }
+            expected[4 + t] = sums[0] + sums[1] + sums[2];
+            expected[4 + outputStride + t] = sums[1] - sums[2] - sums[3];
+            expected[4 + 2 * outputStride + t] = differences[0] + differences[1] + differences[2];
+            expected[4 + 3 * outputStride + t] = differences[1] - differences[2] - differences[3];
+        }
+        float[] y = poisoned(4 * outputStride + 5);
+        loops(name).winogradOutput(m, 2, elementStride, y, 4, outputStride, n);
+        assertSameValues(expected, y, name + " winogradOutput");
     }
 
     /**
