@@ -33,12 +33,17 @@ final class ImageConvolution {
 
     /**
      * {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}: directly
-     * ({@link DirectConvolution}, {@link WideDirectConvolution}) or on {@link WideRows} where they serve the
-     * convolution, else on its column matrix.
+     * ({@link DirectConvolution}), by Winograd's transforms ({@link WinogradConvolution}), directly on wide rows
+     * ({@link WideDirectConvolution}) or on {@link WideRows} where they serve the convolution, else on its column
+     * matrix.
      */
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
         if (DirectConvolution.serves(spec)) {
             DirectConvolution.forward(spec, x, xo, w, wo, y, yo);
+            return;
+        }
+        if (WinogradConvolution.serves(spec)) {
+            WinogradConvolution.forward(spec, x, xo, w, wo, y, yo);
             return;
         }
         if (WideDirectConvolution.serves(spec)) {

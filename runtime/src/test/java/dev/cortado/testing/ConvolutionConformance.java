@@ -90,7 +90,12 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(2, 3, 11, 11, 3, 3, 3, 1, 1), 4, 1),
                 new ConvSpec(new ConvGeometry(13, 4, 20, 20, 3, 3, 1, 1, 1), 5, 1),
                 new ConvSpec(new ConvGeometry(13, 3, 40, 40, 3, 3, 2, 1, 1), 6, 1),
-                new ConvSpec(new ConvGeometry(17, 6, 14, 14, 5, 5, 1, 0, 1), 16, 1));
+                new ConvSpec(new ConvGeometry(17, 6, 14, 14, 5, 5, 1, 0, 1), 16, 1),
+                // 3x3 "same" convolutions with many channels (Winograd's on the CPU): chunks of images with a short
+                // last one, odd and unequal sides, planes smaller than a tile row of vectors
+                new ConvSpec(new ConvGeometry(3, 32, 14, 14, 3, 3, 1, 1, 1), 32, 1),
+                new ConvSpec(new ConvGeometry(2, 40, 7, 9, 3, 3, 1, 1, 1), 12, 1),
+                new ConvSpec(new ConvGeometry(11, 36, 5, 3, 3, 3, 1, 1, 1), 36, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
