@@ -147,6 +147,22 @@ interface FloatLoops {
     void winogradOutput(float[] m, int mo, int elementStride, float[] y, int yo, int outputStride, int n);
 
     /**
+     * A run's even and odd floats apart: {@code evens[eo + i] = x[xo + 2*i]} for {@code 2*i < n} and
+     * {@code odds[oo + i] = x[xo + 2*i + 1]} for {@code 2*i + 1 < n}. Versions may write whole vectors: up to
+     * {@code room} floats after the last of evens and of odds may be overwritten with anything, and x read up to
+     * {@code 2*room + 1} floats past its n (never past its end).
+     */
+    void splitPairs(float[] x, int xo, int n, float[] evens, int eo, float[] odds, int oo, int room);
+
+    /**
+     * Two runs interleaved: {@code out[oo + 2*i] = a[ao + i]} for {@code 2*i < n} and
+     * {@code out[oo + 2*i + 1] = b[bo + i]} for {@code 2*i + 1 < n}. Versions may write whole vectors: up to
+     * {@code room} floats after out's n may be overwritten with anything, and a and b read as far past their
+     * ends as that takes (never past the arrays' ends).
+     */
+    void interleavePairs(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, int room);
+
+    /**
      * One image row's share of col2im at stride 1 without dilation: for each kernel column {@code j < kw}, the
      * column-matrix run {@code columns[first + j*jStride + ox]}, {@code ox < outW}, is added to
      * {@code image[row + ox + j - padding]} where that lies in {@code [0, w)}, j by j. Elements of image up to

@@ -387,6 +387,36 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void splitPairs(float[] x, int xo, int n, float[] evens, int eo, float[] odds, int oo, int room) {
+        splitPairsFrom(x, xo, n, evens, eo, odds, oo, 0);
+    }
+
+    /** {@link #splitPairs} from pair {@code from} on, one float at a time. */
+    static void splitPairsFrom(float[] x, int xo, int n, float[] evens, int eo, float[] odds, int oo, int from) {
+        for (int i = from; 2 * i < n; i++) {
+            evens[eo + i] = x[xo + 2 * i];
+            if (2 * i + 1 < n) {
+                odds[oo + i] = x[xo + 2 * i + 1];
+            }
+        }
+    }
+
+    @Override
+    public void interleavePairs(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, int room) {
+        interleavePairsFrom(a, ao, b, bo, out, oo, n, 0);
+    }
+
+    /** {@link #interleavePairs} from pair {@code from} on, one float at a time. */
+    static void interleavePairsFrom(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, int from) {
+        for (int i = from; 2 * i < n; i++) {
+            out[oo + 2 * i] = a[ao + i];
+            if (2 * i + 1 < n) {
+                out[oo + 2 * i + 1] = b[bo + i];
+            }
+        }
+    }
+
+    @Override
     public void foldRow(float[] columns, int first, int jStride, int kw, int outW, int padding, float[] image,
                         int row, int w, int room) {
         foldRowPlain(columns, first, jStride, kw, outW, padding, image, row, w);

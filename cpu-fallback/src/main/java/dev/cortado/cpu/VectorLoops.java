@@ -677,6 +677,44 @@ final class VectorLoops implements FloatLoops {
     }
 
     /**
+     * A vector of x at a time: its 64-bit pairs narrowed to their low 32 bits (the even float, little-endian) and,
+     * shifted down, to their high 32 bits (the odd float), into the first half of a vector stored whole (the
+     * second half zero). Conversions within one vector shape: across shapes they are not intrinsics on JDK 17.
+     */
+    @Override
+    public void splitPairs(float[] x, int xo, int n, float[] evens, int eo, float[] odds, int oo, int room) {
+        int half = LANES / 2;
+        int oddCount = n / 2;
+        int i = 0;
+        for (; 2 * i < n && i + LANES <= oddCount + room && xo + 2 * i + LANES <= x.length; i += half) {
+            LongVector pairs = FloatVector.fromArray(SPECIES, x, xo + 2 * i).reinterpretAsLongs();
+            pairs.convert(VectorOperators.L2I, 0).reinterpretAsFloats().intoArray(evens, eo + i);
+            pairs.lanewise(VectorOperators.LSHR, 32).convert(VectorOperators.L2I, 0).reinterpretAsFloats()
+                    .intoArray(odds, oo + i);
+        }
+        ScalarLoops.splitPairsFrom(x, xo, n, evens, eo, odds, oo, i);
+    }
+
+    /**
+     * Half a vector of a and of b at a time, each float's bits widened to 64 (I2L, the first half of a vector): a's
+     * kept as the low half of each pair, b's shifted into the high half; the bits move unchanged.
+     */
+    @Override
+    public void interleavePairs(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n, int room) {
+        int half = LANES / 2;
+        int i = 0;
+        for (; 2 * i < n && 2 * i + LANES <= n + room && ao + i + LANES <= a.length && bo + i + LANES <= b.length;
+             i += half) {
+            LongVector low = ((LongVector) FloatVector.fromArray(SPECIES, a, ao + i).reinterpretAsInts()
+                    .convert(VectorOperators.I2L, 0)).and(0xffff_ffffL);
+            LongVector high = ((LongVector) FloatVector.fromArray(SPECIES, b, bo + i).reinterpretAsInts()
+                    .convert(VectorOperators.I2L, 0)).lanewise(VectorOperators.LSHL, 32);
+            low.or(high).reinterpretAsFloats().intoArray(out, oo + 2 * i);
+        }
+        ScalarLoops.interleavePairsFrom(a, ao, b, bo, out, oo, n, i);
+    }
+
+    /**
      * An image row no wider than a vector is loaded once; for each kernel column j, lane x adds the run's entry
      * {@code x - j + padding} where the lane lies in the run and the row (a mask from comparing {@link #IOTA}:
      * masks from {@code indexInRange} with varying bounds are built without intrinsics here, slower than the

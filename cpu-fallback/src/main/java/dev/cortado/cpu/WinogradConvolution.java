@@ -9,28 +9,31 @@ import java.util.Arrays;
  * 2x2 block of the output (a tile) comes from the 4x4 block of the padded input around it, transformed
  * ({@code V = B^T d B}), multiplied element by element with the transformed kernels ({@code U = G g G^T}) and summed
  * over the input channels, then transformed back ({@code Y = A^T M A}). The sum over channels is sixteen products,
- * one per element of the 4x4 transforms, of 16 multiply-adds per tile and channel pair where the convolution
- * takes 36. The results differ from a
- * direct convolution's in rounding only (the transforms' additions and halvings), well inside the conformance
- * tolerance. Each output still depends on its 3x3 window only (the zeros of the transforms see to that), so a NaN
- * or an infinity in the input reaches the outputs it reaches directly, though an infinity may come out as NaN.
+ * one per element of the 4x4 transforms, of 16 multiply-adds per tile and channel pair where the convolution takes
+ * 36. The results differ from a direct convolution's in rounding only (the transforms' additions and halvings),
+ * well inside the conformance tolerance. Each output still depends on its 3x3 window only (the zeros of the
+ * transforms see to that), so a NaN or an infinity in the input reaches the outputs it reaches directly, though an
+ * infinity may come out as NaN.
  *
  * <p>The layout keeps every step a run of unit stride over the tiles: the padded input of each channel is held as
  * its four phases (even or odd rows, even or odd columns), so that input {@code (r, s)} of every tile lies at a
  * fixed shift in phase {@code (r % 2, s % 2)}. Along an even side the phases have one more row (column) than the
  * output has tiles, whose tiles are computed and dropped ({@link Tiling#phaseRows}). The tiles of a few images
- * follow each other, so that each product is a {@link FloatLoops#convolveFour} over a few hundred tiles, and the
- * transforms
- * ({@link FloatLoops#winogradInput}, {@link FloatLoops#winogradOutput}) run along the tiles.
+ * follow each other, so that each product is a {@link FloatLoops#convolveFour} over a few hundred tiles and the
+ * transforms ({@link FloatLoops#winogradInput}, {@link FloatLoops#winogradOutput}) run along the tiles; rows move
+ * into the phases and back out by whole vectors ({@link FloatLoops#splitPairs}, {@link FloatLoops#interleavePairs}).
  */
 final class WinogradConvolution {
     /** Tiles a chunk of images aims for: enough for the products' runs, few enough to stay in L2. */
     private static final int TARGET_TILES = 128;
+    /** Floats that moving a row into the phases may write past its end: the most a vector holds. */
+    private static final int VECTOR_ROOM = 16;
     /**
-     * Fewest input channels: moving the images into phases and the tiles back out, float by float, costs as much
-     * per channel as the products save per channel pair, which pays off only with many channels. Against the
-     * direct convolution ({@link WideDirectConvolution}) at batch 64 on two threads: 16 channels of 28 x 28
-     * (ResNet's first stage) 1.3 times its time, 32 of 14 x 14 0.85, 64 of 7 x 7 0.70.
+     * Fewest input channels: moving the images into phases and the tiles back out, and the transforms, cost per
+     * channel what the products save per channel pair, which pays off only with many channels. Against the direct
+     * convolution ({@link WideDirectConvolution}) at batch 64 on two threads with AVX-512: 16 channels of 28 x 28
+     * (ResNet's first stage) 1.1 times its time, 32 of 14 x 14 0.78, 64 of 7 x 7 0.75 (with AVX2 0.85, 0.74 and
+     * 0.64).
      */
     static final int MIN_CHANNELS = 32;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -51,7 +54,10 @@ final class WinogradConvolution {
                 && spec.outChannels() % 4 == 0 && new Tiling(spec).chunks >= Parallel.threads();
     }
 
-    /** {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}, chunks of images shared out. */
+    /**
+     * {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}, chunks of images shared
+     * out.
+     */
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
         Tiling tiling = new Tiling(spec);
         float[] u = SCRATCH.get().kernels(16 * spec.outChannels() * spec.geometry().channels());
@@ -145,8 +151,9 @@ final class WinogradConvolution {
             // two chunks a thread at least, as Parallel cuts ranges into parts for threads the OS slows down
             images = Math.max(1, Math.min(TARGET_TILES / imageTiles, batch / (2 * Parallel.threads())));
             chunks = (batch + images - 1) / images;
-            // the chunk's tiles rounded up to whole 16-float vectors, plus the furthest shift a tile reads at
-            run = (images * imageTiles + 15) / 16 * 16 + phaseColumns + 1;
+            // the chunk's tiles rounded up to whole 16-float vectors, the furthest shift a tile reads at, and the
+            // floats the last row's whole vectors may write past it
+            run = (images * imageTiles + 15) / 16 * 16 + phaseColumns + 1 + VECTOR_ROOM;
             channelRuns = new int[channels];
             for (int c = 0; c < channels; c++) {
                 channelRuns[c] = c * run;
@@ -183,11 +190,13 @@ final class WinogradConvolution {
 
         /**
          * The padded images' phases: phase {@code (a, b)} of channel c holds padded pixel {@code (2i + a, 2j + b)}
-         * at {@code (4c + 2a + b)*run + image*imageTiles + i*phaseColumns + j}; the padding and the slack after the
-         * chunk's tiles are zero.
+         * at {@code (4c + 2a + b)*run + image*imageTiles + i*phaseColumns + j}, and the phase row after the chunk's
+         * last image is zero (its padding, where the height is odd). Each input row is split into its even and odd
+         * floats by whole vectors, which may write a few floats past a phase row's end; those land in later rows,
+         * which are written after, or in the padding, which is zeroed last.
          */
         private void fillPhases(float[] x, int xo, int first, int chunkImages, float[] phases) {
-            Arrays.fill(phases, 0, 4 * channels * run, 0f);
+            FloatLoops loops = FloatLoops.IN_USE;
             int plane = height * width;
             for (int c = 0; c < channels; c++) {
                 for (int image = 0; image < chunkImages; image++) {
@@ -198,38 +207,62 @@ final class WinogradConvolution {
                         int i = (row + 1) >> 1;
                         int odd = (4 * c + 2 * a + 1) * run + image * imageTiles + i * phaseColumns;
                         int even = odd - run;
-                        int in = src + row * width;
-                        // padded column col + 1: even columns hold the odd input columns, shifted by one
-                        for (int col = 0; col + 1 < width; col += 2) {
-                            phases[odd + (col >> 1)] = x[in + col];
-                            phases[even + (col >> 1) + 1] = x[in + col + 1];
-                        }
-                        if ((width & 1) == 1) {
-                            phases[odd + (width >> 1)] = x[in + width - 1];
-                        }
+                        // padded column col + 1: the even input columns go to the odd phase, the odd ones to the
+                        // even phase, one column on
+                        loops.splitPairs(x, src + row * width, width, phases, odd, phases, even + 1, VECTOR_ROOM);
+                    }
+                }
+                zeroPadding(phases, c, chunkImages);
+            }
+        }
+
+        /**
+         * Zeroes channel c's padding in the phases of a chunk's images: each image's first phase row of even rows
+         * (and, where the height is even, its last one of odd rows: the row below the image), the first column of
+         * even columns (and, where the width is even, the last one of odd columns), and everything after the last
+         * image, which the last tiles read where a side is odd.
+         */
+        private void zeroPadding(float[] phases, int c, int chunkImages) {
+            int evenRows = 4 * c * run;
+            int oddRows = evenRows + 2 * run;
+            for (int plane = evenRows; plane < evenRows + 4 * run; plane += run) {
+                Arrays.fill(phases, plane + chunkImages * imageTiles, plane + run, 0f);
+            }
+            for (int image = 0; image < chunkImages; image++) {
+                int at = image * imageTiles;
+                Arrays.fill(phases, evenRows + at, evenRows + at + phaseColumns, 0f);
+                Arrays.fill(phases, evenRows + run + at, evenRows + run + at + phaseColumns, 0f);
+                if (height % 2 == 0) {
+                    int last = at + (phaseRows - 1) * phaseColumns;
+                    Arrays.fill(phases, oddRows + last, oddRows + last + phaseColumns, 0f);
+                    Arrays.fill(phases, oddRows + run + last, oddRows + run + last + phaseColumns, 0f);
+                }
+                for (int i = 0; i < phaseRows; i++) {
+                    int rowStart = at + i * phaseColumns;
+                    phases[evenRows + rowStart] = 0f;
+                    phases[oddRows + rowStart] = 0f;
+                    if (width % 2 == 0) {
+                        phases[evenRows + run + rowStart + phaseColumns - 1] = 0f;
+                        phases[oddRows + run + rowStart + phaseColumns - 1] = 0f;
                     }
                 }
             }
         }
 
-        /** Output channel k's tiles (rows[(2a + b)*run + tile]) into y, dropping the extra and outside ones. */
+        /**
+         * Output channel k's tiles (rows[(2a + b)*run + tile]) into y, dropping the extra and outside ones: each
+         * output row interleaves its tiles' left and right outputs by whole vectors, which may write into the
+         * rows below, written after.
+         */
         private void writeOutput(float[] rows, int first, int chunkImages, int k, float[] y, int yo) {
+            FloatLoops loops = FloatLoops.IN_USE;
             int plane = height * width;
             for (int image = 0; image < chunkImages; image++) {
                 int out = yo + ((first + image) * outChannels + k) * plane;
                 for (int row = 0; row < height; row++) {
-                    int a = row & 1;
-                    int tiles = image * imageTiles + (row >> 1) * phaseColumns;
-                    int left = 2 * a * run + tiles;
-                    int right = left + run;
-                    int o = out + row * width;
-                    for (int col = 0; col + 1 < width; col += 2) {
-                        y[o + col] = rows[left + (col >> 1)];
-                        y[o + col + 1] = rows[right + (col >> 1)];
-                    }
-                    if ((width & 1) == 1) {
-                        y[o + width - 1] = rows[left + (width >> 1)];
-                    }
+                    int left = 2 * (row & 1) * run + image * imageTiles + (row >> 1) * phaseColumns;
+                    loops.interleavePairs(rows, left, rows, left + run, y, out + row * width, width,
+                            (height - 1 - row) * width);
                 }
             }
         }

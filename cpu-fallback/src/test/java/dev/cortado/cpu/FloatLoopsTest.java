@@ -321,9 +321,9 @@ class FloatLoopsTest {
     }
 
     /**
-     * Winograd's input transform bit for bit (any NaN for a NaN) against its definition ({@code B^T d B}, the rows of d first, in the
-     * documented order), with d read from four phase planes at two shifts, and nothing written but the sixteen
-     * elements' first n floats.
+     * Winograd's input transform bit for bit (any NaN for a NaN) against its definition ({@code B^T d B}, the rows
+     * of d first, in the documented order), with d read from four phase planes at two shifts, and nothing written
+     * but the sixteen elements' first n floats.
      */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")
@@ -359,8 +359,9 @@ class FloatLoopsTest {
     }
 
     /**
-     * Winograd's output transform bit for bit (any NaN for a NaN) against its definition ({@code A^T M A}: the columns' sums and
-     * differences, then theirs, each added left to right), and nothing written but the four outputs' first n floats.
+     * Winograd's output transform bit for bit (any NaN for a NaN) against its definition ({@code A^T M A}: the
+     * columns' sums and differences, then theirs, each added left to right), and nothing written but the four
+     * outputs' first n floats.
      */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")
@@ -385,6 +386,58 @@ class FloatLoopsTest {
         float[] y = poisoned(4 * outputStride + 5);
         loops(name).winogradOutput(m, 2, elementStride, y, 4, outputStride, n);
         assertSameValues(expected, y, name + " winogradOutput");
+    }
+
+    /**
+     * A run split into its even and odd floats bit for bit, with a room of 5 floats past each output that may be
+     * overwritten and nothing written beyond it.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void splitPairs(String name, int n) {
+        int room = 5;
+        float[] x = values(3, n + 2 * room + 1);
+        int evenCount = (n + 1) / 2;
+        int oddCount = n / 2;
+        float[] evens = poisoned(evenCount + room + 4);
+        float[] odds = poisoned(oddCount + room + 3);
+        loops(name).splitPairs(x, 3, n, evens, 2, odds, 1, room);
+        for (int i = 0; i < evens.length; i++) {
+            int k = i - 2;
+            if (k >= 0 && k < evenCount) {
+                assertSameBits(new float[] {x[3 + 2 * k]}, new float[] {evens[i]}, name + " even " + k);
+            } else if (k < 0 || k >= evenCount + room) {
+                assertEquals(POISON, Float.floatToRawIntBits(evens[i]), name + ": evens written at " + i);
+            }
+        }
+        for (int i = 0; i < odds.length; i++) {
+            int k = i - 1;
+            if (k >= 0 && k < oddCount) {
+                assertSameBits(new float[] {x[3 + 2 * k + 1]}, new float[] {odds[i]}, name + " odd " + k);
+            } else if (k < 0 || k >= oddCount + room) {
+                assertEquals(POISON, Float.floatToRawIntBits(odds[i]), name + ": odds written at " + i);
+            }
+        }
+    }
+
+    /** Two runs interleaved bit for bit, with a room of 7 floats past the output that may be overwritten. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void interleavePairs(String name, int n) {
+        int room = 7;
+        float[] a = values(2, n);
+        float[] b = values(4, n);
+        float[] out = poisoned(n + room + 6);
+        loops(name).interleavePairs(a, 2, b, 4, out, 3, n, room);
+        for (int i = 0; i < out.length; i++) {
+            int k = i - 3;
+            if (k >= 0 && k < n) {
+                float expected = k % 2 == 0 ? a[2 + k / 2] : b[4 + k / 2];
+                assertSameBits(new float[] {expected}, new float[] {out[i]}, name + " output " + k);
+            } else if (k < 0 || k >= n + room) {
+                assertEquals(POISON, Float.floatToRawIntBits(out[i]), name + ": written at " + i);
+            }
+        }
     }
 
     /**
