@@ -330,29 +330,29 @@ final class ScalarLoops implements FloatLoops {
      */
     static void winogradInputFrom(float[] x, int xo, int phaseStride, int rowShift, float[] v, int vo,
                                   int elementStride, int from, int n) {
-        float[] h = new float[4];
         for (int t = from; t < n; t++) {
             for (int j = 0; j < 4; j++) {
-                for (int r = 0; r < 4; r++) {
-                    int row = xo + 2 * (r & 1) * phaseStride + (r >> 1) * rowShift + t;
-                    float d0 = x[row];
-                    float d1 = x[row + phaseStride];
-                    float d2 = x[row + 1];
-                    float d3 = x[row + phaseStride + 1];
-                    h[r] = switch (j) {
-                        case 0 -> d0 - d2;
-                        case 1 -> d1 + d2;
-                        case 2 -> d2 - d1;
-                        default -> d1 - d3;
-                    };
-                }
+                float h0 = winogradRow(x, xo + t, phaseStride, j);
+                float h1 = winogradRow(x, xo + 2 * phaseStride + t, phaseStride, j);
+                float h2 = winogradRow(x, xo + rowShift + t, phaseStride, j);
+                float h3 = winogradRow(x, xo + 2 * phaseStride + rowShift + t, phaseStride, j);
                 int out = vo + j * elementStride + t;
-                v[out] = h[0] - h[2];
-                v[out + 4 * elementStride] = h[1] + h[2];
-                v[out + 8 * elementStride] = h[2] - h[1];
-                v[out + 12 * elementStride] = h[1] - h[3];
+                v[out] = h0 - h2;
+                v[out + 4 * elementStride] = h1 + h2;
+                v[out + 8 * elementStride] = h2 - h1;
+                v[out + 12 * elementStride] = h1 - h3;
             }
         }
+    }
+
+    /** Column j of the row of d that starts at {@code row} transformed. */
+    private static float winogradRow(float[] x, int row, int phaseStride, int j) {
+        return switch (j) {
+            case 0 -> x[row] - x[row + 1];
+            case 1 -> x[row + phaseStride] + x[row + 1];
+            case 2 -> x[row + 1] - x[row + phaseStride];
+            default -> x[row + phaseStride] - x[row + phaseStride + 1];
+        };
     }
 
     @Override
@@ -367,23 +367,31 @@ final class ScalarLoops implements FloatLoops {
      */
     static void winogradOutputFrom(float[] m, int mo, int elementStride, float[] y, int yo, int outputStride,
                                    int from, int n) {
-        float[] s = new float[4];
-        float[] e = new float[4];
         for (int t = from; t < n; t++) {
-            for (int j = 0; j < 4; j++) {
-                int at = mo + j * elementStride + t;
-                float m0 = m[at];
-                float m1 = m[at + 4 * elementStride];
-                float m2 = m[at + 8 * elementStride];
-                float m3 = m[at + 12 * elementStride];
-                s[j] = m0 + m1 + m2;
-                e[j] = m1 - m2 - m3;
-            }
-            y[yo + t] = s[0] + s[1] + s[2];
-            y[yo + outputStride + t] = s[1] - s[2] - s[3];
-            y[yo + 2 * outputStride + t] = e[0] + e[1] + e[2];
-            y[yo + 3 * outputStride + t] = e[1] - e[2] - e[3];
+            int at = mo + t;
+            float s0 = winogradColumnSum(m, at, elementStride);
+            float s1 = winogradColumnSum(m, at + elementStride, elementStride);
+            float s2 = winogradColumnSum(m, at + 2 * elementStride, elementStride);
+            float s3 = winogradColumnSum(m, at + 3 * elementStride, elementStride);
+            float e0 = winogradColumnDifference(m, at, elementStride);
+            float e1 = winogradColumnDifference(m, at + elementStride, elementStride);
+            float e2 = winogradColumnDifference(m, at + 2 * elementStride, elementStride);
+            float e3 = winogradColumnDifference(m, at + 3 * elementStride, elementStride);
+            y[yo + t] = s0 + s1 + s2;
+            y[yo + outputStride + t] = s1 - s2 - s3;
+            y[yo + 2 * outputStride + t] = e0 + e1 + e2;
+            y[yo + 3 * outputStride + t] = e1 - e2 - e3;
         }
+    }
+
+    /** {@code m[0][j] + m[1][j] + m[2][j]} for the column j that starts at {@code at}. */
+    private static float winogradColumnSum(float[] m, int at, int elementStride) {
+        return m[at] + m[at + 4 * elementStride] + m[at + 8 * elementStride];
+    }
+
+    /** {@code m[1][j] - m[2][j] - m[3][j]} for the column j that starts at {@code at}. */
+    private static float winogradColumnDifference(float[] m, int at, int elementStride) {
+        return m[at + 4 * elementStride] - m[at + 8 * elementStride] - m[at + 12 * elementStride];
     }
 
     @Override
