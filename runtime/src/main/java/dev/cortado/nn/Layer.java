@@ -49,6 +49,16 @@ public interface Layer extends AutoCloseable {
      */
     Layer evaluationCopy();
 
+    /**
+     * A layer that computes this layer followed by {@code next} with less work and the same results, or null (the
+     * default) where there is none. It works through the two layers themselves (their parameters, buffers and
+     * activations) and owns nothing: closing it does nothing, and closing the two layers releases all.
+     * {@link Sequential} runs each adjacent pair that fuses through it.
+     */
+    default Layer fusedWith(Layer next) {
+        return null;
+    }
+
     /** Releases parameters, buffers and cached activations (an evaluation copy: its activations only). */
     @Override
     void close();

@@ -11,10 +11,13 @@ import java.util.stream.Collectors;
 
 /**
  * Layers applied one after the other. Parameters and buffers are named as PyTorch's {@code nn.Sequential} names
- * them ({@code 0.weight}, {@code 3.running_mean}), so state dictionaries line up between the two.
+ * them ({@code 0.weight}, {@code 3.running_mean}), so state dictionaries line up between the two. Adjacent layers
+ * that fuse ({@link Layer#fusedWith}) run as their fusion, with the same results.
  */
 public final class Sequential implements Layer {
     private final List<Layer> layers;
+    /** What the passes run, in forward order: the layers, each fusing pair as one step. */
+    private final List<Step> steps;
     /** The index of the first layer with parameters (the size when none has): no gradient is needed below it. */
     private final int firstTrainable;
     private volatile BooleanSupplier stopPasses = () -> false;
@@ -26,6 +29,25 @@ public final class Sequential implements Layer {
             first++;
         }
         this.firstTrainable = first;
+        this.steps = plan(this.layers);
+    }
+
+    /** A layer, or a fusion of layers {@code first..last}, run as one. */
+    private record Step(int first, int last, Layer layer) {
+    }
+
+    private static List<Step> plan(List<Layer> layers) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer fused = i + 1 < layers.size() ? layers.get(i).fusedWith(layers.get(i + 1)) : null;
+            if (fused == null) {
+                steps.add(new Step(i, i, layers.get(i)));
+            } else {
+                steps.add(new Step(i, i + 1, fused));
+                i++;
+            }
+        }
+        return List.copyOf(steps);
     }
 
     public List<Layer> layers() {
@@ -67,9 +89,9 @@ public final class Sequential implements Layer {
     @Override
     public Tensor forward(Tensor x, Mode mode) {
         Tensor out = x;
-        for (int i = 0; i < layers.size(); i++) {
-            checkStop("forward", i);
-            out = layers.get(i).forward(out, mode);
+        for (Step step : steps) {
+            checkStop("forward", step.first());
+            out = step.layer().forward(out, mode);
         }
         return out;
     }
@@ -84,9 +106,10 @@ public final class Sequential implements Layer {
     public Tensor backward(Tensor dy, boolean inputGradient) {
         int first = inputGradient ? 0 : firstTrainable;
         Tensor grad = dy;
-        for (int i = layers.size() - 1; i >= first; i--) {
-            checkStop("backward", i);
-            grad = layers.get(i).backward(grad, inputGradient || i > first);
+        for (int i = steps.size() - 1; i >= 0 && steps.get(i).last() >= first; i--) {
+            Step step = steps.get(i);
+            checkStop("backward", step.last());
+            grad = step.layer().backward(grad, inputGradient || step.first() > first);
         }
         return inputGradient ? grad : null;
     }

@@ -15,7 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Which layers the backward pass of a Sequential calls, and whether it asks them for input gradients. */
+/**
+ * Which layers the backward pass of a Sequential calls, and whether it asks them for input gradients; fusing pairs
+ * as one.
+ */
 class SequentialTest {
     private final MemoryOnlyBackend backend = new MemoryOnlyBackend(
             DeviceInfo.available(Device.CPU, "test host", false, 0, 1, Map.of()));
@@ -31,10 +34,23 @@ class SequentialTest {
         private final String name;
         private final List<Parameter> parameters;
         private final Tensor gradient = backend.allocate(Shape.of(1));
+        /** The name of the layer this one fuses with when that one follows it, or null. */
+        private final String fusesWith;
 
         Recording(String name, boolean trainable) {
+            this(name, trainable, null);
+        }
+
+        Recording(String name, boolean trainable, String fusesWith) {
             this.name = name;
             this.parameters = trainable ? List.of(Parameter.of("weight", backend.allocate(Shape.of(1)))) : List.of();
+            this.fusesWith = fusesWith;
+        }
+
+        @Override
+        public Layer fusedWith(Layer next) {
+            return next instanceof Recording r && r.name.equals(fusesWith) ? new Recording(name + "+" + r.name, false)
+                    : null;
         }
 
         @Override
@@ -93,6 +109,29 @@ class SequentialTest {
         try (Sequential model = new Sequential(List.of(flatten, new Recording("linear", true)))) {
             assertSame(flatten.gradient, model.backward(dy, true));
             assertEquals(List.of("linear with input gradient", "flatten with input gradient"), calls);
+        }
+    }
+
+    @Test
+    void runsAFusingPairAsOneStepAndNamesParametersByTheLayers() {
+        Tensor dy = backend.allocate(Shape.of(1));
+        try (Sequential model = new Sequential(List.of(new Recording("linear 1", true),
+                new Recording("relu", false, "pool"), new Recording("pool", false), new Recording("linear 2", true)))) {
+            assertNull(model.backward(dy, false));
+            assertEquals(List.of("linear 2 with input gradient", "relu+pool with input gradient", "linear 1 without"),
+                    calls);
+            assertEquals(List.of("0.weight", "3.weight"), model.parameters().stream().map(Parameter::name).toList());
+            assertEquals("Sequential(linear 1 -> relu -> pool -> linear 2)", model.describe());
+        }
+    }
+
+    @Test
+    void runsAFusionThatEndsAtTheFirstLayerWithParametersWithoutInputGradient() {
+        Tensor dy = backend.allocate(Shape.of(1));
+        try (Sequential model = new Sequential(List.of(new Recording("scale", false, "linear 1"),
+                new Recording("linear 1", true), new Recording("linear 2", true)))) {
+            assertNull(model.backward(dy, false));
+            assertEquals(List.of("linear 2 with input gradient", "scale+linear 1 without"), calls);
         }
     }
 

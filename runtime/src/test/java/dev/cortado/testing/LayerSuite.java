@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -42,6 +43,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -196,6 +198,36 @@ public abstract class LayerSuite extends BackendSuiteSupport {
             List<String> names = block.parameters().stream().map(Parameter::name).toList();
             assertEquals(projection ? List.of("main.0.weight", "main.0.bias", "shortcut.0.weight")
                     : List.of("main.0.weight", "main.0.bias"), names);
+        }
+    }
+
+    /**
+     * ReLU followed by max pooling runs fused in a Sequential (the pooling first, the ReLU on its output), with the
+     * outputs and input gradients of the two layers run one at a time. Inputs on a coarse grid give windows with
+     * equal maxima, zeros and no positive value.
+     */
+    @ParameterizedTest(name = "kernel {0}, stride {1}, padding {2}")
+    @CsvSource({"2, 2, 0", "3, 2, 1"})
+    void reluThenMaxPoolRunsFusedWithTheSameResults(int kernel, int stride, int padding) {
+        Shape shape = Shape.of(2, 3, 7, 6);
+        float[] x = values(Math.toIntExact(shape.size()), -1, 1);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = Math.round(2 * x[i]) / 2f;
+        }
+        ActivationLayer relu = ActivationLayer.relu();
+        MaxPool2d pool = new MaxPool2d(kernel, stride, padding);
+        assertNotNull(relu.fusedWith(pool), "ReLU then max pooling fuses");
+        assertNull(ActivationLayer.leakyRelu().fusedWith(pool), "LeakyReLU does not");
+        assertNull(relu.fusedWith(new AvgPool2d(kernel, stride, padding)), "nor does average pooling");
+        Shape pooled = pool.outputShape(shape);
+        try (relu; pool;
+             Sequential fused = new Sequential(List.of(ActivationLayer.relu(), new MaxPool2d(kernel, stride, padding)));
+             Tensor input = upload(shape, x);
+             Tensor dy = upload(pooled, values(Math.toIntExact(pooled.size()), -1, 1))) {
+            float[] expected = pool.forward(relu.forward(input, Mode.TRAIN), Mode.TRAIN).toArray();
+            float[] expectedDx = relu.backward(pool.backward(dy, true), true).toArray();
+            assertClose("fused output", expected, fused.forward(input, Mode.TRAIN).toArray(), TIGHT);
+            assertClose("fused input gradient", expectedDx, fused.backward(dy, true).toArray(), TIGHT);
         }
     }
 

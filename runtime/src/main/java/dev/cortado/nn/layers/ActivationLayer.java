@@ -110,6 +110,13 @@ public final class ActivationLayer implements Layer {
         return dx;
     }
 
+    /** ReLU followed by max pooling fuses: see {@link PoolThenActivation}. */
+    @Override
+    public Layer fusedWith(Layer next) {
+        return function == Activation.RELU && next instanceof MaxPool2d pool ? new PoolThenActivation(this, pool)
+                : null;
+    }
+
     @Override
     public void close() {
         output.close();
