@@ -16,9 +16,12 @@
 #                      n = 256, 512, 1024, GFLOP/s; PyTorch's best of torch 2 / OpenBLAS 1 and torch 1 / OpenBLAS 2
 #
 #   benchmarks/scripts/compare-with-pytorch.sh [--rounds 3] [--models lenet5,mlp] [--data DIR] [--no-epochs]
+#                                              [--batch-size 64]
 #
-# --models takes any of the built-ins: lenet5, mlp, resnet8, resnet20. Real epochs of the ResNets take minutes
-# (PyTorch's longest), so `--models resnet8,resnet20 --no-epochs` compares them on the synthetic batches only.
+# --models takes any of the built-ins: lenet5, mlp, resnet8, resnet20 (the ResNets' real epochs with their recipe:
+# lr 0.05, weight decay 5e-4, cosine decay, on both sides). --batch-size sets the real epochs' batch (the synthetic
+# batches stay 64). Real epochs of the ResNets take minutes (ResNet-20's about four a process), so
+# `--models resnet8,resnet20 --no-epochs` compares them on the synthetic batches only.
 #
 # Run nothing else meanwhile, and quote the load average it prints. Needs python3-torch, libopenblas0-pthread and
 # /usr/bin/time; builds cli/target/cortado.jar (through ./cortado) and benchmarks/target/benchmarks.jar when
@@ -29,13 +32,15 @@ rounds=3
 models=lenet5,mlp
 data=/usr/share/datasets/fashion-mnist
 epochs=yes
+batch=64
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;
     --models) models=$2; shift 2 ;;
     --data) data=$2; shift 2 ;;
     --no-epochs) epochs=no; shift ;;
-    *) echo "usage: $0 [--rounds N] [--models a,b] [--data DIR] [--no-epochs]" >&2; exit 2 ;;
+    --batch-size) batch=$2; shift 2 ;;
+    *) echo "usage: $0 [--rounds N] [--models a,b] [--data DIR] [--no-epochs] [--batch-size N]" >&2; exit 2 ;;
   esac
 done
 python=/usr/bin/python3
@@ -74,13 +79,13 @@ for round in $(seq "$rounds"); do
     for model in ${models//,/ }; do
       echo "round $round of $rounds: real epochs of $model (load $(cut -d' ' -f1 /proc/loadavg))" >&2
       /usr/bin/time -o "$work/r$round-cortado-rss-$model" -f %M ./cortado train --model "$model" --epochs 2 \
-        --data "$data" --out "$work/r$round-cortado-run-$model" > /dev/null 2> >(quiet_jvm)
+        --batch-size "$batch" --data "$data" --out "$work/r$round-cortado-run-$model" > /dev/null 2> >(quiet_jvm)
       cp "$work/r$round-cortado-run-$model/metrics.jsonl" "$work/r$round-cortado-epochs-$model.jsonl"
       read -r torch_threads blas_threads <<< "$($python $scripts/compare_table.py best-setting "$work" "$round" \
         "$model")"
       OPENBLAS_NUM_THREADS=$blas_threads /usr/bin/time -o "$work/r$round-pytorch-rss-$model" -f %M \
         $python $scripts/pytorch_train_epochs.py --model "$model" --epochs 2 --data "$data" \
-        --threads "$torch_threads" > "$work/r$round-pytorch-epochs-$model.jsonl"
+        --batch-size "$batch" --threads "$torch_threads" > "$work/r$round-pytorch-epochs-$model.jsonl"
     done
   fi
   echo "round $round of $rounds: SGEMM (load $(cut -d' ' -f1 /proc/loadavg))" >&2

@@ -68,9 +68,12 @@ def table(work, rounds):
     for model in models:
         rows.append(("%s training, synthetic batches of 64" % model, "images/s", rounds_of(work, rounds, lambda r: (
             bench[r][model]["train_images_per_second"], max(pytorch_bench(work, r)[model])[0])), False))
-        rows.append(("%s training, epoch 2 of the real data" % model, "images/s", rounds_of(work, rounds, lambda r: (
+        epochs = rounds_of(work, rounds, lambda r: (
             epoch2(os.path.join(work, "r%d-cortado-epochs-%s.jsonl" % (r, model)))["images_per_second"],
-            epoch2(os.path.join(work, "r%d-pytorch-epochs-%s.jsonl" % (r, model)))["images_per_s"])), False))
+            epoch2(os.path.join(work, "r%d-pytorch-epochs-%s.jsonl" % (r, model)))))
+        batch = epochs[0][1].get("batch", 64) if epochs else 64
+        rows.append(("%s training, epoch 2 of the real data, batch %d" % (model, batch), "images/s",
+                     [(ours, theirs["images_per_s"]) for ours, theirs in epochs], False))
         rows.append(("%s inference, batches of 64" % model, "images/s", rounds_of(work, rounds, lambda r: (
             bench[r][model]["inference_images_per_second"],
             max(s[1] for s in pytorch_bench(work, r)[model]))), False))
@@ -89,12 +92,12 @@ def table(work, rounds):
                      rounds_of(work, rounds, lambda r, n=n: sgemm(r, n)), False))
 
     print()
-    print("%-44s %-9s %10s %10s %7s   %s" % ("workload", "unit", "cortado", "pytorch", "ratio", "ratio per round"))
+    print("%-52s %-9s %10s %10s %7s   %s" % ("workload", "unit", "cortado", "pytorch", "ratio", "ratio per round"))
     for name, unit, pairs, lower in rows:
         if not pairs:
             continue
         ratios = [a / b for a, b in pairs]
-        print("%-44s %-9s %10.0f %10.0f %7.2f   %s%s" % (
+        print("%-52s %-9s %10.0f %10.0f %7.2f   %s%s" % (
             name, unit, statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs),
             statistics.median(ratios), " ".join("%.2f" % x for x in ratios), "  (lower is better)" if lower else ""))
     print()

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch's side of `cortado train` on real data: the same model (built from Cortado's spec), recipe (SGD with
-momentum 0.9, lr 0.01, batches of 64 reshuffled every epoch, inputs x/255) and epoch structure (a pass over the
+momentum 0.9, lr 0.01, batches of 64 reshuffled every epoch, inputs x/255; for the built-in ResNets lr 0.05, weight
+decay 5e-4 and a cosine decay to 0 step by step, as `cortado train` gives them) and epoch structure (a pass over the
 training split, then an evaluation on the test split). Prints one JSON line per epoch with its training images/s,
 timed over the training steps only, as `cortado train` times them.
 
-    /usr/bin/python3 benchmarks/scripts/pytorch_train_epochs.py --model lenet5 --epochs 2 [--threads 2]
+    /usr/bin/python3 benchmarks/scripts/pytorch_train_epochs.py --model lenet5 --epochs 2 [--threads 2] \
+        [--batch-size 64]
 
 Set OPENBLAS_NUM_THREADS beside --threads (compare-with-pytorch.sh picks the best setting). The process's peak
 RSS is what /usr/bin/time -f %M reports for it.
@@ -45,7 +47,11 @@ def main():
     net = spec_model(spec)
     x, y = split(args.data, "train", spec["input"])
     test_x, test_y = split(args.data, "t10k", spec["input"])
-    opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.9)
+    resnet = args.model.startswith("resnet")
+    opt = torch.optim.SGD(net.parameters(), lr=0.05 if resnet else 0.01, momentum=0.9,
+                          weight_decay=5e-4 if resnet else 0)
+    steps_per_epoch = (len(x) + args.batch_size - 1) // args.batch_size
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.epochs * steps_per_epoch) if resnet else None
     for epoch in range(1, args.epochs + 1):
         net.train()
         order = torch.randperm(len(x))
@@ -56,6 +62,8 @@ def main():
             loss = F.cross_entropy(net(x[batch]), y[batch])
             loss.backward()
             opt.step()
+            if schedule:
+                schedule.step()
             loss.item()
         seconds = time.perf_counter() - start
         net.eval()
@@ -63,7 +71,7 @@ def main():
             correct = sum(int((net(test_x[i:i + 1000]).argmax(1) == test_y[i:i + 1000]).sum())
                           for i in range(0, len(test_x), 1000))
         print(json.dumps({"framework": "pytorch " + torch.__version__, "model": args.model, "epoch": epoch,
-                          "threads": args.threads,
+                          "batch": args.batch_size, "threads": args.threads,
                           "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
                           "images_per_s": round(len(x) / seconds),
                           "test_accuracy": round(100 * correct / len(test_x), 2)}), flush=True)
