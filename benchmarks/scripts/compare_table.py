@@ -92,12 +92,12 @@ def table(work, rounds):
                      rounds_of(work, rounds, lambda r, n=n: sgemm(r, n)), False))
 
     print()
-    print("%-52s %-9s %10s %10s %7s   %s" % ("workload", "unit", "cortado", "pytorch", "ratio", "ratio per round"))
+    print("%-54s %-9s %10s %10s %7s   %s" % ("workload", "unit", "cortado", "pytorch", "ratio", "ratio per round"))
     for name, unit, pairs, lower in rows:
         if not pairs:
             continue
         ratios = [a / b for a, b in pairs]
-        print("%-52s %-9s %10.0f %10.0f %7.2f   %s%s" % (
+        print("%-54s %-9s %10.0f %10.0f %7.2f   %s%s" % (
             name, unit, statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs),
             statistics.median(ratios), " ".join("%.2f" % x for x in ratios), "  (lower is better)" if lower else ""))
     print()
