@@ -266,6 +266,22 @@ final class SelfTest {
                     s.in(perChannel), s.in(shift), y);
             return s.result(y);
         }));
+        // a bias around 0, so that the ReLU clamps about half of the outputs
+        float[] centred = uniform(random, norm.channels(), -1, 1);
+        checks.add(new Check("batch norm + ReLU forward", ACCUMULATION, s -> {
+            Tensor y = s.out(norm.size());
+            Tensor mean = s.out(norm.channels());
+            Tensor variance = s.out(norm.channels());
+            s.backend().batchNormReluForward(norm, 1e-5f, s.in(normInput), s.in(perChannel), s.in(centred), y, mean,
+                    variance);
+            return s.result(y, mean, variance);
+        }));
+        checks.add(new Check("batch norm + ReLU inference", ACCUMULATION, s -> {
+            Tensor y = s.out(norm.size());
+            s.backend().batchNormReluInference(norm, 1e-5f, s.in(normInput), s.in(shift), s.in(perChannel),
+                    s.in(perChannel), s.in(centred), y);
+            return s.result(y);
+        }));
         checks.add(new Check("batch norm backward", ACCUMULATION, s -> {
             Tensor dx = s.out(norm.size());
             Tensor dWeight = s.in(perChannel);

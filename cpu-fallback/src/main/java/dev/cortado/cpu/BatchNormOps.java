@@ -31,8 +31,8 @@ final class BatchNormOps {
         return spec.spatial() >= MIN_SPATIAL;
     }
 
-    /** {@link dev.cortado.backend.Backend#batchNormForward}. */
-    static void forward(BatchNormSpec spec, float epsilon, float[] x, int xo, float[] weight, int wo, float[] bias,
+    /** {@link dev.cortado.backend.Backend#batchNormForward}, and with {@code relu} its ReLU variant. */
+    static void forward(BatchNormSpec spec, float epsilon, boolean relu, float[] x, int xo, float[] weight, int wo, float[] bias,
                         int bo, float[] y, int yo, float[] mean, int mo, float[] variance, int vo) {
         FloatLoops loops = FloatLoops.IN_USE;
         int s = spec.spatial();
@@ -55,14 +55,15 @@ final class BatchNormOps {
                 variance[vo + c] = (float) (squares / count);
             }
         });
-        inference(spec, epsilon, x, xo, mean, mo, variance, vo, weight, wo, bias, bo, y, yo);
+        inference(spec, epsilon, relu, x, xo, mean, mo, variance, vo, weight, wo, bias, bo, y, yo);
     }
 
     /**
      * {@link dev.cortado.backend.Backend#batchNormInference}: one pass over x in memory order, plane by plane; also
-     * the forward pass's output, from the batch's statistics.
+     * the forward pass's output, from the batch's statistics. With {@code relu}, each output is also clamped at 0
+     * in that pass ({@link dev.cortado.backend.Backend#batchNormReluInference}).
      */
-    static void inference(BatchNormSpec spec, float epsilon, float[] x, int xo, float[] mean, int mo,
+    static void inference(BatchNormSpec spec, float epsilon, boolean relu, float[] x, int xo, float[] mean, int mo,
                           float[] variance, int vo, float[] weight, int wo, float[] bias, int bo, float[] y, int yo) {
         FloatLoops loops = FloatLoops.IN_USE;
         int s = spec.spatial();
@@ -71,7 +72,11 @@ final class BatchNormOps {
             for (int plane = from; plane < to; plane++) {
                 int c = plane % channels;
                 float scale = weight[wo + c] / (float) Math.sqrt(variance[vo + c] + epsilon);
-                loops.affine(x, xo + plane * s, mean[mo + c], scale, bias[bo + c], y, yo + plane * s, s);
+                if (relu) {
+                    loops.affineRelu(x, xo + plane * s, mean[mo + c], scale, bias[bo + c], y, yo + plane * s, s);
+                } else {
+                    loops.affine(x, xo + plane * s, mean[mo + c], scale, bias[bo + c], y, yo + plane * s, s);
+                }
             }
         });
     }

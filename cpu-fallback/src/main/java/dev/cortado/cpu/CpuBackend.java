@@ -121,7 +121,18 @@ public class CpuBackend extends Backend {
             super.doBatchNormForward(spec, epsilon, x, weight, bias, y, mean, variance);
             return;
         }
-        BatchNormOps.forward(spec, epsilon, data(x), offset(x), data(weight), offset(weight), data(bias),
+        BatchNormOps.forward(spec, epsilon, false, data(x), offset(x), data(weight), offset(weight), data(bias),
+                offset(bias), data(y), offset(y), data(mean), offset(mean), data(variance), offset(variance));
+    }
+
+    @Override
+    protected void doBatchNormReluForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
+                                          Tensor y, Tensor mean, Tensor variance) {
+        if (!BatchNormOps.fits(spec)) {
+            super.doBatchNormReluForward(spec, epsilon, x, weight, bias, y, mean, variance);
+            return;
+        }
+        BatchNormOps.forward(spec, epsilon, true, data(x), offset(x), data(weight), offset(weight), data(bias),
                 offset(bias), data(y), offset(y), data(mean), offset(mean), data(variance), offset(variance));
     }
 
@@ -132,7 +143,18 @@ public class CpuBackend extends Backend {
             super.doBatchNormInference(spec, epsilon, x, mean, variance, weight, bias, y);
             return;
         }
-        BatchNormOps.inference(spec, epsilon, data(x), offset(x), data(mean), offset(mean), data(variance),
+        BatchNormOps.inference(spec, epsilon, false, data(x), offset(x), data(mean), offset(mean), data(variance),
+                offset(variance), data(weight), offset(weight), data(bias), offset(bias), data(y), offset(y));
+    }
+
+    @Override
+    protected void doBatchNormReluInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean,
+                                            Tensor variance, Tensor weight, Tensor bias, Tensor y) {
+        if (!BatchNormOps.fits(spec)) {
+            super.doBatchNormReluInference(spec, epsilon, x, mean, variance, weight, bias, y);
+            return;
+        }
+        BatchNormOps.inference(spec, epsilon, true, data(x), offset(x), data(mean), offset(mean), data(variance),
                 offset(variance), data(weight), offset(weight), data(bias), offset(bias), data(y), offset(y));
     }
 

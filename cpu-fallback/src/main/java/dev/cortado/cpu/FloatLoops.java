@@ -64,6 +64,9 @@ interface FloatLoops {
      */
     void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n);
 
+    /** {@link #affine}, then {@code max(out, 0)} as {@link #reluForward} takes it, in the same pass. */
+    void affineRelu(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n);
+
     /**
      * {@code out = (x - shift) * scale + y * yScale + offset}, rounded step by step from left to right; out may be
      * x or y at the same offset.

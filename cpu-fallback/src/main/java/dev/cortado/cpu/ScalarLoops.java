@@ -101,6 +101,18 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void affineRelu(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
+        affineReluFrom(x, xo, shift, scale, offset, out, oo, 0, n);
+    }
+
+    static void affineReluFrom(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo,
+                               int from, int n) {
+        for (int i = from; i < n; i++) {
+            out[oo + i] = Math.max((x[xo + i] - shift) * scale + offset, 0f);
+        }
+    }
+
+    @Override
     public void affineSum(float[] x, int xo, float shift, float scale, float[] y, int yo, float yScale,
                           float offset, float[] out, int oo, int n) {
         affineSumFrom(x, xo, shift, scale, y, yo, yScale, offset, out, oo, 0, n);

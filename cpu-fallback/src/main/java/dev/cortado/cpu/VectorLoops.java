@@ -300,6 +300,16 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public void affineRelu(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector.fromArray(SPECIES, x, xo + i).sub(shift).mul(scale).add(offset)
+                    .lanewise(VectorOperators.MAX, 0f).intoArray(out, oo + i);
+        }
+        ScalarLoops.affineReluFrom(x, xo, shift, scale, offset, out, oo, i, n);
+    }
+
+    @Override
     public void affineSum(float[] x, int xo, float shift, float scale, float[] y, int yo, float yScale,
                           float offset, float[] out, int oo, int n) {
         int i = 0;

@@ -481,7 +481,10 @@ class FloatLoopsTest {
         return a;
     }
 
-    /** Both affine loops bit for bit against their definition, special values among the inputs, and in place. */
+    /**
+     * The affine loops (with ReLU too) bit for bit against their definition, special values among the inputs, and
+     * in place.
+     */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("cases")
     void affine(String name, int n) {
@@ -493,14 +496,19 @@ class FloatLoopsTest {
         float yScale = 0.3f;
         float offset = 0.125f;
         float[] expected = poisoned(n + 8);
+        float[] expectedRelu = poisoned(n + 8);
         float[] expectedSum = poisoned(n + 8);
         for (int i = 0; i < n; i++) {
             expected[5 + i] = (x[3 + i] - shift) * scale + offset;
+            expectedRelu[5 + i] = Math.max(expected[5 + i], 0f);
             expectedSum[5 + i] = (x[3 + i] - shift) * scale + y[1 + i] * yScale + offset;
         }
         float[] out = poisoned(n + 8);
         loops.affine(x, 3, shift, scale, offset, out, 5, n);
         assertSameBits(expected, out, name + " affine");
+        float[] outRelu = poisoned(n + 8);
+        loops.affineRelu(x, 3, shift, scale, offset, outRelu, 5, n);
+        assertSameBits(expectedRelu, outRelu, name + " affine with ReLU");
         float[] outSum = poisoned(n + 8);
         loops.affineSum(x, 3, shift, scale, y, 1, yScale, offset, outSum, 5, n);
         assertSameBits(expectedSum, outSum, name + " affine sum");

@@ -391,7 +391,22 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void batchNormForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
                                        Tensor y, Tensor mean, Tensor variance) {
-        String op = "batchNormForward";
+        checkBatchNormForward("batchNormForward", spec, epsilon, x, weight, bias, y, mean, variance);
+        doBatchNormForward(spec, epsilon, x, weight, bias, y, mean, variance);
+    }
+
+    /**
+     * {@link #batchNormForward} followed by ReLU: y is {@code max(0, ...)} of its output, in one pass where the
+     * backend fuses them (a batch norm and the ReLU after it, as in a residual network's blocks).
+     */
+    public final void batchNormReluForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
+                                           Tensor y, Tensor mean, Tensor variance) {
+        checkBatchNormForward("batchNormReluForward", spec, epsilon, x, weight, bias, y, mean, variance);
+        doBatchNormReluForward(spec, epsilon, x, weight, bias, y, mean, variance);
+    }
+
+    private void checkBatchNormForward(String op, BatchNormSpec spec, float epsilon, Tensor x, Tensor weight,
+                                       Tensor bias, Tensor y, Tensor mean, Tensor variance) {
         use(op, "x", x);
         use(op, "weight", weight);
         use(op, "bias", bias);
@@ -412,7 +427,6 @@ public abstract class Backend implements AutoCloseable {
         y.written();
         mean.written();
         variance.written();
-        doBatchNormForward(spec, epsilon, x, weight, bias, y, mean, variance);
     }
 
     /**
@@ -422,7 +436,19 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void batchNormInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean, Tensor variance,
                                          Tensor weight, Tensor bias, Tensor y) {
-        String op = "batchNormInference";
+        checkBatchNormInference("batchNormInference", spec, epsilon, x, mean, variance, weight, bias, y);
+        doBatchNormInference(spec, epsilon, x, mean, variance, weight, bias, y);
+    }
+
+    /** {@link #batchNormInference} followed by ReLU, in one pass where the backend fuses them. */
+    public final void batchNormReluInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean,
+                                             Tensor variance, Tensor weight, Tensor bias, Tensor y) {
+        checkBatchNormInference("batchNormReluInference", spec, epsilon, x, mean, variance, weight, bias, y);
+        doBatchNormReluInference(spec, epsilon, x, mean, variance, weight, bias, y);
+    }
+
+    private void checkBatchNormInference(String op, BatchNormSpec spec, float epsilon, Tensor x, Tensor mean,
+                                         Tensor variance, Tensor weight, Tensor bias, Tensor y) {
         use(op, "x", x);
         use(op, "mean", mean);
         use(op, "variance", variance);
@@ -440,7 +466,6 @@ public abstract class Backend implements AutoCloseable {
         Checks.size(op, "bias", bias, spec.channels());
         Checks.disjoint(op, "y", y, y.size(), "x", x, x.size());
         y.written();
-        doBatchNormInference(spec, epsilon, x, mean, variance, weight, bias, y);
     }
 
     /**
@@ -740,6 +765,20 @@ public abstract class Backend implements AutoCloseable {
             doZip(BinaryOp.MUL, x, scale, spec.spatial(), y);
             doZip(BinaryOp.ADD, y, shift, spec.spatial(), y);
         }
+    }
+
+    /** See {@link #batchNormReluForward}. By default {@link #doBatchNormForward}, then ReLU in place on y. */
+    protected void doBatchNormReluForward(BatchNormSpec spec, float epsilon, Tensor x, Tensor weight, Tensor bias,
+                                          Tensor y, Tensor mean, Tensor variance) {
+        doBatchNormForward(spec, epsilon, x, weight, bias, y, mean, variance);
+        doActivationForward(Activation.RELU, 0f, y, y);
+    }
+
+    /** See {@link #batchNormReluInference}. By default {@link #doBatchNormInference}, then ReLU in place on y. */
+    protected void doBatchNormReluInference(BatchNormSpec spec, float epsilon, Tensor x, Tensor mean,
+                                            Tensor variance, Tensor weight, Tensor bias, Tensor y) {
+        doBatchNormInference(spec, epsilon, x, mean, variance, weight, bias, y);
+        doActivationForward(Activation.RELU, 0f, y, y);
     }
 
     /** See {@link #batchNormBackward}. By default from reductions and broadcast element-wise ops. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Batch normalization in training, forward and backward, and in evaluation with given statistics, against the
- * definition in double precision.
+ * definition in double precision; the forward ops also followed by ReLU (their {@code Relu} variants).
  */
 public interface BatchNormConformance extends BackendTestContext {
     float EPSILON = 1e-5f;
@@ -49,35 +49,58 @@ public interface BatchNormConformance extends BackendTestContext {
         return Tolerance.accumulating(s.perChannel());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("batchNormSpecs")
-    default void batchNormForwardMatchesTheDefinition(BatchNormSpec s) {
+    /** Every spec without and with the ReLU after the normalization. */
+    static Stream<Arguments> batchNormForwardCases() {
+        return batchNormSpecs().flatMap(s -> Stream.of(Arguments.of(s, false), Arguments.of(s, true)));
+    }
+
+    /** {@code max(0, v)} of each value where {@code relu}, else the values. */
+    private static float[] reluIf(boolean relu, float[] values) {
+        float[] out = values.clone();
+        for (int i = 0; relu && i < out.length; i++) {
+            out[i] = Math.max(0f, out[i]);
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}, ReLU {1}")
+    @MethodSource("batchNormForwardCases")
+    default void batchNormForwardMatchesTheDefinition(BatchNormSpec s, boolean relu) {
         float[] x = input(s);
         float[] weight = values(s.channels());
         float[] bias = values(s.channels());
         Tensor y = poisoned(Math.toIntExact(s.size()));
         Tensor mean = poisoned(s.channels());
         Tensor variance = poisoned(s.channels());
-        backend().batchNormForward(s, EPSILON, tensor(x), tensor(weight), tensor(bias), y, mean, variance);
+        if (relu) {
+            backend().batchNormReluForward(s, EPSILON, tensor(x), tensor(weight), tensor(bias), y, mean, variance);
+        } else {
+            backend().batchNormForward(s, EPSILON, tensor(x), tensor(weight), tensor(bias), y, mean, variance);
+        }
         float[][] expected = ReferenceOps.batchNormForward(s, EPSILON, x, weight, bias);
-        assertClose("batchNormForward y " + s, expected[0], y, tolerance(s));
+        assertClose("batchNormForward y " + s + ", ReLU " + relu, reluIf(relu, expected[0]), y, tolerance(s));
         assertClose("batchNormForward mean " + s, expected[1], mean, tolerance(s));
         assertClose("batchNormForward variance " + s, expected[2], variance, tolerance(s));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("batchNormSpecs")
-    default void batchNormInferenceMatchesTheDefinition(BatchNormSpec s) {
+    @ParameterizedTest(name = "{0}, ReLU {1}")
+    @MethodSource("batchNormForwardCases")
+    default void batchNormInferenceMatchesTheDefinition(BatchNormSpec s, boolean relu) {
         float[] x = input(s);
         float[] mean = values(s.channels(), 4.5f, 5.5f);
         float[] variance = values(s.channels(), 0.25f, 4f);
         float[] weight = values(s.channels());
         float[] bias = values(s.channels());
         Tensor y = poisoned(Math.toIntExact(s.size()));
-        backend().batchNormInference(s, EPSILON, tensor(x), tensor(mean), tensor(variance), tensor(weight),
-                tensor(bias), y);
-        assertClose("batchNormInference " + s, ReferenceOps.batchNormInference(s, EPSILON, x, mean, variance,
-                weight, bias), y, tolerance(s));
+        if (relu) {
+            backend().batchNormReluInference(s, EPSILON, tensor(x), tensor(mean), tensor(variance), tensor(weight),
+                    tensor(bias), y);
+        } else {
+            backend().batchNormInference(s, EPSILON, tensor(x), tensor(mean), tensor(variance), tensor(weight),
+                    tensor(bias), y);
+        }
+        assertClose("batchNormInference " + s + ", ReLU " + relu, reluIf(relu, ReferenceOps.batchNormInference(s,
+                EPSILON, x, mean, variance, weight, bias)), y, tolerance(s));
     }
 
     /** Every spec with and without an input gradient. */
@@ -134,6 +157,10 @@ public interface BatchNormConformance extends BackendTestContext {
                 perChannel, tensor(values(4)), perChannel, perChannel, poisoned(30)));
         assertRejects("batchNormInference with epsilon -1", () -> backend().batchNormInference(s, -1f, x,
                 perChannel, perChannel, perChannel, perChannel, poisoned(30)));
+        assertRejects("batchNormReluForward with a bias of 2", () -> backend().batchNormReluForward(s, EPSILON, x,
+                perChannel, tensor(values(2)), poisoned(30), poisoned(3), poisoned(3)));
+        assertRejects("batchNormReluInference into one float too many", () -> backend().batchNormReluInference(s,
+                EPSILON, x, perChannel, perChannel, perChannel, perChannel, poisoned(31)));
         assertRejects("batchNormBackward from a dy of 31", () -> backend().batchNormBackward(s, x, perChannel,
                 perChannel, perChannel, tensor(values(31)), tensor(values(3)), tensor(values(3)), poisoned(30)));
         assertRejects("batchNormBackward into a dBias of 2", () -> backend().batchNormBackward(s, x, perChannel,
