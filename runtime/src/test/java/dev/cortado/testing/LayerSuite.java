@@ -231,6 +231,38 @@ public abstract class LayerSuite extends BackendSuiteSupport {
         }
     }
 
+    /**
+     * Batch norm followed by ReLU runs fused in a Sequential (the ReLU in the normalization's pass): outputs, input
+     * and parameter gradients, running statistics and evaluation outputs of the two layers run one at a time.
+     */
+    @Test
+    void batchNormThenReluRunsFusedWithTheSameResults() {
+        Shape shape = Shape.of(4, 3, 5, 6);
+        float[] x = values(Math.toIntExact(shape.size()), -1, 3);
+        BatchNorm norm = BatchNorm.of2d(backend(), 3);
+        ActivationLayer relu = ActivationLayer.relu();
+        BatchNorm fusedNorm = BatchNorm.of2d(backend(), 3);
+        assertNotNull(norm.fusedWith(relu), "batch norm then ReLU fuses");
+        assertNull(norm.fusedWith(ActivationLayer.tanh()), "batch norm then tanh does not");
+        try (norm; relu; Sequential fused = new Sequential(List.of(fusedNorm, ActivationLayer.relu()));
+             Tensor input = upload(shape, x); Tensor dy = upload(shape, values(Math.toIntExact(shape.size()), -1, 1))) {
+            float[] expected = relu.forward(norm.forward(input, Mode.TRAIN), Mode.TRAIN).toArray();
+            float[] expectedDx = norm.backward(relu.backward(dy, true), true).toArray();
+            assertClose("fused output", expected, fused.forward(input, Mode.TRAIN).toArray(), TIGHT);
+            assertClose("fused input gradient", expectedDx, fused.backward(dy, true).toArray(), TIGHT);
+            for (int i = 0; i < 2; i++) {
+                assertClose("fused " + norm.parameters().get(i).name() + " gradient",
+                        norm.parameters().get(i).grad().toArray(), fusedNorm.parameters().get(i).grad().toArray(),
+                        TIGHT);
+            }
+            assertClose("fused running mean", norm.runningMean().toArray(), fusedNorm.runningMean().toArray(), TIGHT);
+            assertClose("fused running variance", norm.runningVar().toArray(), fusedNorm.runningVar().toArray(),
+                    TIGHT);
+            float[] expectedEval = relu.forward(norm.forward(input, Mode.EVAL), Mode.EVAL).toArray();
+            assertClose("fused evaluation output", expectedEval, fused.forward(input, Mode.EVAL).toArray(), TIGHT);
+        }
+    }
+
     @Test
     void batchNorm2dNormalizesPerChannelAndTracksRunningStatistics() {
         int n = 3;

@@ -113,8 +113,23 @@ public final class ActivationLayer implements Layer {
     /** ReLU followed by max pooling fuses: see {@link PoolThenActivation}. */
     @Override
     public Layer fusedWith(Layer next) {
-        return function == Activation.RELU && next instanceof MaxPool2d pool ? new PoolThenActivation(this, pool)
-                : null;
+        return isRelu() && next instanceof MaxPool2d pool ? new PoolThenActivation(this, pool) : null;
+    }
+
+    boolean isRelu() {
+        return function == Activation.RELU;
+    }
+
+    /**
+     * ReLU's input gradient from its output z instead of its input, for a fusion that computed z itself
+     * ({@link BatchNormThenRelu}): z is positive exactly where the input was, so the gradient is the same.
+     */
+    Tensor reluBackwardFromOutput(Tensor z, Tensor dz) {
+        Layers.requireShape(this, "output gradient", z.shape(), dz);
+        Backend backend = dz.backend();
+        Tensor dx = inputGrad.get(backend, z.shape());
+        backend.activationBackward(Activation.RELU, 0f, z, null, dz, dx);
+        return dx;
     }
 
     @Override

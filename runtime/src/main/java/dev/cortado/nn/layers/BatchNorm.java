@@ -118,18 +118,23 @@ public final class BatchNorm implements Layer {
 
     @Override
     public Tensor forward(Tensor x, Mode mode) {
+        return forward(x, mode, false);
+    }
+
+    /** {@link #forward}, followed by ReLU on the output where {@code relu}: see {@link BatchNormThenRelu}. */
+    Tensor forward(Tensor x, Mode mode, boolean relu) {
         Shape shape = outputShape(x.shape());
         Layers.requireTrainable(mode, ownsParameters, this);
         int n = shape.dim(0);
         int s = spatialSize(shape);
         Tensor y = output.get(backend, shape);
         if (mode == Mode.TRAIN) {
-            trainForward(x, new BatchNormSpec(n, features, s), y);
+            trainForward(x, new BatchNormSpec(n, features, s), relu, y);
             backend.affine(1f, batchesTracked, 1f, batchesTracked);
             trained = shape;
             trainedInput = x;
         } else {
-            evalForward(x, n, s, y);
+            evalForward(x, n, s, relu, y);
             trained = null;
             trainedInput = null;
         }
@@ -145,7 +150,7 @@ public final class BatchNorm implements Layer {
     }
 
     /** Normalizes with the batch's statistics (the mean kept for backward) and updates the running ones. */
-    private void trainForward(Tensor x, BatchNormSpec spec, Tensor y) {
+    private void trainForward(Tensor x, BatchNormSpec spec, boolean relu, Tensor y) {
         long count = spec.perChannel();
         if (count < 2) {
             throw new ShapeMismatchException(describe(), "more than one value per channel in training", x.shape());
@@ -154,7 +159,11 @@ public final class BatchNorm implements Layer {
         Tensor mean = batchMean.get(backend, perFeature);
         Tensor variance = batchVariance.get(backend, perFeature);
         Tensor invStd = inverseStd.get(backend, perFeature);
-        backend.batchNormForward(spec, EPSILON, x, weight.value(), bias.value(), y, mean, variance);
+        if (relu) {
+            backend.batchNormReluForward(spec, EPSILON, x, weight.value(), bias.value(), y, mean, variance);
+        } else {
+            backend.batchNormForward(spec, EPSILON, x, weight.value(), bias.value(), y, mean, variance);
+        }
         backend.affine(1f, variance, EPSILON, invStd);
         backend.map(UnaryOp.RSQRT, invStd, invStd);
 
@@ -164,9 +173,13 @@ public final class BatchNorm implements Layer {
         backend.axpby(MOMENTUM * unbias, variance, 1f - MOMENTUM, runningVar);
     }
 
-    private void evalForward(Tensor x, int n, int s, Tensor y) {
-        backend.batchNormInference(new BatchNormSpec(n, features, s), EPSILON, x, runningMean, runningVar,
-                weight.value(), bias.value(), y);
+    private void evalForward(Tensor x, int n, int s, boolean relu, Tensor y) {
+        BatchNormSpec spec = new BatchNormSpec(n, features, s);
+        if (relu) {
+            backend.batchNormReluInference(spec, EPSILON, x, runningMean, runningVar, weight.value(), bias.value(), y);
+        } else {
+            backend.batchNormInference(spec, EPSILON, x, runningMean, runningVar, weight.value(), bias.value(), y);
+        }
     }
 
     @Override
@@ -179,6 +192,13 @@ public final class BatchNorm implements Layer {
                 batchMean.get(backend, perFeature), inverseStd.get(backend, perFeature), weight.value(), dy,
                 weight.grad(), bias.grad(), dx);
         return dx;
+    }
+
+    /** Batch norm followed by ReLU fuses: see {@link BatchNormThenRelu}. */
+    @Override
+    public Layer fusedWith(Layer next) {
+        return next instanceof ActivationLayer activation && activation.isRelu()
+                ? new BatchNormThenRelu(this, activation) : null;
     }
 
     @Override
