@@ -32,8 +32,8 @@ final class BatchNormOps {
     }
 
     /** {@link dev.cortado.backend.Backend#batchNormForward}, and with {@code relu} its ReLU variant. */
-    static void forward(BatchNormSpec spec, float epsilon, boolean relu, float[] x, int xo, float[] weight, int wo, float[] bias,
-                        int bo, float[] y, int yo, float[] mean, int mo, float[] variance, int vo) {
+    static void forward(BatchNormSpec spec, float epsilon, boolean relu, float[] x, int xo, float[] weight, int wo,
+                        float[] bias, int bo, float[] y, int yo, float[] mean, int mo, float[] variance, int vo) {
         FloatLoops loops = FloatLoops.IN_USE;
         int s = spec.spatial();
         double count = spec.perChannel();
