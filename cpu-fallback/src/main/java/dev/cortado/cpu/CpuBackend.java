@@ -121,8 +121,7 @@ public class CpuBackend extends Backend {
             super.doBatchNormForward(spec, epsilon, x, weight, bias, y, mean, variance);
             return;
         }
-        BatchNormOps.forward(spec, epsilon, false, data(x), offset(x), data(weight), offset(weight), data(bias),
-                offset(bias), data(y), offset(y), data(mean), offset(mean), data(variance), offset(variance));
+        batchNormForward(spec, epsilon, false, x, weight, bias, y, mean, variance);
     }
 
     @Override
@@ -132,7 +131,12 @@ public class CpuBackend extends Backend {
             super.doBatchNormReluForward(spec, epsilon, x, weight, bias, y, mean, variance);
             return;
         }
-        BatchNormOps.forward(spec, epsilon, true, data(x), offset(x), data(weight), offset(weight), data(bias),
+        batchNormForward(spec, epsilon, true, x, weight, bias, y, mean, variance);
+    }
+
+    private void batchNormForward(BatchNormSpec spec, float epsilon, boolean relu, Tensor x, Tensor weight,
+                                  Tensor bias, Tensor y, Tensor mean, Tensor variance) {
+        BatchNormOps.forward(spec, epsilon, relu, data(x), offset(x), data(weight), offset(weight), data(bias),
                 offset(bias), data(y), offset(y), data(mean), offset(mean), data(variance), offset(variance));
     }
 
@@ -143,8 +147,7 @@ public class CpuBackend extends Backend {
             super.doBatchNormInference(spec, epsilon, x, mean, variance, weight, bias, y);
             return;
         }
-        BatchNormOps.inference(spec, epsilon, false, data(x), offset(x), data(mean), offset(mean), data(variance),
-                offset(variance), data(weight), offset(weight), data(bias), offset(bias), data(y), offset(y));
+        batchNormInference(spec, epsilon, false, x, mean, variance, weight, bias, y);
     }
 
     @Override
@@ -154,7 +157,12 @@ public class CpuBackend extends Backend {
             super.doBatchNormReluInference(spec, epsilon, x, mean, variance, weight, bias, y);
             return;
         }
-        BatchNormOps.inference(spec, epsilon, true, data(x), offset(x), data(mean), offset(mean), data(variance),
+        batchNormInference(spec, epsilon, true, x, mean, variance, weight, bias, y);
+    }
+
+    private void batchNormInference(BatchNormSpec spec, float epsilon, boolean relu, Tensor x, Tensor mean,
+                                    Tensor variance, Tensor weight, Tensor bias, Tensor y) {
+        BatchNormOps.inference(spec, epsilon, relu, data(x), offset(x), data(mean), offset(mean), data(variance),
                 offset(variance), data(weight), offset(weight), data(bias), offset(bias), data(y), offset(y));
     }
 
