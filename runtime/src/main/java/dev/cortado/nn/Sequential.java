@@ -55,7 +55,8 @@ public final class Sequential implements Layer {
     }
 
     /**
-     * Makes every later forward and backward pass ask {@code condition} before each layer and throw
+     * Makes every later forward and backward pass ask {@code condition} before each layer (once before a fusing
+     * pair, which runs as one step; see {@link Layer#fusedWith}) and throw
      * {@link PassStoppedException} when it answers true, so that a pass through a large model stops within one
      * layer's time of a request (a training run's stop on SIGTERM). The layers' own state then reflects a partial
      * pass: buffers, dropout counts and parameter gradients may hold part of it. {@code () -> false}, the

@@ -180,13 +180,14 @@ public abstract class TrainingRunSuite extends BackendSuiteSupport {
             assertTrue(run.run(new TrainingRun.Listener() { }, () -> false, 0).complete());
         }
         Checkpoint reference = Checkpoint.read(referenceDir.resolve(TrainingRun.LAST_CHECKPOINT));
-        // The stop is asked once before the epoch, before each of the 6 layers in forward and in backward, and
-        // between two steps: 1 + 13 questions per step. The n-th question answers true.
+        // The stop is asked once before the epoch, before each of the 5 steps of the layer stack (batch norm and
+        // its ReLU run as one, fused) in forward and in backward, and between two steps: 1 + 11 questions per
+        // step. The n-th question answers true.
         Map<Integer, Long> stepsDoneWhenStopped = Map.of(
-                1 + 13 * 3 + 3, 3L,   // step 4's forward pass, before layer 2
-                1 + 13 * 3 + 9, 3L,   // step 4's backward pass
-                1 + 13 * 2 + 13, 3L,  // between steps 3 and 4, as before
-                1 + 13 * 6 + 12 + 3, 7L); // the evaluation after the first epoch's 7 steps
+                1 + 11 * 3 + 2, 3L,   // step 4's forward pass, before batch norm and its ReLU
+                1 + 11 * 3 + 8, 3L,   // step 4's backward pass
+                1 + 11 * 2 + 11, 3L,  // between steps 3 and 4, as before
+                1 + 11 * 6 + 10 + 3, 7L); // the evaluation after the first epoch's 7 steps
         for (Map.Entry<Integer, Long> e : stepsDoneWhenStopped.entrySet()) {
             Path out = dir.resolve("stopped-at-question-" + e.getKey());
             AtomicLong asked = new AtomicLong();
