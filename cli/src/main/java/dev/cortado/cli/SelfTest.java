@@ -407,6 +407,11 @@ final class SelfTest {
                 return s.result(dx);
             }));
         }
+        checks.add(new Check("sum + ReLU", ROUNDING, s -> {
+            Tensor out = s.out(x.length);
+            s.backend().addRelu(s.in(x), s.in(dy), out);
+            return s.result(out);
+        }));
         DropoutSpec dropout = new DropoutSpec(0.3f, 99, 5);
         checks.add(new Check("dropout forward", ROUNDING, s -> {
             Tensor y = s.out(x.length);

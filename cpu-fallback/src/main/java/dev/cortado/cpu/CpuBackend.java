@@ -262,6 +262,11 @@ public class CpuBackend extends Backend {
     }
 
     @Override
+    protected void doAddRelu(Tensor a, Tensor b, Tensor out) {
+        ElementwiseOps.addRelu(data(a), offset(a), data(b), offset(b), data(out), offset(out), elements(a));
+    }
+
+    @Override
     protected void doDropout(DropoutSpec spec, Tensor in, Tensor out) {
         DropoutOps.apply(spec, data(in), offset(in), data(out), offset(out), elements(in));
     }

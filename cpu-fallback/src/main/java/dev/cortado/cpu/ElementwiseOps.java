@@ -93,6 +93,12 @@ final class ElementwiseOps {
         });
     }
 
+    /** {@code out = max(a + b, 0)}; out may be a or b at the same offset. */
+    static void addRelu(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        Parallel.forRange(n, GRAIN, (from, to) -> FloatLoops.IN_USE.addRelu(a, ao + from, b, bo + from, out,
+                oo + from, to - from));
+    }
+
     static void axpby(float alpha, float[] x, int xo, float beta, float[] y, int yo, int n) {
         Parallel.forRange(n, GRAIN, (from, to) -> {
             if (beta == 0f) {

@@ -59,6 +59,12 @@ interface FloatLoops {
     void addTo(float[] src, int so, float[] dst, int dOff, int n);
 
     /**
+     * {@code out = max(a + b, 0)}, the sum rounded first, then clamped as {@link #reluForward} clamps; out may be a
+     * or b at the same offset.
+     */
+    void addRelu(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n);
+
+    /**
      * {@code out = (x - shift) * scale + offset}, rounded step by step in that order; out may be x at the same
      * offset.
      */

@@ -101,6 +101,17 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void addRelu(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        addReluFrom(a, ao, b, bo, out, oo, 0, n);
+    }
+
+    static void addReluFrom(float[] a, int ao, float[] b, int bo, float[] out, int oo, int from, int n) {
+        for (int i = from; i < n; i++) {
+            out[oo + i] = Math.max(a[ao + i] + b[bo + i], 0f);
+        }
+    }
+
+    @Override
     public void affineRelu(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         affineReluFrom(x, xo, shift, scale, offset, out, oo, 0, n);
     }

@@ -300,6 +300,16 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public void addRelu(float[] a, int ao, float[] b, int bo, float[] out, int oo, int n) {
+        int i = 0;
+        for (; i <= n - LANES; i += LANES) {
+            FloatVector.fromArray(SPECIES, a, ao + i).add(FloatVector.fromArray(SPECIES, b, bo + i))
+                    .lanewise(VectorOperators.MAX, 0f).intoArray(out, oo + i);
+        }
+        ScalarLoops.addReluFrom(a, ao, b, bo, out, oo, i, n);
+    }
+
+    @Override
     public void affineRelu(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {

@@ -294,6 +294,34 @@ class FloatLoopsTest {
     }
 
     /**
+     * The sum clamped at 0 as Math.max takes it (NaN kept, -0 up to 0), into a fresh array and into either
+     * addend, with the specials among the values.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void addRelu(String name, int n) {
+        FloatLoops loops = loops(name);
+        float[] a = values(3, n);
+        float[] b = values(1, n);
+        float[] expected = poisoned(n + 8);
+        for (int i = 0; i < n; i++) {
+            expected[5 + i] = Math.max(a[3 + i] + b[1 + i], 0f);
+        }
+        float[] out = poisoned(n + 8);
+        loops.addRelu(a, 3, b, 1, out, 5, n);
+        assertSameValues(expected, out, name + " addRelu");
+
+        float[] intoA = a.clone();
+        loops.addRelu(intoA, 3, b, 1, intoA, 3, n);
+        assertSameValues(Arrays.copyOfRange(expected, 5, 5 + n), Arrays.copyOfRange(intoA, 3, 3 + n),
+                name + " addRelu into a");
+        float[] intoB = b.clone();
+        loops.addRelu(a, 3, intoB, 1, intoB, 1, n);
+        assertSameValues(Arrays.copyOfRange(expected, 5, 5 + n), Arrays.copyOfRange(intoB, 1, 1 + n),
+                name + " addRelu into b");
+    }
+
+    /**
      * Four planes of a direct convolution bit for bit against their definition (fused multiply-adds in tap order),
      * with taps that overlap and run backwards, and nothing written outside the four planes' first n floats.
      */

@@ -563,6 +563,22 @@ public abstract class Backend implements AutoCloseable {
         doActivationBackward(f, alpha, from, dy, dx);
     }
 
+    /**
+     * {@code out = max(a + b, 0)}, element-wise, the sum rounded first and then clamped as ReLU's
+     * {@link #activationForward} clamps: a residual block's sum and its ReLU in one pass. {@code out} may be
+     * {@code a} or {@code b}.
+     */
+    public final void addRelu(Tensor a, Tensor b, Tensor out) {
+        String op = "addRelu";
+        use(op, "a", a);
+        use(op, "b", b);
+        use(op, "out", out);
+        Checks.size(op, "b", b, a.size());
+        Checks.size(op, "out", out, a.size());
+        out.written();
+        doAddRelu(a, b, out);
+    }
+
     /** {@code y = keep(i) ? x / (1-p) : 0} with the mask {@link DropoutSpec} defines; {@code y} may be {@code x}. */
     public final void dropoutForward(DropoutSpec spec, Tensor x, Tensor y) {
         sameSize("dropoutForward", "x", x, "y", y);
@@ -874,6 +890,12 @@ public abstract class Backend implements AutoCloseable {
      * See {@link #activationBackward}; {@code from} is x or y, as {@link Activation#gradientFromInput()} says.
      */
     protected abstract void doActivationBackward(Activation f, float alpha, Tensor from, Tensor dy, Tensor dx);
+
+    /** See {@link #addRelu}. By default the sum, then ReLU in place on out. */
+    protected void doAddRelu(Tensor a, Tensor b, Tensor out) {
+        doZip(BinaryOp.ADD, a, b, 1, out);
+        doActivationForward(Activation.RELU, 0f, out, out);
+    }
 
     /** Dropout forward and backward are the same masked scaling: {@code out = keep(i) ? in / (1-p) : 0}. */
     protected abstract void doDropout(DropoutSpec spec, Tensor in, Tensor out);

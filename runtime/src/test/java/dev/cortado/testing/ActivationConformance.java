@@ -4,6 +4,7 @@ import static dev.cortado.testing.Tolerance.ELEMENTWISE;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cortado.backend.Activation;
+import dev.cortado.backend.BinaryOp;
 import dev.cortado.tensor.Tensor;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Activation functions, forward and backward, including in place. */
+/** Activation functions, forward and backward, including in place, and a sum with its ReLU. */
 public interface ActivationConformance extends BackendTestContext {
 
     /** The negative slope passed with every activation; only LEAKY_RELU uses it. */
@@ -83,6 +84,37 @@ public interface ActivationConformance extends BackendTestContext {
                 ReferenceOps.activationForward(f, ALPHA, x)[2]}, new float[] {actual[1], actual[2]}, ELEMENTWISE);
     }
 
+    /** {@code max(a + b, 0)}, as ReLU of the sum: into a fresh tensor, into a and into b. */
+    @ParameterizedTest(name = "n={0}")
+    @MethodSource("dev.cortado.testing.ConformanceCases#elementwiseSizes")
+    default void addReluClampsTheSum(int n) {
+        float[] a = inputs(n);
+        float[] b = inputs(n);
+        float[] sum = ReferenceOps.zip(BinaryOp.ADD, a, b, 1);
+        float[] expected = ReferenceOps.activationForward(Activation.RELU, 0f, sum);
+        Tensor out = poisoned(n);
+        backend().addRelu(tensor(a), tensor(b), out);
+        assertClose("addRelu", expected, out, ELEMENTWISE);
+        Tensor intoA = tensor(a);
+        backend().addRelu(intoA, tensor(b), intoA);
+        assertClose("addRelu into a", expected, intoA, ELEMENTWISE);
+        Tensor intoB = tensor(b);
+        backend().addRelu(tensor(a), intoB, intoB);
+        assertClose("addRelu into b", expected, intoB, ELEMENTWISE);
+    }
+
+    /** A NaN in either addend stays NaN, as ReLU passes it through. */
+    @Test
+    default void addReluPassesNanThrough() {
+        Tensor out = poisoned(3);
+        backend().addRelu(tensor(new float[] {Float.NaN, -1.5f, 2f}), tensor(new float[] {1f, Float.NaN, -0.5f}),
+                out);
+        float[] actual = out.toArray();
+        assertTrue(Float.isNaN(actual[0]) && Float.isNaN(actual[1]), () -> "addRelu of NaN gave " + actual[0]
+                + " and " + actual[1]);
+        assertClose("addRelu next to a NaN", new float[] {1.5f}, new float[] {actual[2]}, ELEMENTWISE);
+    }
+
     @Test
     default void activationsRejectBadSizes() {
         Tensor ten = tensor(values(10));
@@ -93,5 +125,7 @@ public interface ActivationConformance extends BackendTestContext {
                         poisoned(10)));
         assertRejects("backward into 9 floats for 10",
                 () -> backend().activationBackward(Activation.SIGMOID, ALPHA, ten, ten, ten, poisoned(9)));
+        assertRejects("addRelu of 10 floats and 11", () -> backend().addRelu(ten, tensor(values(11)), poisoned(10)));
+        assertRejects("addRelu of 10 floats into 11", () -> backend().addRelu(ten, ten, poisoned(11)));
     }
 }

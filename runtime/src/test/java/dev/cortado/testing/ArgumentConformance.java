@@ -165,6 +165,8 @@ public interface ArgumentConformance extends BackendTestContext {
                 bad("tanh gradient from a short y", (b, t) -> b.activationBackward(Activation.TANH, 0f, null,
                         t.apply(new int[] {4}), t.apply(new int[] {5}), t.apply(new int[] {5})),
                         "activationBackward: y [4] has 4 elements, expected 5"),
+                bad("addRelu b", (b, t) -> b.addRelu(t.apply(new int[] {5}), t.apply(new int[] {2, 3}),
+                        t.apply(new int[] {5})), "addRelu: b [2, 3] has 6 elements, expected 5"),
                 bad("dropout output", (b, t) -> b.dropoutForward(new DropoutSpec(0.5f, 1, 2), t.apply(new int[] {5}),
                         t.apply(new int[] {4})), "dropoutForward: y [4] has 4 elements, expected 5"),
                 bad("dropout gradient", (b, t) -> b.dropoutBackward(new DropoutSpec(0.5f, 1, 2),
