@@ -202,6 +202,47 @@ public abstract class LayerSuite extends BackendSuiteSupport {
     }
 
     /**
+     * A residual block whose activation is a ReLU adds its branches and clamps in one pass: its outputs, input and
+     * parameter gradients and evaluation outputs match those of the same block with LeakyReLU of slope 0 (the same
+     * function and gradient, run as the sum followed by the activation layer).
+     */
+    @ParameterizedTest(name = "projection shortcut: {0}")
+    @ValueSource(booleans = {false, true})
+    void residualReluRunsInTheSumsPassWithTheSameResults(boolean projection) {
+        Shape shape = Shape.of(2, 3, 7, 6);
+        float[] x = values(Math.toIntExact(shape.size()), -1, 1);
+        try (Residual fused = residualBlock(projection, ActivationLayer.relu());
+             Residual separate = residualBlock(projection, ActivationLayer.leakyRelu(0f));
+             Tensor input = upload(shape, x)) {
+            Shape outShape = fused.outputShape(shape);
+            try (Tensor dy = upload(outShape, values(Math.toIntExact(outShape.size()), -1, 1))) {
+                assertClose("fused output", separate.forward(input, Mode.TRAIN).toArray(),
+                        fused.forward(input, Mode.TRAIN).toArray(), TIGHT);
+                assertClose("fused input gradient", separate.backward(dy, true).toArray(),
+                        fused.backward(dy, true).toArray(), TIGHT);
+                for (int i = 0; i < fused.parameters().size(); i++) {
+                    assertClose("fused " + fused.parameters().get(i).name() + " gradient",
+                            separate.parameters().get(i).grad().toArray(),
+                            fused.parameters().get(i).grad().toArray(), TIGHT);
+                }
+                assertClose("fused evaluation output", separate.forward(input, Mode.EVAL).toArray(),
+                        fused.forward(input, Mode.EVAL).toArray(), TIGHT);
+            }
+        }
+    }
+
+    /** A block of a 3x3 convolution and a batch norm, with the identity or a strided 1x1 convolution beside it. */
+    private Residual residualBlock(boolean projection, ActivationLayer activation) {
+        int stride = projection ? 2 : 1;
+        Sequential main = new Sequential(List.of(
+                new Conv2d(backend(), new Initializer(3), 3, projection ? 4 : 3, 3, 3, stride, 1, 1, false),
+                BatchNorm.of2d(backend(), projection ? 4 : 3)));
+        Sequential shortcut = projection ? new Sequential(List.of(
+                new Conv2d(backend(), new Initializer(4), 3, 4, 1, 1, stride, 0, 1, false))) : null;
+        return new Residual(main, shortcut, activation);
+    }
+
+    /**
      * ReLU followed by max pooling runs fused in a Sequential (the pooling first, the ReLU on its output), with the
      * outputs and input gradients of the two layers run one at a time. Inputs on a coarse grid give windows with
      * equal maxima, zeros and no positive value.

@@ -122,7 +122,8 @@ public final class ActivationLayer implements Layer {
 
     /**
      * ReLU's input gradient from its output z instead of its input, for a fusion that computed z itself
-     * ({@link BatchNormThenRelu}): z is positive exactly where the input was, so the gradient is the same.
+     * ({@link BatchNormThenRelu}, {@link Residual}): z is positive exactly where the input was, so the gradient is
+     * the same.
      */
     Tensor reluBackwardFromOutput(Tensor z, Tensor dz) {
         Layers.requireShape(this, "output gradient", z.shape(), dz);

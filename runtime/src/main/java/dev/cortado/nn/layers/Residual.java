@@ -19,7 +19,8 @@ import java.util.Map;
  * A residual block, {@code activation(main(x) + shortcut(x))}, as in He et al. (2016): the main branch is a few
  * layers, the shortcut the identity (when it is null) or layers of its own, such as a strided 1x1 convolution and a
  * batch norm where the main branch changes the shape. Backward sends the gradient of the sum into both branches
- * and adds the input gradients they return.
+ * and adds the input gradients they return. A ReLU activation runs in the sum's pass
+ * ({@link dev.cortado.backend.Backend#addRelu}), its gradient taken from that output.
  *
  * <p>Parameters and buffers are named {@code main.<i>.<name>} and {@code shortcut.<i>.<name>}, as the state
  * dictionary of a PyTorch module with {@code main} and {@code shortcut} {@code nn.Sequential}s names them.
@@ -28,8 +29,12 @@ public final class Residual implements Layer {
     private final Sequential main;
     private final Sequential shortcut;
     private final Layer activation;
+    /** The activation where it is a ReLU, which then runs in the sum's pass; else null. */
+    private final ActivationLayer reluOfSum;
     private final TensorSlot sum = new TensorSlot();
     private final TensorSlot inputGrad = new TensorSlot();
+    /** The output of the last training forward pass where the ReLU ran in the sum's pass: its gradient reads it. */
+    private Tensor trainedOutput;
 
     /**
      * @param main the main branch
@@ -40,6 +45,7 @@ public final class Residual implements Layer {
         this.main = main;
         this.shortcut = shortcut;
         this.activation = activation;
+        this.reluOfSum = activation instanceof ActivationLayer a && a.isRelu() ? a : null;
     }
 
     @Override
@@ -66,13 +72,20 @@ public final class Residual implements Layer {
         Tensor fromMain = main.forward(x, mode);
         Tensor fromShortcut = shortcut == null ? x : shortcut.forward(x, mode);
         Tensor total = sum.get(backend, fromMain.shape());
+        if (reluOfSum != null) {
+            backend.addRelu(fromMain, fromShortcut, total);
+            trainedOutput = mode == Mode.TRAIN ? total : null;
+            return total;
+        }
         backend.zip(BinaryOp.ADD, fromMain, fromShortcut, 1, total);
         return activation.forward(total, mode);
     }
 
     @Override
     public Tensor backward(Tensor dy, boolean inputGradient) {
-        Tensor dSum = activation.backward(dy, true);
+        Tensor dSum = reluOfSum != null
+                ? reluOfSum.reluBackwardFromOutput(Layers.requireForward(trainedOutput, this), dy)
+                : activation.backward(dy, true);
         Tensor dxMain = main.backward(dSum, inputGradient);
         Tensor dxShortcut = shortcut == null ? dSum : shortcut.backward(dSum, inputGradient);
         if (!inputGradient) {
@@ -123,5 +136,6 @@ public final class Residual implements Layer {
         activation.close();
         sum.close();
         inputGrad.close();
+        trainedOutput = null;
     }
 }
