@@ -668,7 +668,9 @@ public abstract class Backend implements AutoCloseable {
                     + info().device() + (t.backend().info().device().equals(info().device())
                     ? ", another backend of the same device" : "") + ")");
         }
-        t.requireOpen(op + ": " + name);
+        if (t.isClosed()) { // the message is built only when it is thrown: every op runs this for each tensor
+            t.requireOpen(op + ": " + name);
+        }
     }
 
     /** An element-wise op's input and output: open, of equal size, the output marked as written. */
