@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * run), and (with --verbose) a line per checkpoint.
  *
  * <p>Drawing the plot takes a few tenths of a second, more the first time (AWT starts, and the JIT compiles its
- * code on a core the next epoch needs). On 2 cores, training the MLP for two epochs of 0.7 s each took 0.3 to 1.2 s
+ * code on a core the next epoch needs). On 2 cores, training the MLP for two epochs of 0.7 s each took up to 1.4 s
  * longer with a plot after each epoch, and its second epoch ran at 40,000 to 48,000 images/s instead of 66,000 to
  * 86,000 in three of eight processes. A run whose epochs are short therefore redraws it less often.
  */
