@@ -293,7 +293,14 @@ final class ImageConvolution {
             int wideEnough = (TARGET_COLUMNS + imageColumns - 1) / imageColumns;
             int fitsInCache = (int) Math.max(1, Math.min(Integer.MAX_VALUE, cacheFloats / imageFloats));
             int keepsEveryThreadBusy = Math.max(1, batch / Parallel.threads());
-            per = Math.min(Math.min(wideEnough, fitsInCache), keepsEveryThreadBusy);
+            // then fewer images a chunk where that gives every thread as many chunks: LeNet-5's second
+            // convolution cut its batch of 64 into 11 chunks of 6, and its input gradient took 5% longer than in
+            // 16 chunks of 4 on 2 threads
+            int fewer = Math.min(Math.min(wideEnough, fitsInCache), keepsEveryThreadBusy);
+            while (fewer > 1 && ((batch + fewer - 1) / fewer) % Parallel.threads() != 0) {
+                fewer--;
+            }
+            per = fewer;
             count = (batch + per - 1) / per;
             whole = spec.ofImages(per);
             last = batch % per == 0 ? whole : spec.ofImages(batch % per);
