@@ -1,8 +1,9 @@
 package dev.cortado.cpu;
 
 /**
- * One thread's buffers for the direct convolutions ({@link DirectConvolution}, {@link WideDirectConvolution}),
- * grown on demand and kept for the thread's life. A thread runs one op at a time, so the two share them.
+ * One thread's buffers for the direct convolutions ({@link DirectConvolution}, {@link WideDirectConvolution},
+ * {@link LaneWeightGradient}), grown on demand and kept for the thread's life. A thread runs one op at a time, so
+ * they share them.
  */
 final class DirectScratch {
     private static final ThreadLocal<DirectScratch> OF_THREAD = ThreadLocal.withInitial(DirectScratch::new);
@@ -12,6 +13,7 @@ final class DirectScratch {
     private float[] copy = new float[0];
     private float[] planes = new float[0];
     private float[] partials = new float[0];
+    private float[] sums = new float[0];
 
     private DirectScratch() {
     }
@@ -37,6 +39,12 @@ final class DirectScratch {
     float[] partials(int size) {
         partials = atLeast(partials, size);
         return partials;
+    }
+
+    /** A part's weight gradient summed tap by tap, for {@link LaneWeightGradient}. */
+    float[] sums(int size) {
+        sums = atLeast(sums, size);
+        return sums;
     }
 
     private static float[] atLeast(float[] array, int size) {

@@ -137,6 +137,21 @@ interface FloatLoops {
     void correlateFour(float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to, float[] sums, int so,
                        int n);
 
+    /** Floats in one of this version's vectors: 1 for the plain loops. */
+    int lanes();
+
+    /**
+     * A block of a convolution's weight gradient with the output channels side by side, {@code taps} taps by
+     * {@code channels} channels: {@code sums[so + t*lds + c] +=} the sum over the output pixels
+     * {@code q < rows*cols} of {@code x[offsets[to + t] + (q / cols)*rowStride + (q % cols)*colStride] *
+     * dy[dyo + q*ldq + c]}, for {@code t < taps}, {@code c < channels}. Each sum starts from +0 and takes the
+     * pixels in order, each by a fused multiply-add (as {@link Math#fma}), before it is added to sums, so every
+     * version gives the same bits. The vector version keeps sixteen vectors of sums: it takes one, two or four
+     * vectors of channels ({@link #lanes} each) by sixteen, eight or four taps.
+     */
+    void correlateChannels(float[] x, int[] offsets, int to, int taps, int rows, int cols, int rowStride,
+                           int colStride, float[] dy, int dyo, int ldq, int channels, float[] sums, int so, int lds);
+
     /**
      * Winograd F(2x2, 3x3)'s input transform {@code V = B^T d B}, {@code B^T = [[1, 0, -1, 0], [0, 1, 1, 0],
      * [0, -1, 1, 0], [0, 1, 0, -1]]}, of n tiles whose inputs lie in four phase planes: input {@code (r, s)} of

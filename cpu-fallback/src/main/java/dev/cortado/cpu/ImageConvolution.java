@@ -107,11 +107,16 @@ final class ImageConvolution {
     }
 
     /**
-     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: directly
-     * ({@link DirectConvolution}, {@link WideDirectConvolution}) or from {@link PixelColumns} where they serve the
-     * convolution, else from column matrices.
+     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: with the output
+     * channels in a vector's lanes ({@link LaneWeightGradient}), directly ({@link DirectConvolution},
+     * {@link WideDirectConvolution}) or from {@link PixelColumns} where they serve the convolution, else from column
+     * matrices.
      */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
+        if (LaneWeightGradient.serves(spec)) {
+            LaneWeightGradient.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
+            return;
+        }
         if (DirectConvolution.serves(spec)) {
             DirectConvolution.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
             return;

@@ -80,6 +80,30 @@ final class ScalarLoops implements FloatLoops {
         }
     }
 
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public void correlateChannels(float[] x, int[] offsets, int to, int taps, int rows, int cols, int rowStride,
+                                  int colStride, float[] dy, int dyo, int ldq, int channels, float[] sums, int so,
+                                  int lds) {
+        for (int t = 0; t < taps; t++) {
+            for (int c = 0; c < channels; c++) {
+                float sum = 0f;
+                for (int r = 0; r < rows; r++) {
+                    int row = offsets[to + t] + r * rowStride;
+                    int pixel = dyo + r * cols * ldq + c;
+                    for (int k = 0; k < cols; k++) {
+                        sum = Math.fma(x[row + k * colStride], dy[pixel + k * ldq], sum);
+                    }
+                }
+                sums[so + t * lds + c] += sum;
+            }
+        }
+    }
+
     /** {@code sum} plus {@code dy[dyo + q] * x[xo + q]} for q from {@code from} to n, each by a fused multiply-add. */
     static float correlateFrom(float sum, float[] dy, int dyo, float[] x, int xo, int from, int n) {
         for (int q = from; q < n; q++) {

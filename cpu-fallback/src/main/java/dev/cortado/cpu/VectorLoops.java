@@ -291,6 +291,308 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public int lanes() {
+        return LANES;
+    }
+
+    /**
+     * Sixteen vectors of sums in registers. The pixels run in one loop, a row's end moving to the next row, and the
+     * sums start from a zero made in the method: in two nested loops, or from the constant {@link #ZERO}, C2 (JDK
+     * 17) kept the sums on the heap, boxed, and ran ten times slower.
+     */
+    @Override
+    public void correlateChannels(float[] x, int[] offsets, int to, int taps, int rows, int cols, int rowStride,
+                                  int colStride, float[] dy, int dyo, int ldq, int channels, float[] sums, int so,
+                                  int lds) {
+        if (channels == LANES && taps == 16) {
+            correlateOneVector(x, offsets, to, rows, cols, rowStride, colStride, dy, dyo, ldq, sums, so, lds);
+        } else if (channels == 2 * LANES && taps == 8) {
+            correlateTwoVectors(x, offsets, to, rows, cols, rowStride, colStride, dy, dyo, ldq, sums, so, lds);
+        } else if (channels == 4 * LANES && taps == 4) {
+            correlateFourVectors(x, offsets, to, rows, cols, rowStride, colStride, dy, dyo, ldq, sums, so, lds);
+        } else {
+            throw new IllegalArgumentException("correlateChannels takes 16, 8 or 4 taps by 1, 2 or 4 vectors of "
+                    + LANES + " channels, not " + taps + " by " + channels);
+        }
+    }
+
+    /** {@link #correlateChannels} for one vector of channels by sixteen taps. */
+    private static void correlateOneVector(float[] x, int[] offsets, int to, int rows, int cols, int rowStride,
+                                           int colStride, float[] dy, int dyo, int ldq, float[] sums, int so,
+                                           int lds) {
+        int x0 = offsets[to];
+        int x1 = offsets[to + 1];
+        int x2 = offsets[to + 2];
+        int x3 = offsets[to + 3];
+        int x4 = offsets[to + 4];
+        int x5 = offsets[to + 5];
+        int x6 = offsets[to + 6];
+        int x7 = offsets[to + 7];
+        int x8 = offsets[to + 8];
+        int x9 = offsets[to + 9];
+        int x10 = offsets[to + 10];
+        int x11 = offsets[to + 11];
+        int x12 = offsets[to + 12];
+        int x13 = offsets[to + 13];
+        int x14 = offsets[to + 14];
+        int x15 = offsets[to + 15];
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        FloatVector s4 = s0;
+        FloatVector s5 = s0;
+        FloatVector s6 = s0;
+        FloatVector s7 = s0;
+        FloatVector s8 = s0;
+        FloatVector s9 = s0;
+        FloatVector s10 = s0;
+        FloatVector s11 = s0;
+        FloatVector s12 = s0;
+        FloatVector s13 = s0;
+        FloatVector s14 = s0;
+        FloatVector s15 = s0;
+        int rowStart = 0;
+        int p = 0;
+        int col = 0;
+        int end = dyo + rows * cols * ldq;
+        for (int d = dyo; d < end; d += ldq) {
+            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, d);
+            s0 = FloatVector.broadcast(SPECIES, x[x0 + p]).fma(g0, s0);
+            s1 = FloatVector.broadcast(SPECIES, x[x1 + p]).fma(g0, s1);
+            s2 = FloatVector.broadcast(SPECIES, x[x2 + p]).fma(g0, s2);
+            s3 = FloatVector.broadcast(SPECIES, x[x3 + p]).fma(g0, s3);
+            s4 = FloatVector.broadcast(SPECIES, x[x4 + p]).fma(g0, s4);
+            s5 = FloatVector.broadcast(SPECIES, x[x5 + p]).fma(g0, s5);
+            s6 = FloatVector.broadcast(SPECIES, x[x6 + p]).fma(g0, s6);
+            s7 = FloatVector.broadcast(SPECIES, x[x7 + p]).fma(g0, s7);
+            s8 = FloatVector.broadcast(SPECIES, x[x8 + p]).fma(g0, s8);
+            s9 = FloatVector.broadcast(SPECIES, x[x9 + p]).fma(g0, s9);
+            s10 = FloatVector.broadcast(SPECIES, x[x10 + p]).fma(g0, s10);
+            s11 = FloatVector.broadcast(SPECIES, x[x11 + p]).fma(g0, s11);
+            s12 = FloatVector.broadcast(SPECIES, x[x12 + p]).fma(g0, s12);
+            s13 = FloatVector.broadcast(SPECIES, x[x13 + p]).fma(g0, s13);
+            s14 = FloatVector.broadcast(SPECIES, x[x14 + p]).fma(g0, s14);
+            s15 = FloatVector.broadcast(SPECIES, x[x15 + p]).fma(g0, s15);
+            if (++col == cols) {
+                col = 0;
+                rowStart += rowStride;
+                p = rowStart;
+            } else {
+                p += colStride;
+            }
+        }
+        int at = so;
+        FloatVector.fromArray(SPECIES, sums, at).add(s0).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s1).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s2).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s3).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s4).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s5).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s6).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s7).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s8).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s9).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s10).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s11).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s12).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s13).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s14).intoArray(sums, at);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s15).intoArray(sums, at);
+    }
+
+    /** {@link #correlateChannels} for two vectors of channels by eight taps. */
+    private static void correlateTwoVectors(float[] x, int[] offsets, int to, int rows, int cols, int rowStride,
+                                            int colStride, float[] dy, int dyo, int ldq, float[] sums, int so,
+                                            int lds) {
+        int x0 = offsets[to];
+        int x1 = offsets[to + 1];
+        int x2 = offsets[to + 2];
+        int x3 = offsets[to + 3];
+        int x4 = offsets[to + 4];
+        int x5 = offsets[to + 5];
+        int x6 = offsets[to + 6];
+        int x7 = offsets[to + 7];
+        FloatVector s00 = FloatVector.zero(SPECIES);
+        FloatVector s01 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s40 = s00;
+        FloatVector s41 = s00;
+        FloatVector s50 = s00;
+        FloatVector s51 = s00;
+        FloatVector s60 = s00;
+        FloatVector s61 = s00;
+        FloatVector s70 = s00;
+        FloatVector s71 = s00;
+        int rowStart = 0;
+        int p = 0;
+        int col = 0;
+        int end = dyo + rows * cols * ldq;
+        for (int d = dyo; d < end; d += ldq) {
+            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, d);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, dy, d + LANES);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, x[x0 + p]);
+            s00 = b0.fma(g0, s00);
+            s01 = b0.fma(g1, s01);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, x[x1 + p]);
+            s10 = b1.fma(g0, s10);
+            s11 = b1.fma(g1, s11);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, x[x2 + p]);
+            s20 = b2.fma(g0, s20);
+            s21 = b2.fma(g1, s21);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, x[x3 + p]);
+            s30 = b3.fma(g0, s30);
+            s31 = b3.fma(g1, s31);
+            FloatVector b4 = FloatVector.broadcast(SPECIES, x[x4 + p]);
+            s40 = b4.fma(g0, s40);
+            s41 = b4.fma(g1, s41);
+            FloatVector b5 = FloatVector.broadcast(SPECIES, x[x5 + p]);
+            s50 = b5.fma(g0, s50);
+            s51 = b5.fma(g1, s51);
+            FloatVector b6 = FloatVector.broadcast(SPECIES, x[x6 + p]);
+            s60 = b6.fma(g0, s60);
+            s61 = b6.fma(g1, s61);
+            FloatVector b7 = FloatVector.broadcast(SPECIES, x[x7 + p]);
+            s70 = b7.fma(g0, s70);
+            s71 = b7.fma(g1, s71);
+            if (++col == cols) {
+                col = 0;
+                rowStart += rowStride;
+                p = rowStart;
+            } else {
+                p += colStride;
+            }
+        }
+        int at = so;
+        FloatVector.fromArray(SPECIES, sums, at).add(s00).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s01).intoArray(sums, at + LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s10).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s11).intoArray(sums, at + LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s20).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s21).intoArray(sums, at + LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s30).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s31).intoArray(sums, at + LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s40).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s41).intoArray(sums, at + LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s50).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s51).intoArray(sums, at + LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s60).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s61).intoArray(sums, at + LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s70).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s71).intoArray(sums, at + LANES);
+    }
+
+    /** {@link #correlateChannels} for four vectors of channels by four taps. */
+    private static void correlateFourVectors(float[] x, int[] offsets, int to, int rows, int cols, int rowStride,
+                                             int colStride, float[] dy, int dyo, int ldq, float[] sums, int so,
+                                             int lds) {
+        int x0 = offsets[to];
+        int x1 = offsets[to + 1];
+        int x2 = offsets[to + 2];
+        int x3 = offsets[to + 3];
+        FloatVector s00 = FloatVector.zero(SPECIES);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s22 = s00;
+        FloatVector s23 = s00;
+        FloatVector s30 = s00;
+        FloatVector s31 = s00;
+        FloatVector s32 = s00;
+        FloatVector s33 = s00;
+        int rowStart = 0;
+        int p = 0;
+        int col = 0;
+        int end = dyo + rows * cols * ldq;
+        for (int d = dyo; d < end; d += ldq) {
+            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, d);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, dy, d + LANES);
+            FloatVector g2 = FloatVector.fromArray(SPECIES, dy, d + 2 * LANES);
+            FloatVector g3 = FloatVector.fromArray(SPECIES, dy, d + 3 * LANES);
+            FloatVector b0 = FloatVector.broadcast(SPECIES, x[x0 + p]);
+            s00 = b0.fma(g0, s00);
+            s01 = b0.fma(g1, s01);
+            s02 = b0.fma(g2, s02);
+            s03 = b0.fma(g3, s03);
+            FloatVector b1 = FloatVector.broadcast(SPECIES, x[x1 + p]);
+            s10 = b1.fma(g0, s10);
+            s11 = b1.fma(g1, s11);
+            s12 = b1.fma(g2, s12);
+            s13 = b1.fma(g3, s13);
+            FloatVector b2 = FloatVector.broadcast(SPECIES, x[x2 + p]);
+            s20 = b2.fma(g0, s20);
+            s21 = b2.fma(g1, s21);
+            s22 = b2.fma(g2, s22);
+            s23 = b2.fma(g3, s23);
+            FloatVector b3 = FloatVector.broadcast(SPECIES, x[x3 + p]);
+            s30 = b3.fma(g0, s30);
+            s31 = b3.fma(g1, s31);
+            s32 = b3.fma(g2, s32);
+            s33 = b3.fma(g3, s33);
+            if (++col == cols) {
+                col = 0;
+                rowStart += rowStride;
+                p = rowStart;
+            } else {
+                p += colStride;
+            }
+        }
+        int at = so;
+        FloatVector.fromArray(SPECIES, sums, at).add(s00).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s01).intoArray(sums, at + LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 2 * LANES).add(s02).intoArray(sums, at + 2 * LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 3 * LANES).add(s03).intoArray(sums, at + 3 * LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s10).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s11).intoArray(sums, at + LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 2 * LANES).add(s12).intoArray(sums, at + 2 * LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 3 * LANES).add(s13).intoArray(sums, at + 3 * LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s20).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s21).intoArray(sums, at + LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 2 * LANES).add(s22).intoArray(sums, at + 2 * LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 3 * LANES).add(s23).intoArray(sums, at + 3 * LANES);
+        at += lds;
+        FloatVector.fromArray(SPECIES, sums, at).add(s30).intoArray(sums, at);
+        FloatVector.fromArray(SPECIES, sums, at + LANES).add(s31).intoArray(sums, at + LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 2 * LANES).add(s32).intoArray(sums, at + 2 * LANES);
+        FloatVector.fromArray(SPECIES, sums, at + 3 * LANES).add(s33).intoArray(sums, at + 3 * LANES);
+    }
+
+    @Override
     public void affine(float[] x, int xo, float shift, float scale, float offset, float[] out, int oo, int n) {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {

@@ -1,6 +1,7 @@
 package dev.cortado.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -498,6 +499,63 @@ class FloatLoopsTest {
         float[] again = poisoned(20);
         loops(name).correlateFour(dy, 1, ldy, x, 3, offsets, 1, again, 2, n);
         assertSameBits(sums, again, name + " correlateFour twice");
+    }
+
+    static Stream<Arguments> channelBlocks() {
+        return Stream.of(VECTOR, SCALAR).flatMap(name -> Stream.of(1, 2, 4).map(v -> Arguments.of(name, v)));
+    }
+
+    /**
+     * Blocks of weight-gradient sums with the channels side by side against their definition, bit for bit (special
+     * values among the inputs; any NaN for a NaN): sixteen, eight or four taps by one, two or four of the vector
+     * version's vectors of channels, over pixels in rows a stride apart, added to what sums held, nothing else
+     * written.
+     */
+    @ParameterizedTest(name = "{0}, {1} vectors of channels")
+    @MethodSource("channelBlocks")
+    void correlateChannelsAddsTheDefinedSums(String name, int vectors) {
+        FloatLoops loops = loops(name);
+        FloatLoops vector = VectorLoops.createIfUseful();
+        int channels = vectors * (vector != null ? vector.lanes() : 8);
+        int taps = 16 / vectors;
+        int rows = 3;
+        int cols = 5;
+        int rowStride = 23;
+        int colStride = 2;
+        int[] offsets = new int[1 + taps];
+        for (int t = 1; t <= taps; t++) {
+            offsets[t] = random.nextInt(12);
+        }
+        float[] x = values(0, 12 + (rows - 1) * rowStride + (cols - 1) * colStride + 1);
+        int ldq = channels + 3;
+        float[] dy = values(0, 2 + rows * cols * ldq);
+        int lds = channels + 1;
+        float[] sums = finite(3 + taps * lds + 2);
+        float[] expected = sums.clone();
+        for (int t = 0; t < taps; t++) {
+            for (int c = 0; c < channels; c++) {
+                float sum = 0f;
+                for (int q = 0; q < rows * cols; q++) {
+                    float xq = x[offsets[1 + t] + q / cols * rowStride + q % cols * colStride];
+                    sum = Math.fma(xq, dy[2 + q * ldq + c], sum);
+                }
+                expected[3 + t * lds + c] += sum;
+            }
+        }
+        loops.correlateChannels(x, offsets, 1, taps, rows, cols, rowStride, colStride, dy, 2, ldq, channels, sums,
+                3, lds);
+        assertSameValues(expected, sums, name + " correlateChannels");
+    }
+
+    /** The vector version takes only the blocks it keeps in registers, and says which. */
+    @Test
+    void correlateChannelsRefusesABlockItHasNoKernelFor() {
+        FloatLoops loops = loops(VECTOR);
+        int lanes = loops.lanes();
+        float[] any = new float[64 * lanes];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loops.correlateChannels(
+                any, new int[8], 0, 8, 1, 1, 1, 1, any, 0, lanes, lanes, any, 0, lanes));
+        assertTrue(e.getMessage().contains("not 8 by " + lanes), e.getMessage());
     }
 
     /** Floats in [-2, 2), none special: sums of them can be checked against a tolerance. */

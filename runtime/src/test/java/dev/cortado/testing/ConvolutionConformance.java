@@ -95,7 +95,10 @@ public interface ConvolutionConformance extends BackendTestContext {
                 // last one, odd and unequal sides, planes smaller than a tile row of vectors
                 new ConvSpec(new ConvGeometry(3, 32, 14, 14, 3, 3, 1, 1, 1), 32, 1),
                 new ConvSpec(new ConvGeometry(2, 40, 7, 9, 3, 3, 1, 1, 1), 12, 1),
-                new ConvSpec(new ConvGeometry(11, 36, 5, 3, 3, 3, 1, 1, 1), 36, 1));
+                new ConvSpec(new ConvGeometry(11, 36, 5, 3, 3, 3, 1, 1, 1), 36, 1),
+                // output channels filling four 512-bit vectors (eight of 256 bits): the CPU's weight gradient in
+                // blocks of four taps by four vectors
+                new ConvSpec(new ConvGeometry(3, 8, 9, 9, 3, 3, 1, 1, 1), 64, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
