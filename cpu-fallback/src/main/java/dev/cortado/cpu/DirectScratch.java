@@ -2,7 +2,7 @@ package dev.cortado.cpu;
 
 /**
  * One thread's buffers for the direct convolutions ({@link DirectConvolution}, {@link WideDirectConvolution},
- * {@link LaneWeightGradient}), grown on demand and kept for the thread's life. A thread runs one op at a time, so
+ * {@link LaneConvolution}), grown on demand and kept for the thread's life. A thread runs one op at a time, so
  * they share them.
  */
 final class DirectScratch {
@@ -35,13 +35,16 @@ final class DirectScratch {
         return planes;
     }
 
-    /** The weight gradient's partial sums, taken by the thread that starts the op. */
+    /**
+     * Floats the thread that starts an op shares with the others: the weight gradient's partial sums, the forward
+     * pass's weights tap by tap ({@link LaneConvolution}).
+     */
     float[] partials(int size) {
         partials = atLeast(partials, size);
         return partials;
     }
 
-    /** A part's weight gradient summed tap by tap, for {@link LaneWeightGradient}. */
+    /** A part's weight gradient summed tap by tap, for {@link LaneConvolution}. */
     float[] sums(int size) {
         sums = atLeast(sums, size);
         return sums;

@@ -141,16 +141,15 @@ interface FloatLoops {
     int lanes();
 
     /**
-     * A block of a convolution's weight gradient with the output channels side by side, {@code taps} taps by
-     * {@code channels} channels: {@code sums[so + t*lds + c] +=} the sum over the output pixels
-     * {@code q < rows*cols} of {@code x[offsets[to + t] + (q / cols)*rowStride + (q % cols)*colStride] *
-     * dy[dyo + q*ldq + c]}, for {@code t < taps}, {@code c < channels}. Each sum starts from +0 and takes the
-     * pixels in order, each by a fused multiply-add (as {@link Math#fma}), before it is added to sums, so every
-     * version gives the same bits. The vector version keeps sixteen vectors of sums: it takes one, two or four
-     * vectors of channels ({@link #lanes} each) by sixteen, eight or four taps.
+     * Sums of products for a convolution with its output channels side by side in vectors ({@link LaneConvolution}):
+     * for {@code a < count} and {@code c < channels}, {@code sums[so + a*lds + c] +=} the sum over {@code r < n} of
+     * {@code x[starts[from + a] + steps[r]] * m[mo + r*ldm + c]}. Each sum starts from +0 and takes r in order, each
+     * by a fused multiply-add (as {@link Math#fma}), before it is added to sums, so every version gives the same
+     * bits. The vector version keeps sixteen vectors of sums: it takes 16, 8 or 4 starts by one, two or four vectors
+     * of channels ({@link #lanes} each).
      */
-    void correlateChannels(float[] x, int[] offsets, int to, int taps, int rows, int cols, int rowStride,
-                           int colStride, float[] dy, int dyo, int ldq, int channels, float[] sums, int so, int lds);
+    void laneProducts(float[] x, int[] starts, int from, int count, int[] steps, int n, float[] m, int mo, int ldm,
+                      int channels, float[] sums, int so, int lds);
 
     /**
      * Winograd F(2x2, 3x3)'s input transform {@code V = B^T d B}, {@code B^T = [[1, 0, -1, 0], [0, 1, 1, 0],

@@ -32,12 +32,16 @@ final class ImageConvolution {
     }
 
     /**
-     * {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}: directly
-     * ({@link DirectConvolution}), by Winograd's transforms ({@link WinogradConvolution}), directly on wide rows
-     * ({@link WideDirectConvolution}) or on {@link WideRows} where they serve the convolution, else on its column
-     * matrix.
+     * {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}: with the output channels
+     * in a vector's lanes ({@link LaneConvolution}), directly ({@link DirectConvolution}), by Winograd's transforms
+     * ({@link WinogradConvolution}), directly on wide rows ({@link WideDirectConvolution}) or on {@link WideRows}
+     * where they serve the convolution, else on its column matrix.
      */
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
+        if (LaneConvolution.servesForward(spec)) {
+            LaneConvolution.forward(spec, x, xo, w, wo, y, yo);
+            return;
+        }
         if (DirectConvolution.serves(spec)) {
             DirectConvolution.forward(spec, x, xo, w, wo, y, yo);
             return;
@@ -108,13 +112,13 @@ final class ImageConvolution {
 
     /**
      * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: with the output
-     * channels in a vector's lanes ({@link LaneWeightGradient}), directly ({@link DirectConvolution},
+     * channels in a vector's lanes ({@link LaneConvolution}), directly ({@link DirectConvolution},
      * {@link WideDirectConvolution}) or from {@link PixelColumns} where they serve the convolution, else from column
      * matrices.
      */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
-        if (LaneWeightGradient.serves(spec)) {
-            LaneWeightGradient.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
+        if (LaneConvolution.servesWeightGradient(spec)) {
+            LaneConvolution.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
             return;
         }
         if (DirectConvolution.serves(spec)) {

@@ -86,20 +86,15 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
-    public void correlateChannels(float[] x, int[] offsets, int to, int taps, int rows, int cols, int rowStride,
-                                  int colStride, float[] dy, int dyo, int ldq, int channels, float[] sums, int so,
-                                  int lds) {
-        for (int t = 0; t < taps; t++) {
+    public void laneProducts(float[] x, int[] starts, int from, int count, int[] steps, int n, float[] m, int mo,
+                             int ldm, int channels, float[] sums, int so, int lds) {
+        for (int a = 0; a < count; a++) {
             for (int c = 0; c < channels; c++) {
                 float sum = 0f;
-                for (int r = 0; r < rows; r++) {
-                    int row = offsets[to + t] + r * rowStride;
-                    int pixel = dyo + r * cols * ldq + c;
-                    for (int k = 0; k < cols; k++) {
-                        sum = Math.fma(x[row + k * colStride], dy[pixel + k * ldq], sum);
-                    }
+                for (int r = 0; r < n; r++) {
+                    sum = Math.fma(x[starts[from + a] + steps[r]], m[mo + r * ldm + c], sum);
                 }
-                sums[so + t * lds + c] += sum;
+                sums[so + a * lds + c] += sum;
             }
         }
     }

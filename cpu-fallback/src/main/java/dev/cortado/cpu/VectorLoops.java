@@ -296,46 +296,43 @@ final class VectorLoops implements FloatLoops {
     }
 
     /**
-     * Sixteen vectors of sums in registers. The pixels run in one loop, a row's end moving to the next row, and the
-     * sums start from a zero made in the method: in two nested loops, or from the constant {@link #ZERO}, C2 (JDK
-     * 17) kept the sums on the heap, boxed, and ran ten times slower.
+     * Sixteen vectors of sums in registers, started from a zero made in the method: from the constant
+     * {@link #ZERO}, or in two nested loops, C2 (JDK 17) kept them on the heap, boxed, and ran ten times slower.
      */
     @Override
-    public void correlateChannels(float[] x, int[] offsets, int to, int taps, int rows, int cols, int rowStride,
-                                  int colStride, float[] dy, int dyo, int ldq, int channels, float[] sums, int so,
-                                  int lds) {
-        if (channels == LANES && taps == 16) {
-            correlateOneVector(x, offsets, to, rows, cols, rowStride, colStride, dy, dyo, ldq, sums, so, lds);
-        } else if (channels == 2 * LANES && taps == 8) {
-            correlateTwoVectors(x, offsets, to, rows, cols, rowStride, colStride, dy, dyo, ldq, sums, so, lds);
-        } else if (channels == 4 * LANES && taps == 4) {
-            correlateFourVectors(x, offsets, to, rows, cols, rowStride, colStride, dy, dyo, ldq, sums, so, lds);
+    public void laneProducts(float[] x, int[] starts, int from, int count, int[] steps, int n, float[] m, int mo,
+                             int ldm, int channels, float[] sums, int so, int lds) {
+        if (channels == LANES && count == 16) {
+            productsOfOneVector(x, starts, from, steps, n, m, mo, ldm, sums, so, lds);
+        } else if (channels == 2 * LANES && count == 8) {
+            productsOfTwoVectors(x, starts, from, steps, n, m, mo, ldm, sums, so, lds);
+        } else if (channels == 4 * LANES && count == 4) {
+            productsOfFourVectors(x, starts, from, steps, n, m, mo, ldm, sums, so, lds);
         } else {
-            throw new IllegalArgumentException("correlateChannels takes 16, 8 or 4 taps by 1, 2 or 4 vectors of "
-                    + LANES + " channels, not " + taps + " by " + channels);
+            throw new IllegalArgumentException("laneProducts takes 16, 8 or 4 starts by 1, 2 or 4 vectors of "
+                    + LANES + " channels, not " + count + " by " + channels);
         }
     }
 
-    /** {@link #correlateChannels} for one vector of channels by sixteen taps. */
-    private static void correlateOneVector(float[] x, int[] offsets, int to, int rows, int cols, int rowStride,
-                                           int colStride, float[] dy, int dyo, int ldq, float[] sums, int so,
-                                           int lds) {
-        int x0 = offsets[to];
-        int x1 = offsets[to + 1];
-        int x2 = offsets[to + 2];
-        int x3 = offsets[to + 3];
-        int x4 = offsets[to + 4];
-        int x5 = offsets[to + 5];
-        int x6 = offsets[to + 6];
-        int x7 = offsets[to + 7];
-        int x8 = offsets[to + 8];
-        int x9 = offsets[to + 9];
-        int x10 = offsets[to + 10];
-        int x11 = offsets[to + 11];
-        int x12 = offsets[to + 12];
-        int x13 = offsets[to + 13];
-        int x14 = offsets[to + 14];
-        int x15 = offsets[to + 15];
+    /** {@link #laneProducts} for sixteen starts by one vector of channels. */
+    private static void productsOfOneVector(float[] x, int[] starts, int from, int[] steps, int n, float[] m, int mo,
+                                            int ldm, float[] sums, int so, int lds) {
+        int x0 = starts[from];
+        int x1 = starts[from + 1];
+        int x2 = starts[from + 2];
+        int x3 = starts[from + 3];
+        int x4 = starts[from + 4];
+        int x5 = starts[from + 5];
+        int x6 = starts[from + 6];
+        int x7 = starts[from + 7];
+        int x8 = starts[from + 8];
+        int x9 = starts[from + 9];
+        int x10 = starts[from + 10];
+        int x11 = starts[from + 11];
+        int x12 = starts[from + 12];
+        int x13 = starts[from + 13];
+        int x14 = starts[from + 14];
+        int x15 = starts[from + 15];
         FloatVector s0 = FloatVector.zero(SPECIES);
         FloatVector s1 = s0;
         FloatVector s2 = s0;
@@ -352,12 +349,9 @@ final class VectorLoops implements FloatLoops {
         FloatVector s13 = s0;
         FloatVector s14 = s0;
         FloatVector s15 = s0;
-        int rowStart = 0;
-        int p = 0;
-        int col = 0;
-        int end = dyo + rows * cols * ldq;
-        for (int d = dyo; d < end; d += ldq) {
-            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, d);
+        for (int r = 0, row = mo; r < n; r++, row += ldm) {
+            int p = steps[r];
+            FloatVector g0 = FloatVector.fromArray(SPECIES, m, row);
             s0 = FloatVector.broadcast(SPECIES, x[x0 + p]).fma(g0, s0);
             s1 = FloatVector.broadcast(SPECIES, x[x1 + p]).fma(g0, s1);
             s2 = FloatVector.broadcast(SPECIES, x[x2 + p]).fma(g0, s2);
@@ -374,13 +368,6 @@ final class VectorLoops implements FloatLoops {
             s13 = FloatVector.broadcast(SPECIES, x[x13 + p]).fma(g0, s13);
             s14 = FloatVector.broadcast(SPECIES, x[x14 + p]).fma(g0, s14);
             s15 = FloatVector.broadcast(SPECIES, x[x15 + p]).fma(g0, s15);
-            if (++col == cols) {
-                col = 0;
-                rowStart += rowStride;
-                p = rowStart;
-            } else {
-                p += colStride;
-            }
         }
         int at = so;
         FloatVector.fromArray(SPECIES, sums, at).add(s0).intoArray(sums, at);
@@ -416,18 +403,17 @@ final class VectorLoops implements FloatLoops {
         FloatVector.fromArray(SPECIES, sums, at).add(s15).intoArray(sums, at);
     }
 
-    /** {@link #correlateChannels} for two vectors of channels by eight taps. */
-    private static void correlateTwoVectors(float[] x, int[] offsets, int to, int rows, int cols, int rowStride,
-                                            int colStride, float[] dy, int dyo, int ldq, float[] sums, int so,
-                                            int lds) {
-        int x0 = offsets[to];
-        int x1 = offsets[to + 1];
-        int x2 = offsets[to + 2];
-        int x3 = offsets[to + 3];
-        int x4 = offsets[to + 4];
-        int x5 = offsets[to + 5];
-        int x6 = offsets[to + 6];
-        int x7 = offsets[to + 7];
+    /** {@link #laneProducts} for eight starts by two vectors of channels. */
+    private static void productsOfTwoVectors(float[] x, int[] starts, int from, int[] steps, int n, float[] m, int mo,
+                                             int ldm, float[] sums, int so, int lds) {
+        int x0 = starts[from];
+        int x1 = starts[from + 1];
+        int x2 = starts[from + 2];
+        int x3 = starts[from + 3];
+        int x4 = starts[from + 4];
+        int x5 = starts[from + 5];
+        int x6 = starts[from + 6];
+        int x7 = starts[from + 7];
         FloatVector s00 = FloatVector.zero(SPECIES);
         FloatVector s01 = s00;
         FloatVector s10 = s00;
@@ -444,13 +430,10 @@ final class VectorLoops implements FloatLoops {
         FloatVector s61 = s00;
         FloatVector s70 = s00;
         FloatVector s71 = s00;
-        int rowStart = 0;
-        int p = 0;
-        int col = 0;
-        int end = dyo + rows * cols * ldq;
-        for (int d = dyo; d < end; d += ldq) {
-            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, d);
-            FloatVector g1 = FloatVector.fromArray(SPECIES, dy, d + LANES);
+        for (int r = 0, row = mo; r < n; r++, row += ldm) {
+            int p = steps[r];
+            FloatVector g0 = FloatVector.fromArray(SPECIES, m, row);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, m, row + LANES);
             FloatVector b0 = FloatVector.broadcast(SPECIES, x[x0 + p]);
             s00 = b0.fma(g0, s00);
             s01 = b0.fma(g1, s01);
@@ -475,13 +458,6 @@ final class VectorLoops implements FloatLoops {
             FloatVector b7 = FloatVector.broadcast(SPECIES, x[x7 + p]);
             s70 = b7.fma(g0, s70);
             s71 = b7.fma(g1, s71);
-            if (++col == cols) {
-                col = 0;
-                rowStart += rowStride;
-                p = rowStart;
-            } else {
-                p += colStride;
-            }
         }
         int at = so;
         FloatVector.fromArray(SPECIES, sums, at).add(s00).intoArray(sums, at);
@@ -509,14 +485,13 @@ final class VectorLoops implements FloatLoops {
         FloatVector.fromArray(SPECIES, sums, at + LANES).add(s71).intoArray(sums, at + LANES);
     }
 
-    /** {@link #correlateChannels} for four vectors of channels by four taps. */
-    private static void correlateFourVectors(float[] x, int[] offsets, int to, int rows, int cols, int rowStride,
-                                             int colStride, float[] dy, int dyo, int ldq, float[] sums, int so,
-                                             int lds) {
-        int x0 = offsets[to];
-        int x1 = offsets[to + 1];
-        int x2 = offsets[to + 2];
-        int x3 = offsets[to + 3];
+    /** {@link #laneProducts} for four starts by four vectors of channels. */
+    private static void productsOfFourVectors(float[] x, int[] starts, int from, int[] steps, int n, float[] m, int mo,
+                                              int ldm, float[] sums, int so, int lds) {
+        int x0 = starts[from];
+        int x1 = starts[from + 1];
+        int x2 = starts[from + 2];
+        int x3 = starts[from + 3];
         FloatVector s00 = FloatVector.zero(SPECIES);
         FloatVector s01 = s00;
         FloatVector s02 = s00;
@@ -533,15 +508,12 @@ final class VectorLoops implements FloatLoops {
         FloatVector s31 = s00;
         FloatVector s32 = s00;
         FloatVector s33 = s00;
-        int rowStart = 0;
-        int p = 0;
-        int col = 0;
-        int end = dyo + rows * cols * ldq;
-        for (int d = dyo; d < end; d += ldq) {
-            FloatVector g0 = FloatVector.fromArray(SPECIES, dy, d);
-            FloatVector g1 = FloatVector.fromArray(SPECIES, dy, d + LANES);
-            FloatVector g2 = FloatVector.fromArray(SPECIES, dy, d + 2 * LANES);
-            FloatVector g3 = FloatVector.fromArray(SPECIES, dy, d + 3 * LANES);
+        for (int r = 0, row = mo; r < n; r++, row += ldm) {
+            int p = steps[r];
+            FloatVector g0 = FloatVector.fromArray(SPECIES, m, row);
+            FloatVector g1 = FloatVector.fromArray(SPECIES, m, row + LANES);
+            FloatVector g2 = FloatVector.fromArray(SPECIES, m, row + 2 * LANES);
+            FloatVector g3 = FloatVector.fromArray(SPECIES, m, row + 3 * LANES);
             FloatVector b0 = FloatVector.broadcast(SPECIES, x[x0 + p]);
             s00 = b0.fma(g0, s00);
             s01 = b0.fma(g1, s01);
@@ -562,13 +534,6 @@ final class VectorLoops implements FloatLoops {
             s31 = b3.fma(g1, s31);
             s32 = b3.fma(g2, s32);
             s33 = b3.fma(g3, s33);
-            if (++col == cols) {
-                col = 0;
-                rowStart += rowStride;
-                p = rowStart;
-            } else {
-                p += colStride;
-            }
         }
         int at = so;
         FloatVector.fromArray(SPECIES, sums, at).add(s00).intoArray(sums, at);

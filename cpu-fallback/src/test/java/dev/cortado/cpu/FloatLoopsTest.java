@@ -506,55 +506,49 @@ class FloatLoopsTest {
     }
 
     /**
-     * Blocks of weight-gradient sums with the channels side by side against their definition, bit for bit (special
-     * values among the inputs; any NaN for a NaN): sixteen, eight or four taps by one, two or four of the vector
-     * version's vectors of channels, over pixels in rows a stride apart, added to what sums held, nothing else
-     * written.
+     * Sums of products with the channels side by side against their definition, bit for bit (special values among
+     * the inputs; any NaN for a NaN): sixteen, eight or four starts by one, two or four of the vector version's
+     * vectors of channels, steps in any order, added to what sums held, nothing else written.
      */
     @ParameterizedTest(name = "{0}, {1} vectors of channels")
     @MethodSource("channelBlocks")
-    void correlateChannelsAddsTheDefinedSums(String name, int vectors) {
+    void laneProductsAddTheDefinedSums(String name, int vectors) {
         FloatLoops loops = loops(name);
         FloatLoops vector = VectorLoops.createIfUseful();
         int channels = vectors * (vector != null ? vector.lanes() : 8);
-        int taps = 16 / vectors;
-        int rows = 3;
-        int cols = 5;
-        int rowStride = 23;
-        int colStride = 2;
-        int[] offsets = new int[1 + taps];
-        for (int t = 1; t <= taps; t++) {
-            offsets[t] = random.nextInt(12);
+        int count = 16 / vectors;
+        int[] starts = new int[1 + count];
+        for (int a = 1; a <= count; a++) {
+            starts[a] = random.nextInt(12);
         }
-        float[] x = values(0, 12 + (rows - 1) * rowStride + (cols - 1) * colStride + 1);
-        int ldq = channels + 3;
-        float[] dy = values(0, 2 + rows * cols * ldq);
+        int[] steps = {21, 3, 0, 17, 40, 8, 8, 33, 2, 29, 11, 5, 36, 14, 25};
+        float[] x = values(0, 12 + 40);
+        int ldm = channels + 3;
+        float[] m = values(0, 2 + steps.length * ldm);
         int lds = channels + 1;
-        float[] sums = finite(3 + taps * lds + 2);
+        float[] sums = finite(3 + count * lds + 2);
         float[] expected = sums.clone();
-        for (int t = 0; t < taps; t++) {
+        for (int a = 0; a < count; a++) {
             for (int c = 0; c < channels; c++) {
                 float sum = 0f;
-                for (int q = 0; q < rows * cols; q++) {
-                    float xq = x[offsets[1 + t] + q / cols * rowStride + q % cols * colStride];
-                    sum = Math.fma(xq, dy[2 + q * ldq + c], sum);
+                for (int r = 0; r < steps.length; r++) {
+                    sum = Math.fma(x[starts[1 + a] + steps[r]], m[2 + r * ldm + c], sum);
                 }
-                expected[3 + t * lds + c] += sum;
+                expected[3 + a * lds + c] += sum;
             }
         }
-        loops.correlateChannels(x, offsets, 1, taps, rows, cols, rowStride, colStride, dy, 2, ldq, channels, sums,
-                3, lds);
-        assertSameValues(expected, sums, name + " correlateChannels");
+        loops.laneProducts(x, starts, 1, count, steps, steps.length, m, 2, ldm, channels, sums, 3, lds);
+        assertSameValues(expected, sums, name + " laneProducts");
     }
 
     /** The vector version takes only the blocks it keeps in registers, and says which. */
     @Test
-    void correlateChannelsRefusesABlockItHasNoKernelFor() {
+    void laneProductsRefuseABlockWithoutAKernel() {
         FloatLoops loops = loops(VECTOR);
         int lanes = loops.lanes();
         float[] any = new float[64 * lanes];
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loops.correlateChannels(
-                any, new int[8], 0, 8, 1, 1, 1, 1, any, 0, lanes, lanes, any, 0, lanes));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loops.laneProducts(any,
+                new int[8], 0, 8, new int[1], 1, any, 0, lanes, lanes, any, 0, lanes));
         assertTrue(e.getMessage().contains("not 8 by " + lanes), e.getMessage());
     }
 

@@ -96,9 +96,13 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(3, 32, 14, 14, 3, 3, 1, 1, 1), 32, 1),
                 new ConvSpec(new ConvGeometry(2, 40, 7, 9, 3, 3, 1, 1, 1), 12, 1),
                 new ConvSpec(new ConvGeometry(11, 36, 5, 3, 3, 3, 1, 1, 1), 36, 1),
-                // output channels filling four 512-bit vectors (eight of 256 bits): the CPU's weight gradient in
-                // blocks of four taps by four vectors
-                new ConvSpec(new ConvGeometry(3, 8, 9, 9, 3, 3, 1, 1, 1), 64, 1));
+                // output channels in whole vectors, the CPU's LaneConvolution: four 512-bit vectors (eight of 256
+                // bits) at stride 1 and 2, one image at stride 2 with no padding (its pixels shared out), stride 3
+                // with dilation
+                new ConvSpec(new ConvGeometry(3, 8, 9, 9, 3, 3, 1, 1, 1), 64, 1),
+                new ConvSpec(new ConvGeometry(3, 8, 11, 9, 3, 3, 2, 1, 1), 64, 1),
+                new ConvSpec(new ConvGeometry(1, 16, 13, 13, 3, 3, 2, 0, 1), 16, 1),
+                new ConvSpec(new ConvGeometry(2, 8, 17, 15, 3, 3, 3, 2, 2), 32, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
