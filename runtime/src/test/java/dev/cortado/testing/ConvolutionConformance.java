@@ -98,11 +98,13 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(11, 36, 5, 3, 3, 3, 1, 1, 1), 36, 1),
                 // output channels in whole vectors, the CPU's LaneConvolution: four 512-bit vectors (eight of 256
                 // bits) at stride 1 and 2, one image at stride 2 with no padding (its pixels shared out), stride 3
-                // with dilation
+                // with dilation, 32 input channels at stride 2, 8 output channels (one 256-bit vector) at stride 3
                 new ConvSpec(new ConvGeometry(3, 8, 9, 9, 3, 3, 1, 1, 1), 64, 1),
                 new ConvSpec(new ConvGeometry(3, 8, 11, 9, 3, 3, 2, 1, 1), 64, 1),
                 new ConvSpec(new ConvGeometry(1, 16, 13, 13, 3, 3, 2, 0, 1), 16, 1),
-                new ConvSpec(new ConvGeometry(2, 8, 17, 15, 3, 3, 3, 2, 2), 32, 1));
+                new ConvSpec(new ConvGeometry(2, 8, 17, 15, 3, 3, 3, 2, 2), 32, 1),
+                new ConvSpec(new ConvGeometry(2, 32, 11, 10, 3, 3, 2, 1, 1), 16, 1),
+                new ConvSpec(new ConvGeometry(2, 16, 13, 11, 3, 3, 3, 2, 2), 8, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
