@@ -28,15 +28,37 @@ final class LaneConvolution {
     private static final int MIN_TAPS = 64;
     /** Vectors of sums {@link FloatLoops#laneProducts} keeps in registers. */
     private static final int SUMS = 16;
+    /**
+     * Fewest columns the direct weight gradient on wide rows may compute per output column for one vector of
+     * channels to be taken here instead: with one vector, every multiply-add takes a float of the image, and that
+     * lost to the wide rows where they are nearly all output (ResNet's 16-channel layers at 28 x 28, 30 columns for
+     * 28: 15-20% slower) and won where a third of them are not (LeNet-5's second convolution, 14 for 10: 25-40%
+     * faster).
+     */
+    private static final double ONE_VECTOR_WASTE = 1.25;
 
     private LaneConvolution() {
     }
 
     /**
-     * Whether spec's weight gradient is computed here: on hardware vectors ({@link FloatLoops#vectorized}),
-     * ungrouped, with at least {@link #MIN_TAPS} taps and output channels that fill whole vectors.
+     * Whether spec's weight gradient is computed here: where its channels serve ({@link #servesChannels}), in
+     * blocks of two or four vectors of them, or of one where the direct weight gradient on wide rows does not
+     * serve it or computes at least {@link #ONE_VECTOR_WASTE} columns per output column.
      */
     static boolean servesWeightGradient(ConvSpec spec) {
+        if (!servesChannels(spec)) {
+            return false;
+        }
+        boolean oneVector = spec.outChannels() % (2 * FloatLoops.IN_USE.lanes()) != 0;
+        return !oneVector || !WideDirectConvolution.servesWeightGradient(spec)
+                || WideDirectConvolution.waste(spec) >= ONE_VECTOR_WASTE;
+    }
+
+    /**
+     * Whether spec's channels and taps suit this class: on hardware vectors ({@link FloatLoops#vectorized}),
+     * ungrouped, with at least {@link #MIN_TAPS} taps and output channels that fill whole vectors.
+     */
+    private static boolean servesChannels(ConvSpec spec) {
         FloatLoops loops = FloatLoops.IN_USE;
         return loops.vectorized() && spec.groups() == 1 && spec.geometry().columnRows() >= MIN_TAPS
                 && spec.outChannels() % loops.lanes() == 0;
@@ -79,11 +101,12 @@ final class LaneConvolution {
     }
 
     /**
-     * Whether spec's forward pass is computed here: as {@link #servesWeightGradient}, at a stride above 1, where the
-     * other direct paths compute every stride phase's columns and the column matrix gathers its floats one by one.
+     * Whether spec's forward pass is computed here: where its channels serve ({@link #servesChannels}), at a stride
+     * above 1, where the other direct paths compute every stride phase's columns and the column matrix gathers its
+     * floats one by one.
      */
     static boolean servesForward(ConvSpec spec) {
-        return servesWeightGradient(spec) && spec.geometry().stride() > 1;
+        return servesChannels(spec) && spec.geometry().stride() > 1;
     }
 
     /**

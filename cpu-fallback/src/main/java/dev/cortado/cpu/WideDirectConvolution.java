@@ -97,6 +97,11 @@ final class WideDirectConvolution {
                 && gradientLayout(spec.geometry()).columns >= MIN_GRADIENT_COLUMNS;
     }
 
+    /** Columns computed per output column on the wide rows: 1 where every column is kept, up to {@link #MAX_WASTE}. */
+    static double waste(ConvSpec spec) {
+        return new Layout(spec.geometry(), 1).waste();
+    }
+
     /**
      * The weight gradient's copy: of as many images at a time as a part of the batch has
      * ({@link DirectConvolution#imagesPerPart}), up to half of a core's L2 cache. One run then spans them all, so
