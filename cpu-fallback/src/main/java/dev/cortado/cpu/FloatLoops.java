@@ -152,6 +152,21 @@ interface FloatLoops {
                       int channels, float[] sums, int so, int lds);
 
     /**
+     * Sums of products for an input gradient with a row of the image in a vector's lanes ({@link RowInputGradient}):
+     * for rows {@code r < 2}, {@code c < channels} and lanes {@code q <} {@link #lanes}, {@code sums[so +
+     * (r*channels + c)*lanes + q] +=} the sum over {@code s < n} of {@code w[wo + wAt[from + s] + c] *
+     * rows[ro + rowAt[from + s] + r*rowStride + q]}. Each sum starts from +0 and takes s in order, each by a fused
+     * multiply-add (as {@link Math#fma}), before it is added to sums, so every version gives the same bits. The
+     * vector version takes {@value #ROW_CHANNELS} channels: twelve vectors of sums in registers, two loads of rows
+     * and six broadcast floats of w per step.
+     */
+    void rowPairProducts(float[] rows, int ro, int[] rowAt, int rowStride, float[] w, int wo, int[] wAt, int from,
+                         int n, int channels, float[] sums, int so);
+
+    /** Channels of {@link #rowPairProducts}'s vector version. */
+    int ROW_CHANNELS = 6;
+
+    /**
      * Winograd F(2x2, 3x3)'s input transform {@code V = B^T d B}, {@code B^T = [[1, 0, -1, 0], [0, 1, 1, 0],
      * [0, -1, 1, 0], [0, 1, 0, -1]]}, of n tiles whose inputs lie in four phase planes: input {@code (r, s)} of
      * tile t is {@code x[xo + (2*(r%2) + s%2)*phaseStride + (r/2)*rowShift + s/2 + t]}, and element

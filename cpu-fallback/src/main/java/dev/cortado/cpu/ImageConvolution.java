@@ -194,8 +194,9 @@ final class ImageConvolution {
     /**
      * {@code dx = dL/dx}, as {@link dev.cortado.backend.Backend#convolutionBackwardInput}: at stride 1 the forward
      * convolution of dy with the kernels flipped and the channels swapped ({@link #asTransposedForward}), which
-     * multiplies over {@code outC*kH*kW} instead of {@code outC} and never folds a column matrix back; otherwise
-     * the column matrix's gradient, folded back through its {@link StridePhases} where they serve, else by col2im.
+     * multiplies over {@code outC*kH*kW} instead of {@code outC} and never folds a column matrix back; with rows of
+     * dx in vectors where they fit ({@link RowInputGradient}); otherwise the column matrix's gradient, folded back
+     * through its {@link StridePhases} where they serve, else by col2im.
      */
     static void backwardInput(ConvSpec spec, float[] w, int wo, float[] dy, int dyo, float[] dx, int dxo) {
         ConvSpec transposed = asTransposedForward(spec);
@@ -203,6 +204,10 @@ final class ImageConvolution {
             float[] flipped = SCRATCH.get().flipped((int) spec.weightSize());
             flipKernels(spec, w, wo, flipped);
             forward(transposed, dy, dyo, flipped, 0, dx, dxo);
+            return;
+        }
+        if (RowInputGradient.serves(spec)) {
+            RowInputGradient.backwardInput(spec, w, wo, dy, dyo, dx, dxo);
             return;
         }
         Chunks chunks = new Chunks(spec);

@@ -99,6 +99,20 @@ final class ScalarLoops implements FloatLoops {
         }
     }
 
+    @Override
+    public void rowPairProducts(float[] rows, int ro, int[] rowAt, int rowStride, float[] w, int wo, int[] wAt,
+                                int from, int n, int channels, float[] sums, int so) {
+        for (int r = 0; r < 2; r++) {
+            for (int c = 0; c < channels; c++) {
+                float sum = 0f;
+                for (int s = from; s < from + n; s++) {
+                    sum = Math.fma(w[wo + wAt[s] + c], rows[ro + rowAt[s] + r * rowStride], sum);
+                }
+                sums[so + r * channels + c] += sum;
+            }
+        }
+    }
+
     /** {@code sum} plus {@code dy[dyo + q] * x[xo + q]} for q from {@code from} to n, each by a fused multiply-add. */
     static float correlateFrom(float sum, float[] dy, int dyo, float[] x, int xo, int from, int n) {
         for (int q = from; q < n; q++) {

@@ -314,6 +314,55 @@ final class VectorLoops implements FloatLoops {
         }
     }
 
+    /** Twelve vectors of sums in registers, started from a zero made in the method (see {@link #laneProducts}). */
+    @Override
+    public void rowPairProducts(float[] rows, int ro, int[] rowAt, int rowStride, float[] w, int wo, int[] wAt,
+                                int from, int n, int channels, float[] sums, int so) {
+        if (channels != ROW_CHANNELS) {
+            throw new IllegalArgumentException(
+                    "rowPairProducts takes " + ROW_CHANNELS + " channels, not " + channels);
+        }
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero;
+        FloatVector b0 = zero, b1 = zero, b2 = zero, b3 = zero, b4 = zero, b5 = zero;
+        for (int s = from; s < from + n; s++) {
+            int at = ro + rowAt[s];
+            int k = wo + wAt[s];
+            FloatVector top = FloatVector.fromArray(SPECIES, rows, at);
+            FloatVector bottom = FloatVector.fromArray(SPECIES, rows, at + rowStride);
+            FloatVector w0 = FloatVector.broadcast(SPECIES, w[k]);
+            a0 = w0.fma(top, a0);
+            b0 = w0.fma(bottom, b0);
+            FloatVector w1 = FloatVector.broadcast(SPECIES, w[k + 1]);
+            a1 = w1.fma(top, a1);
+            b1 = w1.fma(bottom, b1);
+            FloatVector w2 = FloatVector.broadcast(SPECIES, w[k + 2]);
+            a2 = w2.fma(top, a2);
+            b2 = w2.fma(bottom, b2);
+            FloatVector w3 = FloatVector.broadcast(SPECIES, w[k + 3]);
+            a3 = w3.fma(top, a3);
+            b3 = w3.fma(bottom, b3);
+            FloatVector w4 = FloatVector.broadcast(SPECIES, w[k + 4]);
+            a4 = w4.fma(top, a4);
+            b4 = w4.fma(bottom, b4);
+            FloatVector w5 = FloatVector.broadcast(SPECIES, w[k + 5]);
+            a5 = w5.fma(top, a5);
+            b5 = w5.fma(bottom, b5);
+        }
+        FloatVector.fromArray(SPECIES, sums, so).add(a0).intoArray(sums, so);
+        FloatVector.fromArray(SPECIES, sums, so + 1 * LANES).add(a1).intoArray(sums, so + 1 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 2 * LANES).add(a2).intoArray(sums, so + 2 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 3 * LANES).add(a3).intoArray(sums, so + 3 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 4 * LANES).add(a4).intoArray(sums, so + 4 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 5 * LANES).add(a5).intoArray(sums, so + 5 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 6 * LANES).add(b0).intoArray(sums, so + 6 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 7 * LANES).add(b1).intoArray(sums, so + 7 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 8 * LANES).add(b2).intoArray(sums, so + 8 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 9 * LANES).add(b3).intoArray(sums, so + 9 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 10 * LANES).add(b4).intoArray(sums, so + 10 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 11 * LANES).add(b5).intoArray(sums, so + 11 * LANES);
+    }
+
     /** {@link #laneProducts} for sixteen starts by one vector of channels. */
     private static void productsOfOneVector(float[] x, int[] starts, int from, int[] steps, int n, float[] m, int mo,
                                             int ldm, float[] sums, int so, int lds) {

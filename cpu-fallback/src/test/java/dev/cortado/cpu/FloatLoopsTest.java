@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Both versions of {@link FloatLoops}, bit for bit against plain loops written from the definitions: lengths
@@ -550,6 +551,50 @@ class FloatLoopsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loops.laneProducts(any,
                 new int[8], 0, 8, new int[1], 1, any, 0, lanes, lanes, any, 0, lanes));
         assertTrue(e.getMessage().contains("not 8 by " + lanes), e.getMessage());
+    }
+
+    /**
+     * Sums of products with a row in a vector's lanes against their definition, bit for bit (special values among
+     * the inputs; any NaN for a NaN): two rows by six channels, steps anywhere in rows and weights, in any order,
+     * added to what sums held, nothing else written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {VECTOR, SCALAR})
+    void rowPairProductsAddTheDefinedSums(String name) {
+        FloatLoops loops = loops(name);
+        int lanes = loops.lanes();
+        int channels = FloatLoops.ROW_CHANNELS;
+        int rowStride = lanes + 5;
+        int[] rowAt = {-1, 9, 3, 27, 14, 3, 40, 22, 1, 35, 8};
+        int[] weightAt = {-1, 12, 0, 30, 7, 7, 2, 25, 18, 1, 40};
+        int n = rowAt.length - 1;
+        float[] rows = values(0, 2 + 40 + rowStride + lanes);
+        float[] w = values(0, 3 + 40 + channels);
+        float[] sums = finite(4 + 2 * channels * lanes + 3);
+        float[] expected = sums.clone();
+        for (int r = 0; r < 2; r++) {
+            for (int c = 0; c < channels; c++) {
+                for (int q = 0; q < lanes; q++) {
+                    float sum = 0f;
+                    for (int s = 1; s <= n; s++) {
+                        sum = Math.fma(w[3 + weightAt[s] + c], rows[2 + rowAt[s] + r * rowStride + q], sum);
+                    }
+                    expected[4 + (r * channels + c) * lanes + q] += sum;
+                }
+            }
+        }
+        loops.rowPairProducts(rows, 2, rowAt, rowStride, w, 3, weightAt, 1, n, channels, sums, 4);
+        assertSameValues(expected, sums, name + " rowPairProducts");
+    }
+
+    /** The vector version takes only the channels it keeps in registers, and says so. */
+    @Test
+    void rowPairProductsRefuseOtherChannels() {
+        FloatLoops loops = loops(VECTOR);
+        float[] any = new float[64 * loops.lanes()];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loops.rowPairProducts(any,
+                0, new int[1], loops.lanes(), any, 0, new int[1], 0, 1, 4, any, 0));
+        assertTrue(e.getMessage().contains("not 4"), e.getMessage());
     }
 
     /** Floats in [-2, 2), none special: sums of them can be checked against a tolerance. */

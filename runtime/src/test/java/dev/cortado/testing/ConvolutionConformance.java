@@ -104,7 +104,11 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(1, 16, 13, 13, 3, 3, 2, 0, 1), 16, 1),
                 new ConvSpec(new ConvGeometry(2, 8, 17, 15, 3, 3, 3, 2, 2), 32, 1),
                 new ConvSpec(new ConvGeometry(2, 32, 11, 10, 3, 3, 2, 1, 1), 16, 1),
-                new ConvSpec(new ConvGeometry(2, 16, 13, 11, 3, 3, 3, 2, 2), 8, 1));
+                new ConvSpec(new ConvGeometry(2, 16, 13, 11, 3, 3, 3, 2, 2), 8, 1),
+                // input rows that fit a vector, the CPU's RowInputGradient: rows of 15 (512 bits) and of 7 (256
+                // bits), odd heights, input channels past a block of six, padding up to the kernel's width - 1
+                new ConvSpec(new ConvGeometry(2, 13, 11, 15, 3, 5, 1, 2, 1), 7, 1),
+                new ConvSpec(new ConvGeometry(3, 7, 9, 7, 4, 3, 1, 2, 1), 5, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
