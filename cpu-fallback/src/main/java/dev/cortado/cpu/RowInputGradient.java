@@ -25,6 +25,12 @@ final class RowInputGradient {
      * here, 32 -> 64 at 14 x 14 or 7 x 7 3% slower.
      */
     private static final int MAX_OUT_CHANNELS = 32;
+    /**
+     * Fewest taps ({@code outC*kH*kW}) a pair of rows may take: each pair's sums and rows of dx cost about what a few
+     * dozen taps do. 16 -> 32 channels by 1x1 kernels (32 taps) took twice the column matrix's time, 4 -> 8 by 3x3
+     * kernels (72) 0.6 of it.
+     */
+    private static final int MIN_TAPS = 64;
 
     private RowInputGradient() {
     }
@@ -32,15 +38,16 @@ final class RowInputGradient {
     /**
      * Whether spec's input gradient is computed here: on hardware vectors ({@link FloatLoops#vectorized}),
      * ungrouped, stride 1 without dilation, a padding smaller than the kernel, image rows that fill at least three
-     * quarters of a vector (the lanes past a row are computed and dropped), and at most {@link #MAX_OUT_CHANNELS}
-     * output channels.
+     * quarters of a vector (the lanes past a row are computed and dropped), at most {@link #MAX_OUT_CHANNELS}
+     * output channels and at least {@link #MIN_TAPS} taps.
      */
     static boolean serves(ConvSpec spec) {
         ConvGeometry g = spec.geometry();
         int lanes = FloatLoops.IN_USE.lanes();
         return FloatLoops.IN_USE.vectorized() && spec.groups() == 1 && g.stride() == 1 && g.dilation() == 1
                 && g.width() <= lanes && 4 * g.width() >= 3 * lanes
-                && g.padding() < g.kernelH() && g.padding() < g.kernelW() && spec.outChannels() <= MAX_OUT_CHANNELS;
+                && g.padding() < g.kernelH() && g.padding() < g.kernelW() && spec.outChannels() <= MAX_OUT_CHANNELS
+                && spec.outChannels() * g.kernelH() * g.kernelW() >= MIN_TAPS;
     }
 
     /**
