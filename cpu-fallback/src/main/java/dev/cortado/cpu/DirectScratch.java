@@ -8,7 +8,7 @@ package dev.cortado.cpu;
 final class DirectScratch {
     private static final ThreadLocal<DirectScratch> OF_THREAD = ThreadLocal.withInitial(DirectScratch::new);
 
-    /** Sixteen sums of a block of four planes by four taps. */
+    /** The sums of a block of planes by taps: sixteen at most. */
     final float[] blockSums = new float[16];
     private float[] copy = new float[0];
     private float[] planes = new float[0];

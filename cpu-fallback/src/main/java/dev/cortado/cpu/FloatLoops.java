@@ -137,6 +137,15 @@ interface FloatLoops {
     void correlateFour(float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to, float[] sums, int so,
                        int n);
 
+    /**
+     * {@link #correlateFour} for three planes of dy and five taps, for output channels in threes and kernel rows of
+     * five: {@code sums[so + 5*r + t] = sum over q < n of dy[dyo + r*ldy + q] * x[xo + offsets[to + t] + q]} for
+     * {@code r < 3}, {@code t < 5}, each accumulated with fused multiply-adds in an order of the implementation's
+     * choosing (the same on every call).
+     */
+    void correlateThreeByFive(float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to, float[] sums,
+                              int so, int n);
+
     /** Floats in one of this version's vectors: 1 for the plain loops. */
     int lanes();
 

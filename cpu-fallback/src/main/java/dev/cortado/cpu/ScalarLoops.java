@@ -81,6 +81,16 @@ final class ScalarLoops implements FloatLoops {
     }
 
     @Override
+    public void correlateThreeByFive(float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to,
+                                     float[] sums, int so, int n) {
+        for (int r = 0; r < 3; r++) {
+            for (int t = 0; t < 5; t++) {
+                sums[so + 5 * r + t] = correlateFrom(0f, dy, dyo + r * ldy, x, xo + offsets[to + t], 0, n);
+            }
+        }
+    }
+
+    @Override
     public int lanes() {
         return 1;
     }

@@ -291,6 +291,75 @@ final class VectorLoops implements FloatLoops {
     }
 
     @Override
+    public void correlateThreeByFive(float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to,
+                                     float[] sums, int so, int n) {
+        int x0 = xo + offsets[to + 0];
+        int x1 = xo + offsets[to + 1];
+        int x2 = xo + offsets[to + 2];
+        int x3 = xo + offsets[to + 3];
+        int x4 = xo + offsets[to + 4];
+        int d1 = dyo + ldy;
+        int d2 = d1 + ldy;
+        FloatVector c00 = FloatVector.zero(SPECIES);
+        FloatVector c01 = c00;
+        FloatVector c02 = c00;
+        FloatVector c03 = c00;
+        FloatVector c04 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c12 = c00;
+        FloatVector c13 = c00;
+        FloatVector c14 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c22 = c00;
+        FloatVector c23 = c00;
+        FloatVector c24 = c00;
+        int q = 0;
+        // fifteen accumulators fed by three loads of dy and five of x
+        for (; q <= n - LANES; q += LANES) {
+            FloatVector a0 = FloatVector.fromArray(SPECIES, dy, dyo + q);
+            FloatVector a1 = FloatVector.fromArray(SPECIES, dy, d1 + q);
+            FloatVector a2 = FloatVector.fromArray(SPECIES, dy, d2 + q);
+            FloatVector b = FloatVector.fromArray(SPECIES, x, x0 + q);
+            c00 = a0.fma(b, c00);
+            c10 = a1.fma(b, c10);
+            c20 = a2.fma(b, c20);
+            b = FloatVector.fromArray(SPECIES, x, x1 + q);
+            c01 = a0.fma(b, c01);
+            c11 = a1.fma(b, c11);
+            c21 = a2.fma(b, c21);
+            b = FloatVector.fromArray(SPECIES, x, x2 + q);
+            c02 = a0.fma(b, c02);
+            c12 = a1.fma(b, c12);
+            c22 = a2.fma(b, c22);
+            b = FloatVector.fromArray(SPECIES, x, x3 + q);
+            c03 = a0.fma(b, c03);
+            c13 = a1.fma(b, c13);
+            c23 = a2.fma(b, c23);
+            b = FloatVector.fromArray(SPECIES, x, x4 + q);
+            c04 = a0.fma(b, c04);
+            c14 = a1.fma(b, c14);
+            c24 = a2.fma(b, c24);
+        }
+        sums[so + 0] = ScalarLoops.correlateFrom(c00.reduceLanes(VectorOperators.ADD), dy, dyo, x, x0, q, n);
+        sums[so + 1] = ScalarLoops.correlateFrom(c01.reduceLanes(VectorOperators.ADD), dy, dyo, x, x1, q, n);
+        sums[so + 2] = ScalarLoops.correlateFrom(c02.reduceLanes(VectorOperators.ADD), dy, dyo, x, x2, q, n);
+        sums[so + 3] = ScalarLoops.correlateFrom(c03.reduceLanes(VectorOperators.ADD), dy, dyo, x, x3, q, n);
+        sums[so + 4] = ScalarLoops.correlateFrom(c04.reduceLanes(VectorOperators.ADD), dy, dyo, x, x4, q, n);
+        sums[so + 5] = ScalarLoops.correlateFrom(c10.reduceLanes(VectorOperators.ADD), dy, d1, x, x0, q, n);
+        sums[so + 6] = ScalarLoops.correlateFrom(c11.reduceLanes(VectorOperators.ADD), dy, d1, x, x1, q, n);
+        sums[so + 7] = ScalarLoops.correlateFrom(c12.reduceLanes(VectorOperators.ADD), dy, d1, x, x2, q, n);
+        sums[so + 8] = ScalarLoops.correlateFrom(c13.reduceLanes(VectorOperators.ADD), dy, d1, x, x3, q, n);
+        sums[so + 9] = ScalarLoops.correlateFrom(c14.reduceLanes(VectorOperators.ADD), dy, d1, x, x4, q, n);
+        sums[so + 10] = ScalarLoops.correlateFrom(c20.reduceLanes(VectorOperators.ADD), dy, d2, x, x0, q, n);
+        sums[so + 11] = ScalarLoops.correlateFrom(c21.reduceLanes(VectorOperators.ADD), dy, d2, x, x1, q, n);
+        sums[so + 12] = ScalarLoops.correlateFrom(c22.reduceLanes(VectorOperators.ADD), dy, d2, x, x2, q, n);
+        sums[so + 13] = ScalarLoops.correlateFrom(c23.reduceLanes(VectorOperators.ADD), dy, d2, x, x3, q, n);
+        sums[so + 14] = ScalarLoops.correlateFrom(c24.reduceLanes(VectorOperators.ADD), dy, d2, x, x4, q, n);
+    }
+
+    @Override
     public int lanes() {
         return LANES;
     }

@@ -124,7 +124,7 @@ final class WideDirectConvolution {
         ConvGeometry g = spec.geometry();
         Layout layout = gradientLayout(g);
         int taps = g.columnRows();
-        int[] offsets = DirectConvolution.inFours(layout.tapOffsets());
+        int[] offsets = DirectConvolution.Block.FOUR_BY_FOUR.filledUp(layout.tapOffsets());
         int outChannels = spec.outChannels();
         int planes = (outChannels + 3) / 4 * 4;
         int imageSize = g.channels() * g.height() * g.width();
@@ -141,8 +141,9 @@ final class WideDirectConvolution {
                 int run = layout.run(images);
                 layout.widen(dy, dyo + n * outputSize, outChannels, images, grad, run);
                 for (int o = 0; o < outChannels; o += 4) {
-                    DirectConvolution.addBlockSums(grad, o * run, run, Math.min(4, outChannels - o), image, offsets,
-                            taps, scratch.blockSums, partials, partial + o * taps, run);
+                    DirectConvolution.addBlockSums(DirectConvolution.Block.FOUR_BY_FOUR, grad, o * run, run,
+                            Math.min(4, outChannels - o), image, offsets, taps, scratch.blockSums, partials,
+                            partial + o * taps, run);
                 }
             }
         }, dw, dwo);

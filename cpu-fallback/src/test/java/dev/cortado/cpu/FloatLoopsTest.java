@@ -502,6 +502,38 @@ class FloatLoopsTest {
         assertSameBits(sums, again, name + " correlateFour twice");
     }
 
+    /**
+     * The fifteen sums of {@link FloatLoops#correlateThreeByFive} against the definition in double precision (their
+     * order of addition is the implementation's), repeatable bit for bit, and nothing else written.
+     */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void correlateThreeByFive(String name, int n) {
+        int[] offsets = {9, 9, 4, 0, 7, 2, 5};
+        int ldy = n + 2;
+        float[] dy = finite(1 + 3 * ldy);
+        float[] x = finite(3 + n + 9);
+        float[] sums = poisoned(19);
+        loops(name).correlateThreeByFive(dy, 1, ldy, x, 3, offsets, 1, sums, 2, n);
+        for (int r = 0; r < 3; r++) {
+            for (int t = 0; t < 5; t++) {
+                double expected = 0;
+                double magnitude = 0;
+                for (int q = 0; q < n; q++) {
+                    double term = (double) dy[1 + r * ldy + q] * x[3 + offsets[1 + t] + q];
+                    expected += term;
+                    magnitude += Math.abs(term);
+                }
+                assertEquals(expected, sums[2 + 5 * r + t], 1e-6 * (1 + magnitude), name + " sum " + r + ", " + t);
+            }
+        }
+        assertSameBits(poisoned(2), Arrays.copyOf(sums, 2), name + " before the sums");
+        assertSameBits(poisoned(2), Arrays.copyOfRange(sums, 17, 19), name + " after the sums");
+        float[] again = poisoned(19);
+        loops(name).correlateThreeByFive(dy, 1, ldy, x, 3, offsets, 1, again, 2, n);
+        assertSameBits(sums, again, name + " correlateThreeByFive twice");
+    }
+
     static Stream<Arguments> channelBlocks() {
         return Stream.of(VECTOR, SCALAR).flatMap(name -> Stream.of(1, 2, 4).map(v -> Arguments.of(name, v)));
     }

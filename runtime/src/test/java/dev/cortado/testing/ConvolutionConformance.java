@@ -108,7 +108,9 @@ public interface ConvolutionConformance extends BackendTestContext {
                 // input rows that fit a vector, the CPU's RowInputGradient: rows of 15 (512 bits) and of 7 (256
                 // bits), odd heights, input channels past a block of six, padding up to the kernel's width - 1
                 new ConvSpec(new ConvGeometry(2, 13, 11, 15, 3, 5, 1, 2, 1), 7, 1),
-                new ConvSpec(new ConvGeometry(3, 7, 9, 7, 4, 3, 1, 2, 1), 6, 1));
+                new ConvSpec(new ConvGeometry(3, 7, 9, 7, 4, 3, 1, 2, 1), 6, 1),
+                // the CPU's direct weight gradient in blocks of three channels by five taps, both filled up
+                new ConvSpec(new ConvGeometry(2, 1, 9, 8, 3, 3, 1, 1, 1), 5, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
