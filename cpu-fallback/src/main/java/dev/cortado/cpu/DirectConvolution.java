@@ -42,25 +42,24 @@ final class DirectConvolution {
         Copies copies = new Copies(g);
         int taps = g.columnRows();
         int plane = g.height() * g.width();
-        int whole = spec.outChannels() / 4 * 4;
+        Block block = Block.forPlanes(spec.outChannels());
+        int whole = spec.outChannels() / block.planes * block.planes;
         int rest = spec.outChannels() - whole;
-        float[] lastWeights = lastFourChannels(spec, w, wo);
+        float[] lastWeights = lastChannels(spec, w, wo, block.planes);
         int imageSize = g.channels() * plane;
         int outputSize = spec.outChannels() * plane;
-        FloatLoops loops = FloatLoops.IN_USE;
         Parallel.forRange(g.batch(), 1, (from, to) -> {
             DirectScratch scratch = DirectScratch.ofThread();
             float[] shifted = scratch.copy(copies.floats);
             for (int n = from; n < to; n++) {
                 copies.fill(x, xo + n * imageSize, shifted);
                 int out = yo + n * outputSize;
-                for (int o = 0; o < whole; o += 4) {
-                    loops.convolveFour(shifted, 0, copies.offsets, taps, w, wo + o * taps, y, out + o * plane,
-                            plane, plane);
+                for (int o = 0; o < whole; o += block.planes) {
+                    block.convolve(shifted, copies.offsets, taps, w, wo + o * taps, y, out + o * plane, plane);
                 }
                 if (rest > 0) {
-                    float[] last = scratch.planes(4 * plane);
-                    loops.convolveFour(shifted, 0, copies.offsets, taps, lastWeights, 0, last, 0, plane, plane);
+                    float[] last = scratch.planes(block.planes * plane);
+                    block.convolve(shifted, copies.offsets, taps, lastWeights, 0, last, 0, plane);
                     System.arraycopy(last, 0, y, out + whole * plane, rest * plane);
                 }
             }
@@ -68,16 +67,17 @@ final class DirectConvolution {
     }
 
     /**
-     * The weights of the output channels after the last whole group of four, filled up to four channels with
-     * zeros, for {@link FloatLoops#convolveFour}; null when the channels come in fours.
+     * The weights of the output channels after the last whole group of {@code planes}, filled up to that many
+     * channels with zeros, for {@link FloatLoops#convolveFour} or {@link FloatLoops#convolveThree}; null when the
+     * channels come in such groups.
      */
-    static float[] lastFourChannels(ConvSpec spec, float[] w, int wo) {
+    static float[] lastChannels(ConvSpec spec, float[] w, int wo, int planes) {
         int taps = spec.geometry().columnRows();
-        int whole = spec.outChannels() / 4 * 4;
+        int whole = spec.outChannels() / planes * planes;
         if (whole == spec.outChannels()) {
             return null;
         }
-        return Arrays.copyOf(Arrays.copyOfRange(w, wo + whole * taps, wo + spec.outChannels() * taps), 4 * taps);
+        return Arrays.copyOf(Arrays.copyOfRange(w, wo + whole * taps, wo + spec.outChannels() * taps), planes * taps);
     }
 
     /**
@@ -134,14 +134,17 @@ final class DirectConvolution {
     }
 
     /**
-     * The shape of the blocks of sums that a weight gradient's kernel computes at once, planes of dy by taps; a
-     * convolution's last block of either is filled up (with zero planes of dy, with tap 0's offset) and its extra
-     * sums dropped.
+     * The shape of the blocks that the kernels compute at once: output planes, and for the weight gradient's sums
+     * planes of dy by taps. A convolution's last block is filled up (with zero weights or planes of dy, with tap
+     * 0's offset) and what it computes past the convolution dropped.
      */
     enum Block {
-        /** {@link FloatLoops#correlateFour}. */
+        /** {@link FloatLoops#convolveFour}, {@link FloatLoops#correlateFour}. */
         FOUR_BY_FOUR(4, 4),
-        /** {@link FloatLoops#correlateThreeByFive}: output channels in threes, taps in the rows of a 5x5 kernel. */
+        /**
+         * {@link FloatLoops#convolveThree}, {@link FloatLoops#correlateThreeByFive}: output channels in threes,
+         * taps in the rows of a 5x5 kernel.
+         */
         THREE_BY_FIVE(3, 5);
 
         final int planes;
@@ -163,6 +166,15 @@ final class DirectConvolution {
                     ? THREE_BY_FIVE : FOUR_BY_FOUR;
         }
 
+        /**
+         * The shape for the forward pass of outChannels output channels: three where, filled up, they are at most
+         * three quarters of the planes that fours make (LeNet-5's first convolution: 6 against 8, 128-135 -> 111-123
+         * us).
+         */
+        static Block forPlanes(int outChannels) {
+            return 4 * filledUp(outChannels, 3) <= 3 * filledUp(outChannels, 4) ? THREE_BY_FIVE : FOUR_BY_FOUR;
+        }
+
         private long sums(int outChannels, int taps) {
             return (long) filledUp(outChannels, planes) * filledUp(taps, this.taps);
         }
@@ -174,6 +186,15 @@ final class DirectConvolution {
         /** The taps' offsets in whole blocks, the last one filled up with tap 0's (whose sums are dropped). */
         int[] filledUp(int[] offsets) {
             return Arrays.copyOf(offsets, filledUp(offsets.length, taps));
+        }
+
+        /** The block's output planes, {@code out[oo + r*ldo + q]} for q < ldo: see {@link FloatLoops#convolveFour}. */
+        void convolve(float[] x, int[] offsets, int taps, float[] w, int wo, float[] out, int oo, int ldo) {
+            if (this == FOUR_BY_FOUR) {
+                FloatLoops.IN_USE.convolveFour(x, 0, offsets, taps, w, wo, out, oo, ldo, ldo);
+            } else {
+                FloatLoops.IN_USE.convolveThree(x, 0, offsets, taps, w, wo, out, oo, ldo, ldo);
+            }
         }
 
         /** The block's sums, {@code sums[so + r*taps + t]}: see {@link FloatLoops#correlateFour}. */

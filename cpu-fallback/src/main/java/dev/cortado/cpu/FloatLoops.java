@@ -128,6 +128,10 @@ interface FloatLoops {
     void convolveFour(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo, int ldo,
                       int n);
 
+    /** {@link #convolveFour} for three output planes, {@code r < 3}, for output channels in threes. */
+    void convolveThree(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo, int ldo,
+                       int n);
+
     /**
      * The sixteen sums of products of a direct convolution's weight gradient for four planes of dy and four taps:
      * {@code sums[so + 4*r + t] = sum over q < n of dy[dyo + r*ldy + q] * x[xo + offsets[to + t] + q]} for

@@ -54,12 +54,19 @@ final class ScalarLoops implements FloatLoops {
     @Override
     public void convolveFour(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo,
                              int ldo, int n) {
-        convolveFourFrom(x, xo, offsets, taps, w, wo, out, oo, ldo, 0, n);
+        convolveFrom(4, x, xo, offsets, taps, w, wo, out, oo, ldo, 0, n);
     }
 
-    static void convolveFourFrom(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo,
-                                 int ldo, int from, int n) {
-        for (int r = 0; r < 4; r++) {
+    @Override
+    public void convolveThree(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo,
+                              int ldo, int n) {
+        convolveFrom(3, x, xo, offsets, taps, w, wo, out, oo, ldo, 0, n);
+    }
+
+    /** {@link #convolveFour} for {@code planes} planes, from column {@code from} on. */
+    static void convolveFrom(int planes, float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out,
+                             int oo, int ldo, int from, int n) {
+        for (int r = 0; r < planes; r++) {
             for (int q = from; q < n; q++) {
                 float sum = 0f;
                 for (int t = 0; t < taps; t++) {

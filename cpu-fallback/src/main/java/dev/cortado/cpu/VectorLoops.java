@@ -214,7 +214,89 @@ final class VectorLoops implements FloatLoops {
             c2.intoArray(out, oo + 2 * ldo + q);
             c3.intoArray(out, oo + 3 * ldo + q);
         }
-        ScalarLoops.convolveFourFrom(x, xo, offsets, taps, w, wo, out, oo, ldo, q, n);
+        ScalarLoops.convolveFrom(4, x, xo, offsets, taps, w, wo, out, oo, ldo, q, n);
+    }
+
+    @Override
+    public void convolveThree(float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out, int oo,
+                              int ldo, int n) {
+        int w1 = wo + taps;
+        int w2 = w1 + taps;
+        int q = 0;
+        // five vectors of q at a time: fifteen accumulators, each broadcast of w feeding five of them
+        for (; q <= n - 5 * LANES; q += 5 * LANES) {
+            FloatVector c00 = FloatVector.zero(SPECIES);
+            FloatVector c01 = c00;
+            FloatVector c02 = c00;
+            FloatVector c03 = c00;
+            FloatVector c04 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c12 = c00;
+            FloatVector c13 = c00;
+            FloatVector c14 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c22 = c00;
+            FloatVector c23 = c00;
+            FloatVector c24 = c00;
+            for (int t = 0; t < taps; t++) {
+                int at = xo + offsets[t] + q;
+                FloatVector x0 = FloatVector.fromArray(SPECIES, x, at);
+                FloatVector x1 = FloatVector.fromArray(SPECIES, x, at + LANES);
+                FloatVector x2 = FloatVector.fromArray(SPECIES, x, at + 2 * LANES);
+                FloatVector x3 = FloatVector.fromArray(SPECIES, x, at + 3 * LANES);
+                FloatVector x4 = FloatVector.fromArray(SPECIES, x, at + 4 * LANES);
+                FloatVector v = FloatVector.broadcast(SPECIES, w[wo + t]);
+                c00 = v.fma(x0, c00);
+                c01 = v.fma(x1, c01);
+                c02 = v.fma(x2, c02);
+                c03 = v.fma(x3, c03);
+                c04 = v.fma(x4, c04);
+                v = FloatVector.broadcast(SPECIES, w[w1 + t]);
+                c10 = v.fma(x0, c10);
+                c11 = v.fma(x1, c11);
+                c12 = v.fma(x2, c12);
+                c13 = v.fma(x3, c13);
+                c14 = v.fma(x4, c14);
+                v = FloatVector.broadcast(SPECIES, w[w2 + t]);
+                c20 = v.fma(x0, c20);
+                c21 = v.fma(x1, c21);
+                c22 = v.fma(x2, c22);
+                c23 = v.fma(x3, c23);
+                c24 = v.fma(x4, c24);
+            }
+            c00.intoArray(out, oo + q);
+            c01.intoArray(out, oo + q + LANES);
+            c02.intoArray(out, oo + q + 2 * LANES);
+            c03.intoArray(out, oo + q + 3 * LANES);
+            c04.intoArray(out, oo + q + 4 * LANES);
+            c10.intoArray(out, oo + ldo + q);
+            c11.intoArray(out, oo + ldo + q + LANES);
+            c12.intoArray(out, oo + ldo + q + 2 * LANES);
+            c13.intoArray(out, oo + ldo + q + 3 * LANES);
+            c14.intoArray(out, oo + ldo + q + 4 * LANES);
+            c20.intoArray(out, oo + 2 * ldo + q);
+            c21.intoArray(out, oo + 2 * ldo + q + LANES);
+            c22.intoArray(out, oo + 2 * ldo + q + 2 * LANES);
+            c23.intoArray(out, oo + 2 * ldo + q + 3 * LANES);
+            c24.intoArray(out, oo + 2 * ldo + q + 4 * LANES);
+        }
+        for (; q <= n - LANES; q += LANES) {
+            FloatVector c0 = FloatVector.zero(SPECIES);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            for (int t = 0; t < taps; t++) {
+                FloatVector x0 = FloatVector.fromArray(SPECIES, x, xo + offsets[t] + q);
+                c0 = FloatVector.broadcast(SPECIES, w[wo + t]).fma(x0, c0);
+                c1 = FloatVector.broadcast(SPECIES, w[w1 + t]).fma(x0, c1);
+                c2 = FloatVector.broadcast(SPECIES, w[w2 + t]).fma(x0, c2);
+            }
+            c0.intoArray(out, oo + q);
+            c1.intoArray(out, oo + ldo + q);
+            c2.intoArray(out, oo + 2 * ldo + q);
+        }
+        ScalarLoops.convolveFrom(3, x, xo, offsets, taps, w, wo, out, oo, ldo, q, n);
     }
 
     @Override

@@ -63,7 +63,7 @@ final class WideDirectConvolution {
         int taps = g.columnRows();
         int outChannels = spec.outChannels();
         int blocks = (outChannels + 3) / 4;
-        float[] lastWeights = DirectConvolution.lastFourChannels(spec, w, wo);
+        float[] lastWeights = DirectConvolution.lastChannels(spec, w, wo, 4);
         int imageSize = g.channels() * g.height() * g.width();
         int outPlane = spec.outPlane();
         FloatLoops loops = FloatLoops.IN_USE;

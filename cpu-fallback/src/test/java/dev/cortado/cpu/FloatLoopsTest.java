@@ -350,6 +350,30 @@ class FloatLoopsTest {
         assertSameBits(expected, out, name + " convolveFour");
     }
 
+    /** {@link FloatLoops#convolveThree} as {@link #convolveFour}'s test checks four planes. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("cases")
+    void convolveThree(String name, int n) {
+        int[] offsets = {7, 0, 3, 12, 5};
+        int taps = offsets.length;
+        float[] x = values(2, n + 12);
+        float[] w = values(3, 3 * taps);
+        int ldo = n + 3;
+        float[] expected = poisoned(3 * ldo + 6);
+        for (int r = 0; r < 3; r++) {
+            for (int q = 0; q < n; q++) {
+                float sum = 0f;
+                for (int t = 0; t < taps; t++) {
+                    sum = Math.fma(w[3 + r * taps + t], x[2 + offsets[t] + q], sum);
+                }
+                expected[5 + r * ldo + q] = sum;
+            }
+        }
+        float[] out = poisoned(3 * ldo + 6);
+        loops(name).convolveThree(x, 2, offsets, taps, w, 3, out, 5, ldo, n);
+        assertSameBits(expected, out, name + " convolveThree");
+    }
+
     /**
      * Winograd's input transform bit for bit (any NaN for a NaN) against its definition ({@code B^T d B}, the rows
      * of d first, in the documented order), with d read from four phase planes at two shifts, and nothing written
