@@ -96,14 +96,16 @@ final class RowInputGradient {
         final int outputSize;
         private final ConvGeometry g;
         private final int outChannels;
+        private final int outHeight;
         private final int plane;
         private final int copyFloats;
 
         Layout(ConvSpec spec) {
             g = spec.geometry();
             outChannels = spec.outChannels();
+            outHeight = g.outHeight();
             rowWidth = FloatLoops.IN_USE.lanes() + g.kernelW() - 1;
-            plane = (g.outHeight() + 2) * rowWidth;
+            plane = (outHeight + 2) * rowWidth;
             copyFloats = outChannels * plane;
             blocks = (g.channels() + CHANNELS - 1) / CHANNELS;
             int taps = outChannels * g.kernelH() * g.kernelW();
@@ -135,7 +137,7 @@ final class RowInputGradient {
 
         /** Whether row is one of dy's. */
         private boolean reaches(int row) {
-            return row >= 0 && row < g.outHeight();
+            return row >= 0 && row < outHeight;
         }
 
         int packedFloats() {
@@ -167,11 +169,14 @@ final class RowInputGradient {
         /** Copies an image's dy into its places in copy. */
         void copyInside(float[] dy, int dyo, float[] copy) {
             int width = g.outWidth();
-            int inside = rowWidth + g.kernelW() - 1 - g.padding();
+            int from = dyo;
             for (int o = 0; o < outChannels; o++) {
-                for (int row = 0; row < g.outHeight(); row++) {
-                    System.arraycopy(dy, dyo + (o * g.outHeight() + row) * width, copy,
-                            o * plane + inside + row * rowWidth, width);
+                int to = o * plane + rowWidth + g.kernelW() - 1 - g.padding();
+                for (int row = 0; row < outHeight; row++, from += width, to += rowWidth) {
+                    // a loop, not System.arraycopy: for rows of ten floats, 4% of the op's time less
+                    for (int q = 0; q < width; q++) {
+                        copy[to + q] = dy[from + q];
+                    }
                 }
             }
         }
