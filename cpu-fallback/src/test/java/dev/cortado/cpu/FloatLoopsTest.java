@@ -494,53 +494,35 @@ class FloatLoopsTest {
         }
     }
 
-    /**
-     * The sixteen sums of a direct convolution's weight gradient against the definition in double precision (their
-     * order of addition is the implementation's), repeatable bit for bit, and nothing else written.
-     */
-    @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("cases")
-    void correlateFour(String name, int n) {
-        int[] offsets = {9, 9, 4, 0, 7, 2};
-        int ldy = n + 2;
-        float[] dy = finite(1 + 4 * ldy);
-        float[] x = finite(3 + n + 9);
-        float[] sums = poisoned(20);
-        loops(name).correlateFour(dy, 1, ldy, x, 3, offsets, 1, sums, 2, n);
-        for (int r = 0; r < 4; r++) {
-            for (int t = 0; t < 4; t++) {
-                double expected = 0;
-                double magnitude = 0;
-                for (int q = 0; q < n; q++) {
-                    double term = (double) dy[1 + r * ldy + q] * x[3 + offsets[1 + t] + q];
-                    expected += term;
-                    magnitude += Math.abs(term);
-                }
-                assertEquals(expected, sums[2 + 4 * r + t], 1e-6 * (1 + magnitude), name + " sum " + r + ", " + t);
-            }
-        }
-        assertSameBits(poisoned(2), Arrays.copyOf(sums, 2), name + " before the sums");
-        assertSameBits(poisoned(2), Arrays.copyOfRange(sums, 18, 20), name + " after the sums");
-        float[] again = poisoned(20);
-        loops(name).correlateFour(dy, 1, ldy, x, 3, offsets, 1, again, 2, n);
-        assertSameBits(sums, again, name + " correlateFour twice");
+    /** A kernel of the sums of a block of planes of dy by taps, as {@link FloatLoops#correlateFour}. */
+    private interface Correlate {
+        void sums(FloatLoops loops, float[] dy, int dyo, int ldy, float[] x, int xo, int[] offsets, int to,
+                  float[] sums, int so, int n);
+    }
+
+    static Stream<Arguments> correlateCases() {
+        return cases().flatMap(c -> Stream.of(
+                Arguments.of(c.get()[0], c.get()[1], 4, 4, (Correlate) FloatLoops::correlateFour),
+                Arguments.of(c.get()[0], c.get()[1], 3, 5, (Correlate) FloatLoops::correlateThreeByFive)));
     }
 
     /**
-     * The fifteen sums of {@link FloatLoops#correlateThreeByFive} against the definition in double precision (their
-     * order of addition is the implementation's), repeatable bit for bit, and nothing else written.
+     * The sums of a direct convolution's weight gradient, four planes by four taps or three by five, against the
+     * definition in double precision (their order of addition is the implementation's), repeatable bit for bit,
+     * and nothing else written.
      */
-    @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("cases")
-    void correlateThreeByFive(String name, int n) {
+    @ParameterizedTest(name = "{0} n={1}, {2} planes by {3} taps")
+    @MethodSource("correlateCases")
+    void correlateBlocks(String name, int n, int planes, int taps, Correlate kernel) {
         int[] offsets = {9, 9, 4, 0, 7, 2, 5};
         int ldy = n + 2;
-        float[] dy = finite(1 + 3 * ldy);
+        float[] dy = finite(1 + planes * ldy);
         float[] x = finite(3 + n + 9);
-        float[] sums = poisoned(19);
-        loops(name).correlateThreeByFive(dy, 1, ldy, x, 3, offsets, 1, sums, 2, n);
-        for (int r = 0; r < 3; r++) {
-            for (int t = 0; t < 5; t++) {
+        int end = 2 + planes * taps;
+        float[] sums = poisoned(end + 2);
+        kernel.sums(loops(name), dy, 1, ldy, x, 3, offsets, 1, sums, 2, n);
+        for (int r = 0; r < planes; r++) {
+            for (int t = 0; t < taps; t++) {
                 double expected = 0;
                 double magnitude = 0;
                 for (int q = 0; q < n; q++) {
@@ -548,14 +530,15 @@ class FloatLoopsTest {
                     expected += term;
                     magnitude += Math.abs(term);
                 }
-                assertEquals(expected, sums[2 + 5 * r + t], 1e-6 * (1 + magnitude), name + " sum " + r + ", " + t);
+                assertEquals(expected, sums[2 + taps * r + t], 1e-6 * (1 + magnitude),
+                        name + " sum " + r + ", " + t);
             }
         }
         assertSameBits(poisoned(2), Arrays.copyOf(sums, 2), name + " before the sums");
-        assertSameBits(poisoned(2), Arrays.copyOfRange(sums, 17, 19), name + " after the sums");
-        float[] again = poisoned(19);
-        loops(name).correlateThreeByFive(dy, 1, ldy, x, 3, offsets, 1, again, 2, n);
-        assertSameBits(sums, again, name + " correlateThreeByFive twice");
+        assertSameBits(poisoned(2), Arrays.copyOfRange(sums, end, end + 2), name + " after the sums");
+        float[] again = poisoned(end + 2);
+        kernel.sums(loops(name), dy, 1, ldy, x, 3, offsets, 1, again, 2, n);
+        assertSameBits(sums, again, name + " twice");
     }
 
     static Stream<Arguments> channelBlocks() {
