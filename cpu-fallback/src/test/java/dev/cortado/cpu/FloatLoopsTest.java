@@ -323,44 +323,32 @@ class FloatLoopsTest {
                 name + " addRelu into b");
     }
 
-    /**
-     * Four planes of a direct convolution bit for bit against their definition (fused multiply-adds in tap order),
-     * with taps that overlap and run backwards, and nothing written outside the four planes' first n floats.
-     */
-    @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("cases")
-    void convolveFour(String name, int n) {
-        int[] offsets = {7, 0, 3, 12, 5};
-        int taps = offsets.length;
-        float[] x = values(2, n + 12);
-        float[] w = values(3, 4 * taps);
-        int ldo = n + 3;
-        float[] expected = poisoned(4 * ldo + 6);
-        for (int r = 0; r < 4; r++) {
-            for (int q = 0; q < n; q++) {
-                float sum = 0f;
-                for (int t = 0; t < taps; t++) {
-                    sum = Math.fma(w[3 + r * taps + t], x[2 + offsets[t] + q], sum);
-                }
-                expected[5 + r * ldo + q] = sum;
-            }
-        }
-        float[] out = poisoned(4 * ldo + 6);
-        loops(name).convolveFour(x, 2, offsets, taps, w, 3, out, 5, ldo, n);
-        assertSameBits(expected, out, name + " convolveFour");
+    /** A kernel of a block of output planes of a direct convolution, as {@link FloatLoops#convolveFour}. */
+    private interface Convolve {
+        void planes(FloatLoops loops, float[] x, int xo, int[] offsets, int taps, float[] w, int wo, float[] out,
+                    int oo, int ldo, int n);
     }
 
-    /** {@link FloatLoops#convolveThree} as {@link #convolveFour}'s test checks four planes. */
-    @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("cases")
-    void convolveThree(String name, int n) {
+    static Stream<Arguments> convolveCases() {
+        return cases().flatMap(c -> Stream.of(
+                Arguments.of(c.get()[0], c.get()[1], 4, (Convolve) FloatLoops::convolveFour),
+                Arguments.of(c.get()[0], c.get()[1], 3, (Convolve) FloatLoops::convolveThree)));
+    }
+
+    /**
+     * Four or three planes of a direct convolution bit for bit against their definition (fused multiply-adds in
+     * tap order), with taps that overlap and run backwards, and nothing written outside the planes' first n floats.
+     */
+    @ParameterizedTest(name = "{0} n={1}, {2} planes")
+    @MethodSource("convolveCases")
+    void convolveBlocks(String name, int n, int planes, Convolve kernel) {
         int[] offsets = {7, 0, 3, 12, 5};
         int taps = offsets.length;
         float[] x = values(2, n + 12);
-        float[] w = values(3, 3 * taps);
+        float[] w = values(3, planes * taps);
         int ldo = n + 3;
-        float[] expected = poisoned(3 * ldo + 6);
-        for (int r = 0; r < 3; r++) {
+        float[] expected = poisoned(planes * ldo + 6);
+        for (int r = 0; r < planes; r++) {
             for (int q = 0; q < n; q++) {
                 float sum = 0f;
                 for (int t = 0; t < taps; t++) {
@@ -369,9 +357,9 @@ class FloatLoopsTest {
                 expected[5 + r * ldo + q] = sum;
             }
         }
-        float[] out = poisoned(3 * ldo + 6);
-        loops(name).convolveThree(x, 2, offsets, taps, w, 3, out, 5, ldo, n);
-        assertSameBits(expected, out, name + " convolveThree");
+        float[] out = poisoned(planes * ldo + 6);
+        kernel.planes(loops(name), x, 2, offsets, taps, w, 3, out, 5, ldo, n);
+        assertSameBits(expected, out, name + " " + planes + " planes");
     }
 
     /**
