@@ -1,9 +1,11 @@
 package dev.cortado.cpu;
 
+import java.util.Arrays;
+
 /**
  * One thread's buffers for the direct convolutions ({@link DirectConvolution}, {@link WideDirectConvolution},
- * {@link LaneConvolution}), grown on demand and kept for the thread's life. A thread runs one op at a time, so
- * they share them.
+ * {@link LaneConvolution}, {@link RowInputGradient}), grown on demand and kept for the thread's life. A thread
+ * runs one op at a time, so they share them.
  */
 final class DirectScratch {
     private static final ThreadLocal<DirectScratch> OF_THREAD = ThreadLocal.withInitial(DirectScratch::new);
@@ -27,6 +29,16 @@ final class DirectScratch {
     float[] copy(int size) {
         copy = atLeast(copy, size);
         return copy;
+    }
+
+    /**
+     * {@link #copy}'s buffer with its first size floats zeroed: copies that then write only their insides leave
+     * their borders zero.
+     */
+    float[] zeroedCopy(int size) {
+        float[] zeroed = copy(size);
+        Arrays.fill(zeroed, 0, size, 0f);
+        return zeroed;
     }
 
     /** Planes of output or of dy, laid out as the direct convolution reads or writes them. */

@@ -77,7 +77,7 @@ final class LaneConvolution {
         FloatLoops loops = FloatLoops.IN_USE;
         DirectConvolution.sumOverImages(g.batch(), spec.weightSize(), (first, end, partials, partial) -> {
             DirectScratch scratch = DirectScratch.ofThread();
-            float[] copy = layout.zeroedCopy(scratch);
+            float[] copy = scratch.zeroedCopy(layout.copyFloats);
             float[] pixelMajor = scratch.planes(layout.outputSize);
             int sumFloats = taps.length * outChannels;
             float[] sums = scratch.sums(sumFloats);
@@ -135,7 +135,7 @@ final class LaneConvolution {
         FloatLoops loops = FloatLoops.IN_USE;
         Parallel.forRange(g.batch() * perImage, 1, (from, to) -> {
             DirectScratch scratch = DirectScratch.ofThread();
-            float[] copy = layout.zeroedCopy(scratch);
+            float[] copy = scratch.zeroedCopy(layout.copyFloats);
             float[] sums = scratch.planes(pixels.length * layout.blockChannels);
             int copied = -1;
             for (int unit = from; unit < to; unit++) {
@@ -179,7 +179,7 @@ final class LaneConvolution {
         private final int outChannels;
         private final int paddedWidth;
         private final int paddedPlane;
-        private final int copyFloats;
+        final int copyFloats;
 
         Layout(ConvSpec spec) {
             g = spec.geometry();
@@ -207,13 +207,6 @@ final class LaneConvolution {
             Arrays.fill(blocks, offsets[0]);
             System.arraycopy(offsets, 0, blocks, 0, offsets.length);
             return blocks;
-        }
-
-        /** The thread's copy, zeroed: images then only overwrite its insides, and the borders stay zero. */
-        float[] zeroedCopy(DirectScratch scratch) {
-            float[] copy = scratch.copy(copyFloats);
-            Arrays.fill(copy, 0, copyFloats, 0f);
-            return copy;
         }
 
         /** Copies an image's planes into copy's insides. */

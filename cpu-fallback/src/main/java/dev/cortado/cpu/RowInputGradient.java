@@ -61,7 +61,7 @@ final class RowInputGradient {
         int sumFloats = 2 * CHANNELS * loops.lanes();
         Parallel.forRange(spec.geometry().batch(), 1, (from, to) -> {
             DirectScratch scratch = DirectScratch.ofThread();
-            float[] copy = layout.zeroedCopy(scratch);
+            float[] copy = scratch.zeroedCopy(layout.copyFloats);
             float[] sums = scratch.planes(sumFloats);
             for (int n = from; n < to; n++) {
                 layout.copyInside(dy, dyo + n * layout.outputSize, copy);
@@ -98,7 +98,7 @@ final class RowInputGradient {
         private final int outChannels;
         private final int outHeight;
         private final int plane;
-        private final int copyFloats;
+        final int copyFloats;
 
         Layout(ConvSpec spec) {
             g = spec.geometry();
@@ -157,13 +157,6 @@ final class RowInputGradient {
                 }
             }
             return packed;
-        }
-
-        /** The thread's copy, zeroed: images then only overwrite dy's places, and the rest stays zero. */
-        float[] zeroedCopy(DirectScratch scratch) {
-            float[] copy = scratch.copy(copyFloats);
-            Arrays.fill(copy, 0, copyFloats, 0f);
-            return copy;
         }
 
         /** Copies an image's dy into its places in copy. */

@@ -69,7 +69,7 @@ final class WideDirectConvolution {
         FloatLoops loops = FloatLoops.IN_USE;
         Parallel.forRange(g.batch() * blocks, 1, (from, to) -> {
             DirectScratch scratch = DirectScratch.ofThread();
-            float[] image = layout.zeroed(scratch);
+            float[] image = scratch.zeroedCopy(layout.floats);
             float[] sums = scratch.planes(4 * layout.columns);
             int copied = -1;
             for (int unit = from; unit < to; unit++) {
@@ -131,7 +131,7 @@ final class WideDirectConvolution {
         int outputSize = outChannels * spec.outPlane();
         DirectConvolution.sumOverImages(g.batch(), spec.weightSize(), (first, end, partials, partial) -> {
             DirectScratch scratch = DirectScratch.ofThread();
-            float[] image = layout.zeroed(scratch);
+            float[] image = scratch.zeroedCopy(layout.floats);
             float[] grad = scratch.planes(planes * layout.columns);
             for (int n = first; n < end; n += layout.images) {
                 int images = Math.min(layout.images, end - n);
@@ -240,13 +240,6 @@ final class WideDirectConvolution {
         /** Where each tap's run starts, in the order of the weights' column; built once per op. */
         int[] tapOffsets() {
             return DirectConvolution.tapOffsets(g, this::offset);
-        }
-
-        /** The thread's image copy, all zeros: its borders and tail, which {@link #copyIn} leaves alone. */
-        float[] zeroed(DirectScratch scratch) {
-            float[] image = scratch.copy(floats);
-            Arrays.fill(image, 0, floats, 0f);
-            return image;
         }
 
         /** Copies an NCHW image from {@code x[xo]} into the inside of image m's phase planes. */
