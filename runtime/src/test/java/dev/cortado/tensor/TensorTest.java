@@ -2,6 +2,7 @@ package dev.cortado.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,6 +78,28 @@ class TensorTest {
             assertArrayEquals(new float[] {7, 8, 9}, inner.toArray());
             assertEquals(6, inner.reshape(Shape.of(3)).offset(), "a reshaped view keeps its offset");
             assertEquals(0, t.slice(2, 2).size(), "an empty slice is allowed");
+        }
+    }
+
+    /**
+     * Zeros are known after a fill with zeros, for the tensor and every view inside it, until any op writes the
+     * buffer: through another view too, since the record is the buffer's.
+     */
+    @Test
+    void zerosAreKnownAfterAFillWithZerosUntilTheBufferIsWritten() {
+        try (Tensor t = backend.allocate(Shape.of(4, 3))) {
+            assertFalse(t.knownZeros(), "a new tensor's contents are undefined");
+            backend.fill(t, 0f);
+            assertTrue(t.knownZeros());
+            assertTrue(t.slice(1, 3).knownZeros() && t.reshape(Shape.of(12)).knownZeros(), "views inside it");
+            backend.fill(t, 1f);
+            assertFalse(t.knownZeros(), "a fill with ones");
+
+            backend.fill(t.slice(1, 2), -0f);
+            assertTrue(t.slice(1, 2).knownZeros(), "negative zeros are zeros");
+            assertFalse(t.knownZeros() || t.slice(0, 2).knownZeros(), "rows outside the zeroed one");
+            backend.upload(new float[] {1, 2, 3}, 0, t.slice(3, 4));
+            assertFalse(t.slice(1, 2).knownZeros(), "another view's write forgets what was known of the buffer");
         }
     }
 

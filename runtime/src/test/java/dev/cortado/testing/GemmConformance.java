@@ -1,6 +1,10 @@
 package dev.cortado.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.cortado.backend.GemmSpec;
+import dev.cortado.backend.SgdStep;
+import dev.cortado.tensor.Shape;
 import dev.cortado.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -118,6 +122,37 @@ public interface GemmConformance extends BackendTestContext {
         Tensor tc = tensor(c);
         backend().gemm(spec, tensor(a), tensor(b), tc);
         assertClose(spec.toString(), ReferenceOps.gemm(spec, a, b, c), tc, Tolerance.accumulating(spec.k() + 1));
+    }
+
+    /**
+     * A product added into a C known to be zero is written over it (beta taken as 0, C not read), as a backward
+     * pass adds its weight gradient into a gradient that an optimizer's update has just zeroed; once written, C is
+     * added into again. The write shows in the sign of a zero: -1 times a product of +0 is -0, which added to C's +0
+     * would be +0.
+     */
+    @Test
+    default void gemmWritesOverACJustZeroedAndThenAddsAgain() {
+        GemmSpec spec = GemmSpec.of(true, false, 33, 65, 7).scaled(1.5f, 1f);
+        float[] a = values(Math.toIntExact(spec.extentA()));
+        float[] b = values(Math.toIntExact(spec.extentB()));
+        int size = Math.toIntExact(spec.extentC());
+        Tensor gradient = tensor(values(size));
+        backend().sgdUpdate(new SgdStep(0.1f, 0f, 0f, false), tensor(values(size)), gradient, null);
+        Tensor ta = tensor(a);
+        Tensor tb = tensor(b);
+        backend().gemm(spec, ta, tb, gradient);
+        Tolerance tolerance = Tolerance.accumulating(spec.k() + 1);
+        assertClose("product into a gradient just zeroed", ReferenceOps.gemm(spec, a, b, new float[size]), gradient,
+                tolerance);
+        float[] first = read(gradient);
+        backend().gemm(spec, ta, tb, gradient);
+        assertClose("the same product added to it", ReferenceOps.gemm(spec, a, b, first), gradient, tolerance);
+
+        Tensor zero = backend().full(Shape.of(1), 0f);
+        backend().gemm(GemmSpec.of(false, false, 1, 1, 1).scaled(-1f, 1f), tensor(new float[] {1f}),
+                tensor(new float[] {0f}), zero);
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(read(zero)[0]),
+                "-1 * (1 * 0) added into a C just filled with zeros: written, -0; added, it would be +0");
     }
 
     @Test
