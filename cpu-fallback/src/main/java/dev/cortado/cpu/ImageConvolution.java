@@ -154,19 +154,13 @@ final class ImageConvolution {
                     } else {
                         unfold(part.geometry(), phases, x, xo + n0 * chunks.imageSize, scratch, col);
                     }
-                    float[] grad = dy;
-                    int gradOffset = dyo + n0 * chunks.outputSize;
-                    if (part.geometry().batch() > 1) {
-                        grad = scratch.channelMajor(spec.outChannels() * columns);
-                        ConvolutionOps.swapLeadingAxes(part.geometry().batch(), spec.outChannels(), chunks.plane,
-                                dy, gradOffset, grad, 0);
-                        gradOffset = 0;
-                    }
+                    Floats grad = channelsFirst(spec, chunks, part, n0, dy, dyo, scratch);
                     float beta = chunk == firstChunk ? 0f : 1f;
                     GemmSpec product = pixelRows
                             ? GemmSpec.of(false, false, spec.outChannels(), g.columnRows(), columns)
                             : part.weightGradientProduct(columns);
-                    Sgemm.compute(product.scaled(1f, beta), grad, gradOffset, col, 0, partials, p * weightSize);
+                    Sgemm.compute(product.scaled(1f, beta), grad.array(), grad.offset(), col, 0, partials,
+                            p * weightSize);
                 }
             }
         });
@@ -178,6 +172,26 @@ final class ImageConvolution {
                 dw[dwo + i] += partials[i];
             }
         }
+    }
+
+    /** Floats from {@code array[offset]} on. */
+    private record Floats(float[] array, int offset) {
+    }
+
+    /**
+     * The dy of a chunk's images (from image n0 on) with the output channels leading, as the column-matrix products
+     * take it: dy itself for a chunk of one image, else the images' planes of each channel gathered into scratch.
+     */
+    private static Floats channelsFirst(ConvSpec spec, Chunks chunks, ConvSpec part, int n0, float[] dy, int dyo,
+                                        Scratch scratch) {
+        int images = part.geometry().batch();
+        int offset = dyo + n0 * chunks.outputSize;
+        if (images == 1) {
+            return new Floats(dy, offset);
+        }
+        float[] swapped = scratch.channelMajor(spec.outChannels() * images * chunks.plane);
+        ConvolutionOps.swapLeadingAxes(images, spec.outChannels(), chunks.plane, dy, offset, swapped, 0);
+        return new Floats(swapped, 0);
     }
 
     /** {@code partials[i] = sum of partials[p*size + i]} over the parts p, in order, for {@code i < size}. */
@@ -218,16 +232,9 @@ final class ImageConvolution {
                 int n0 = chunks.first(chunk);
                 ConvSpec part = chunks.spec(chunk);
                 int columns = part.geometry().batch() * chunks.plane;
-                float[] grad = dy;
-                int gradOffset = dyo + n0 * chunks.outputSize;
-                if (part.geometry().batch() > 1) {
-                    grad = scratch.channelMajor(spec.outChannels() * columns);
-                    ConvolutionOps.swapLeadingAxes(part.geometry().batch(), spec.outChannels(), chunks.plane, dy,
-                            gradOffset, grad, 0);
-                    gradOffset = 0;
-                }
+                Floats grad = channelsFirst(spec, chunks, part, n0, dy, dyo, scratch);
                 float[] dcol = scratch.columns(chunks.columnFloats(part));
-                Sgemm.compute(part.columnGradientProduct(columns), w, wo, grad, gradOffset, dcol, 0);
+                Sgemm.compute(part.columnGradientProduct(columns), w, wo, grad.array(), grad.offset(), dcol, 0);
                 int image = dxo + n0 * chunks.imageSize;
                 if (phases != null) {
                     phases.fold(dcol, part.geometry().batch(), scratch.imageCopy(phases.imageFloats()), dx, image);
