@@ -2,10 +2,10 @@ package dev.cortado.cpu.gemm;
 
 /**
  * Register-blocked kernels in plain Java, for JVMs started without the Vector API module: 4 x 4 tiles (sixteen
- * scalar accumulators fed by four loads of A and four of B per step of k) and 3 x 4 blocks of dot products. On the project machine it runs at about a
- * ninth of the Vector API kernel. Forms written for C2's auto-vectorizer (row updates {@code acc[j] += x * b[o + j]}
- * over slivers of 16 to 64 floats) measured two to three times slower than this on JDK 17: C2 does not vectorize
- * them when the two arrays are read at different offsets.
+ * scalar accumulators fed by four loads of A and four of B per step of k) and 3 x 4 blocks of dot products. On the
+ * project machine it runs at about a ninth of the Vector API kernel. Forms written for C2's auto-vectorizer (row
+ * updates {@code acc[j] += x * b[o + j]} over slivers of 16 to 64 floats) measured two to three times slower than
+ * this on JDK 17: C2 does not vectorize them when the two arrays are read at different offsets.
  *
  * <p>This class must never refer to {@code jdk.incubator.vector}: it is what runs where that module is absent.
  */
