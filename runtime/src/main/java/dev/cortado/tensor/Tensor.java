@@ -17,6 +17,11 @@ public final class Tensor implements AutoCloseable {
     private final Storage storage;
     private final long offset;
     private final boolean owner;
+    /**
+     * This tensor's range, made at its first {@link #recordZeros} and kept: the optimizers record a gradient's zeros
+     * at every step, which then allocates nothing. Immutable, so a thread that sees null only makes another.
+     */
+    private ZeroRange zeroRange;
 
     /** What the owner and its views share: the buffer, whether it was released, and what is known of its data. */
     private static final class Storage {
@@ -159,7 +164,10 @@ public final class Tensor implements AutoCloseable {
      * (a fill with zeros, an optimizer's update, which zeroes the gradient). Any later write to the buffer forgets it.
      */
     public void recordZeros() {
-        storage.zeros = new ZeroRange(offset, size());
+        if (zeroRange == null) {
+            zeroRange = new ZeroRange(offset, size());
+        }
+        storage.zeros = zeroRange;
     }
 
     /**
