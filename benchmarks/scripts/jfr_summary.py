@@ -10,7 +10,8 @@
   Shape.size after a cache miss, say);
 - by kernel: the innermost Cortado method, with the Vector API's and the JDK's frames folded into the Cortado
   method that called them (a profile of raw frames gives a quarter of the samples to FloatVector.intoArray);
-- waiting: samples in Parallel's hand-off, the worker between ranges and the caller at a range's end.
+- waiting: samples in Parallel's hand-off, the worker between ranges and the caller at a range's end (while
+  they spin: JFR's Java samples miss a thread inside Thread.yield or parked).
 
 Record with -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints (benchmarks/scripts/profile-cpu.sh does):
 without it C2's code reports the nearest safepoint's frame, and samples land on bounds checks and scalar tails.
