@@ -12,7 +12,6 @@
 # by op instead; this shows what runs inside the ops, and the threads' waits, without timing each call. Run nothing
 # else meanwhile. Needs the JDK's jfr tool (JAVA_HOME/bin, else the PATH) and python3.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
 models=lenet5
 batch=64
 batches=100
@@ -31,6 +30,8 @@ while [ $# -gt 0 ]; do
        exit 2 ;;
   esac
 done
+# No cd: --keep and a --models file are named from where the caller stands.
+root="$(cd "$(dirname "$0")/../.." && pwd)"
 jfr=${JAVA_HOME:+$JAVA_HOME/bin/}jfr
 if ! command -v "$jfr" > /dev/null; then
   echo "profile-cpu.sh: no jfr tool ($jfr): it comes with a JDK (apt-get install openjdk-17-jdk-headless)" >&2
@@ -38,12 +39,12 @@ if ! command -v "$jfr" > /dev/null; then
 fi
 recording=${keep:-$(mktemp --suffix .jfr)}
 [ -n "$keep" ] || trap 'rm -f "$recording"' EXIT
-./cortado --version > /dev/null 2>&1 # builds the jar first, outside the recording
-settings="$PWD/benchmarks/scripts/cpu-samples.jfc"
+"$root/cortado" --version > /dev/null 2>&1 # builds the jar first, outside the recording
+settings="$root/benchmarks/scripts/cpu-samples.jfc"
 JAVA_TOOL_OPTIONS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints -Xlog:jfr+startup=error \
 -XX:StartFlightRecording=filename=$recording,settings=$settings" \
-  ./cortado bench --models "$models" --batch-size "$batch" --batches "$batches" --repeats "$repeats" \
+  "$root/cortado" bench --models "$models" --batch-size "$batch" --batches "$batches" --repeats "$repeats" \
   2> >(grep -v -e '^WARNING: Using incubator modules' -e '^Picked up JAVA_TOOL_OPTIONS' >&2 || true)
 echo
 "$jfr" print --stack-depth 64 --events jdk.ExecutionSample "$recording" \
-  | python3 benchmarks/scripts/jfr_summary.py --top "$top" --skip-seconds 5
+  | python3 "$root/benchmarks/scripts/jfr_summary.py" --top "$top" --skip-seconds 5
