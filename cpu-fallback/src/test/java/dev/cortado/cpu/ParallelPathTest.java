@@ -13,6 +13,7 @@ import dev.cortado.backend.Activation;
 import dev.cortado.backend.AdamStep;
 import dev.cortado.backend.BinaryOp;
 import dev.cortado.backend.ConvGeometry;
+import dev.cortado.backend.ConvSpec;
 import dev.cortado.backend.DropoutSpec;
 import dev.cortado.backend.PoolSpec;
 import dev.cortado.backend.SgdStep;
@@ -322,6 +323,29 @@ class ParallelPathTest {
         assertArrayEquals(ReferenceOps.im2col(g, image), columns.toArray(), "im2col");
         // Each pixel sums up to kernelH * kernelW entries in float; the reference sums them in double.
         assertClose(ReferenceOps.col2im(g, colValues), folded.toArray(), 1e-5, "col2im");
+    }
+
+    /**
+     * A wide residual layer's 3x3 convolution at a training batch, on Winograd's path: 112 channels of 7 x 7, whose
+     * chunks of images take 64 tiles where L2 holds 2 MiB or less (four images where they would take eight with two
+     * threads); the products, transforms and chunks against the definition.
+     */
+    @Test
+    void wideWinogradConvolutionAtATrainingBatch() {
+        ConvSpec s = new ConvSpec(new ConvGeometry(32, 112, 7, 7, 3, 3, 1, 1, 1), 112, 1);
+        float[] x = uniform(random, Math.toIntExact(s.geometry().imageSize()), -1f, 1f);
+        float[] w = uniform(random, Math.toIntExact(s.weightSize()), -1f, 1f);
+        float[] dy = uniform(random, Math.toIntExact(s.outputSize()), -1f, 1f);
+        Tensor y = poisoned(backend, s.outputSize());
+        backend.convolutionForward(s, upload(backend, x), upload(backend, w), y);
+        Tensor dx = poisoned(backend, s.geometry().imageSize());
+        backend.convolutionBackwardInput(s, upload(backend, w), upload(backend, dy), dx);
+        Tensor dw = upload(backend, new float[Math.toIntExact(s.weightSize())]);
+        backend.convolutionBackwardWeight(s, upload(backend, x), upload(backend, dy), dw);
+        // sums of about a thousand products of values in [-1, 1], rounded in float (and Winograd's transforms)
+        assertClose(ReferenceOps.convolution(s, x, w), y.toArray(), 1e-4, "forward " + s);
+        assertClose(ReferenceOps.convolutionInputGradient(s, w, dy), dx.toArray(), 1e-4, "input gradient " + s);
+        assertClose(ReferenceOps.convolutionWeightGradient(s, x, dy), dw.toArray(), 1e-4, "weight gradient " + s);
     }
 
     @ParameterizedTest
