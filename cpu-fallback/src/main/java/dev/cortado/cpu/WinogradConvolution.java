@@ -181,7 +181,7 @@ final class WinogradConvolution {
          * whole vectors may write past it.
          */
         private int runFor(int chunkImages) {
-            return (chunkImages * imageTiles + 15) / 16 * 16 + phaseColumns + 1 + VECTOR_ROOM;
+            return computedTiles(chunkImages) + phaseColumns + 1 + VECTOR_ROOM;
         }
 
         /** A chunk's phases, transforms and products, {@code run} floats a channel or element each. */
