@@ -21,6 +21,16 @@ final class BlockedGemm {
     private static final int DOT_MAX_ROWS = 256;
     /** ... and from this k on (see {@link #usesDots}). */
     private static final int DOT_MIN_DEPTH = 512;
+    /**
+     * With a kernel that {@linkplain MicroKernel#sumsDotsInTree sums its dot products in a tree}, from this k on
+     * if k is also at least {@link #DOT_DEPTH_PER_ROW} times the rows of A: packing B^T costs per float of B and
+     * is repaid over the rows of A, the sums cost per element of C and are repaid over k. Measured with 16 lanes
+     * (AMD Zen 4): 0.6-0.9 times the packed product's time at 16 to 64 rows and k 256 to 400 (LeNet-5's first
+     * dense layer, 64 x 120 x 400, 0.77), and slower below k = 6m (100 x 200 x 350: 1.1). With 8 lanes the same
+     * products were as often slower (1.2-1.3 at 64 x 256..512 x 400), so they stay packed there.
+     */
+    private static final int TREE_DOT_MIN_DEPTH = 256;
+    private static final int DOT_DEPTH_PER_ROW = 6;
     /** Fewest steps of k per slice when k is split between threads. */
     private static final int MIN_SLICE = 512;
     /**
@@ -118,8 +128,12 @@ final class BlockedGemm {
      * horizontal sum each dot product ends with (or C too narrow for a packed tile).
      */
     private boolean usesDots(Operands ops) {
-        return ops.transB() && !ops.transA() && ops.m() <= DOT_MAX_ROWS
-                && (ops.k() >= DOT_MIN_DEPTH || ops.n() < kernel.nr());
+        if (!ops.transB() || ops.transA() || ops.m() > DOT_MAX_ROWS) {
+            return false;
+        }
+        boolean longEnough = ops.k() >= DOT_MIN_DEPTH || kernel.sumsDotsInTree()
+                && ops.k() >= Math.max(TREE_DOT_MIN_DEPTH, DOT_DEPTH_PER_ROW * ops.m());
+        return longEnough || ops.n() < kernel.nr();
     }
 
     private Product serial(Operands ops) {

@@ -20,6 +20,12 @@ interface MicroKernel {
     /** Rows of B per block of dot products. */
     int dotCols();
 
+    /**
+     * Whether {@link #dots} adds up a block's lanes in one shared sum tree, so that a block's horizontal sums cost
+     * a few instructions per dot product instead of a reduction each: then dot products repay shorter rows.
+     */
+    boolean sumsDotsInTree();
+
     /** A line for device listings: which kernel this is and how wide it computes. */
     String describe();
 

@@ -36,6 +36,11 @@ final class ScalarKernel implements MicroKernel {
     }
 
     @Override
+    public boolean sumsDotsInTree() {
+        return false;
+    }
+
+    @Override
     public String describe() {
         return "scalar " + MR + "x" + NR;
     }

@@ -85,6 +85,11 @@ final class VectorKernel implements MicroKernel {
     }
 
     @Override
+    public boolean sumsDotsInTree() {
+        return LANES == 16;
+    }
+
+    @Override
     public String describe() {
         return "Vector API " + MR + "x" + 2 * LANES + " (" + SPECIES.vectorBitSize() + "-bit FloatVector, fma)";
     }
