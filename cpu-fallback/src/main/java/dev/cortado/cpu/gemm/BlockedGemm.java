@@ -22,15 +22,13 @@ final class BlockedGemm {
     /** ... and from this k on (see {@link #usesDots}). */
     private static final int DOT_MIN_DEPTH = 512;
     /**
-     * With a kernel that {@linkplain MicroKernel#sumsDotsInTree sums its dot products in a tree}, from this k on
-     * if k is also at least {@link #DOT_DEPTH_PER_ROW} times the rows of A: packing B^T costs per float of B and
-     * is repaid over the rows of A, the sums cost per element of C and are repaid over k. Measured with 16 lanes
-     * (AMD Zen 4): 0.6-0.9 times the packed product's time at 16 to 64 rows and k 256 to 400 (LeNet-5's first
-     * dense layer, 64 x 120 x 400, 0.77), and slower below k = 6m (100 x 200 x 350: 1.1). With 8 lanes the same
-     * products were as often slower (1.2-1.3 at 64 x 256..512 x 400), so they stay packed there.
+     * ... or from k at least {@link MicroKernel#dotDepthPerRow} times the rows of A, but never below this k: a dot
+     * product of one or two vectors costs more to sum than to compute. Both methods alternated in one process with
+     * 16 lanes (AMD Zen 4), dots against packed: 0.2-0.5 times the time at 1 to 8 rows (single-sample inference),
+     * 0.57-0.84 at 16 to 64 rows and k 128 to 400 (LeNet-5's first dense layer, 64 x 120 x 400, 0.77), and
+     * 1.0-1.4 below k = 6m (100 x 200 x 350, 32 x 256 x 128, 8 x 1024 x 32) or k = 16 to 24.
      */
-    private static final int TREE_DOT_MIN_DEPTH = 256;
-    private static final int DOT_DEPTH_PER_ROW = 6;
+    private static final int DOT_SHORTEST_DEPTH = 32;
     /** Fewest steps of k per slice when k is split between threads. */
     private static final int MIN_SLICE = 512;
     /**
@@ -131,8 +129,8 @@ final class BlockedGemm {
         if (!ops.transB() || ops.transA() || ops.m() > DOT_MAX_ROWS) {
             return false;
         }
-        boolean longEnough = ops.k() >= DOT_MIN_DEPTH || kernel.sumsDotsInTree()
-                && ops.k() >= Math.max(TREE_DOT_MIN_DEPTH, DOT_DEPTH_PER_ROW * ops.m());
+        boolean longEnough = ops.k() >= DOT_MIN_DEPTH
+                || ops.k() >= Math.max(DOT_SHORTEST_DEPTH, kernel.dotDepthPerRow() * ops.m());
         return longEnough || ops.n() < kernel.nr();
     }
 

@@ -21,10 +21,11 @@ interface MicroKernel {
     int dotCols();
 
     /**
-     * Whether {@link #dots} adds up a block's lanes in one shared sum tree, so that a block's horizontal sums cost
-     * a few instructions per dot product instead of a reduction each: then dot products repay shorter rows.
+     * From k at least this many times the rows of A on, {@code A * B^T} is faster as {@link #dots} than packed:
+     * packing B^T costs per float of B and is repaid over the rows of A, the dot products' horizontal sums cost per
+     * element of C and are repaid over k. Measured per vector width (see {@code BlockedGemm}).
      */
-    boolean sumsDotsInTree();
+    int dotDepthPerRow();
 
     /** A line for device listings: which kernel this is and how wide it computes. */
     String describe();
