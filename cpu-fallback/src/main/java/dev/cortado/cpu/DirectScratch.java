@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * One thread's buffers for the direct convolutions ({@link DirectConvolution}, {@link WideDirectConvolution},
- * {@link LaneConvolution}, {@link RowInputGradient}), grown on demand and kept for the thread's life. A thread
- * runs one op at a time, so they share them.
+ * {@link LaneConvolution}, {@link ImageLaneConvolution}, {@link RowInputGradient}), grown on demand and kept for the
+ * thread's life. A thread runs one op at a time, so they share them.
  */
 final class DirectScratch {
     private static final ThreadLocal<DirectScratch> OF_THREAD = ThreadLocal.withInitial(DirectScratch::new);
@@ -25,7 +25,7 @@ final class DirectScratch {
         return OF_THREAD.get();
     }
 
-    /** The copy of an image that the taps read: shifted copies, or zero-bordered planes. */
+    /** The copy of an image that the taps read: shifted copies, or zero-bordered planes (of images in lanes). */
     float[] copy(int size) {
         copy = atLeast(copy, size);
         return copy;
@@ -41,7 +41,7 @@ final class DirectScratch {
         return zeroed;
     }
 
-    /** Planes of output or of dy, laid out as the direct convolution reads or writes them. */
+    /** Planes of output or of dy, laid out as the direct convolution (or the one in lanes) reads or writes them. */
     float[] planes(int size) {
         planes = atLeast(planes, size);
         return planes;
@@ -49,14 +49,17 @@ final class DirectScratch {
 
     /**
      * Floats the thread that starts an op shares with the others: the weight gradient's partial sums, the forward
-     * pass's weights tap by tap ({@link LaneConvolution}).
+     * pass's weights tap by tap ({@link LaneConvolution}) or in blocks of channels ({@link ImageLaneConvolution}).
      */
     float[] partials(int size) {
         partials = atLeast(partials, size);
         return partials;
     }
 
-    /** A part's weight gradient summed tap by tap, for {@link LaneConvolution}. */
+    /**
+     * A part's weight gradient summed tap by tap, for {@link LaneConvolution}; the weight gradient's sums in lanes,
+     * for {@link ImageLaneConvolution}.
+     */
     float[] sums(int size) {
         sums = atLeast(sums, size);
         return sums;

@@ -180,6 +180,50 @@ interface FloatLoops {
     int ROW_CHANNELS = 6;
 
     /**
+     * Sums of products for a convolution with images side by side in a vector's lanes ({@link ImageLaneConvolution}):
+     * for output channels {@code c <} {@value #IMAGE_CHANNELS}, pixels {@code p <} {@value #IMAGE_PIXELS} and lanes
+     * {@code q <} {@link #lanes}, {@code sums[so + c*lds + p*lanes + q] =} the sum over {@code t < taps} of
+     * {@code w[wo + c*taps + t] * x[xo + xAt[t] + p*lanes + q]}. Each sum starts from +0 and takes t in order, each
+     * by a fused multiply-add (as {@link Math#fma}), so every version gives the same bits. The vector version keeps
+     * the twenty vectors of sums in registers and reads five vectors of x and four floats of w per tap.
+     */
+    void imageProducts(float[] x, int xo, int[] xAt, float[] w, int wo, int taps, float[] sums, int so, int lds);
+
+    /** Output channels of one {@link #imageProducts} call. */
+    int IMAGE_CHANNELS = 4;
+
+    /** Pixels, one vector each, of one {@link #imageProducts} call. */
+    int IMAGE_PIXELS = 5;
+
+    /**
+     * Images side by side in lanes, for {@link ImageLaneConvolution}: {@code to[too + p*lanes + q] =
+     * x[xo + imageAt[q] + p]} for pixels {@code p < n} and lanes {@code q < images}, and 0 in lanes {@code images}
+     * and on ({@link #lanes} in all).
+     */
+    void gatherImages(float[] x, int xo, int[] imageAt, int images, float[] to, int too, int n);
+
+    /**
+     * The inverse of {@link #gatherImages} for lanes {@code q < images}: {@code y[yo + imageAt[q] + p] =
+     * from[fo + p*lanes + q]} for pixels {@code p < n}.
+     */
+    void scatterImages(float[] from, int fo, float[] y, int yo, int[] imageAt, int images, int n);
+
+    /**
+     * Sums of products for a weight gradient with images side by side in a vector's lanes
+     * ({@link ImageLaneConvolution}): for output channels {@code c <} {@value #IMAGE_CHANNELS}, taps {@code t <}
+     * {@value #IMAGE_TAPS} and lanes {@code q <} {@link #lanes}, {@code sums[so + (c*IMAGE_TAPS + t)*lanes + q] +=}
+     * the sum over pixels {@code r < n} of {@code dy[dyo + c*ldy + r*lanes + q] * x[xo + xAt[to + t] + pixelAt[r] +
+     * q]}. Each sum starts from +0 and takes r in order, each by a fused multiply-add (as {@link Math#fma}), before it
+     * is added to sums, so every version gives the same bits. The vector version keeps the twenty vectors of sums in
+     * registers and reads four vectors of dy and five of x per pixel.
+     */
+    void imageGradientProducts(float[] dy, int dyo, int ldy, float[] x, int xo, int[] xAt, int to, int[] pixelAt,
+                               int n, float[] sums, int so);
+
+    /** Taps of one {@link #imageGradientProducts} call. */
+    int IMAGE_TAPS = 5;
+
+    /**
      * Winograd F(2x2, 3x3)'s input transform {@code V = B^T d B}, {@code B^T = [[1, 0, -1, 0], [0, 1, 1, 0],
      * [0, -1, 1, 0], [0, 1, 0, -1]]}, of n tiles whose inputs lie in four phase planes: input {@code (r, s)} of
      * tile t is {@code x[xo + (2*(r%2) + s%2)*phaseStride + (r/2)*rowShift + s/2 + t]}, and element

@@ -34,8 +34,9 @@ final class ImageConvolution {
     /**
      * {@code y = conv(x, w)}, as {@link dev.cortado.backend.Backend#convolutionForward}: with the output channels
      * in a vector's lanes ({@link LaneConvolution}), directly ({@link DirectConvolution}), by Winograd's transforms
-     * ({@link WinogradConvolution}), directly on wide rows ({@link WideDirectConvolution}) or on {@link WideRows}
-     * where they serve the convolution, else on its column matrix.
+     * ({@link WinogradConvolution}), with images in a vector's lanes ({@link ImageLaneConvolution}), directly on wide
+     * rows ({@link WideDirectConvolution}) or on {@link WideRows} where they serve the convolution, else on its column
+     * matrix.
      */
     static void forward(ConvSpec spec, float[] x, int xo, float[] w, int wo, float[] y, int yo) {
         if (LaneConvolution.servesForward(spec)) {
@@ -48,6 +49,10 @@ final class ImageConvolution {
         }
         if (WinogradConvolution.serves(spec)) {
             WinogradConvolution.forward(spec, x, xo, w, wo, y, yo);
+            return;
+        }
+        if (ImageLaneConvolution.servesForward(spec)) {
+            ImageLaneConvolution.forward(spec, x, xo, w, wo, y, yo);
             return;
         }
         if (WideDirectConvolution.serves(spec)) {
@@ -111,12 +116,16 @@ final class ImageConvolution {
     }
 
     /**
-     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: with the output
-     * channels in a vector's lanes ({@link LaneConvolution}), directly ({@link DirectConvolution},
-     * {@link WideDirectConvolution}) or from {@link PixelColumns} where they serve the convolution, else from column
-     * matrices.
+     * {@code dw += dL/dw}, as {@link dev.cortado.backend.Backend#convolutionBackwardWeight}: with images in a
+     * vector's lanes ({@link ImageLaneConvolution}), with the output channels in a vector's lanes
+     * ({@link LaneConvolution}), directly ({@link DirectConvolution}, {@link WideDirectConvolution}) or from
+     * {@link PixelColumns} where they serve the convolution, else from column matrices.
      */
     static void backwardWeight(ConvSpec spec, float[] x, int xo, float[] dy, int dyo, float[] dw, int dwo) {
+        if (ImageLaneConvolution.servesWeightGradient(spec)) {
+            ImageLaneConvolution.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
+            return;
+        }
         if (LaneConvolution.servesWeightGradient(spec)) {
             LaneConvolution.backwardWeight(spec, x, xo, dy, dyo, dw, dwo);
             return;

@@ -130,6 +130,64 @@ final class ScalarLoops implements FloatLoops {
         }
     }
 
+    @Override
+    public void imageProducts(float[] x, int xo, int[] xAt, float[] w, int wo, int taps, float[] sums, int so,
+                              int lds) {
+        for (int c = 0; c < IMAGE_CHANNELS; c++) {
+            for (int p = 0; p < IMAGE_PIXELS; p++) {
+                float sum = 0f;
+                for (int t = 0; t < taps; t++) {
+                    sum = Math.fma(w[wo + c * taps + t], x[xo + xAt[t] + p], sum);
+                }
+                sums[so + c * lds + p] = sum;
+            }
+        }
+    }
+
+    @Override
+    public void imageGradientProducts(float[] dy, int dyo, int ldy, float[] x, int xo, int[] xAt, int to,
+                                      int[] pixelAt, int n, float[] sums, int so) {
+        for (int c = 0; c < IMAGE_CHANNELS; c++) {
+            for (int t = 0; t < IMAGE_TAPS; t++) {
+                float sum = 0f;
+                for (int r = 0; r < n; r++) {
+                    sum = Math.fma(dy[dyo + c * ldy + r], x[xo + xAt[to + t] + pixelAt[r]], sum);
+                }
+                sums[so + c * IMAGE_TAPS + t] += sum;
+            }
+        }
+    }
+
+    @Override
+    public void gatherImages(float[] x, int xo, int[] imageAt, int images, float[] to, int too, int n) {
+        gatherImagesFrom(x, xo, imageAt, images, to, too, 1, n);
+    }
+
+    /** {@link FloatLoops#gatherImages} for {@code lanes} lanes, one float at a time. */
+    static void gatherImagesFrom(float[] x, int xo, int[] imageAt, int images, float[] to, int too, int lanes,
+                                 int n) {
+        for (int p = 0; p < n; p++) {
+            for (int q = 0; q < lanes; q++) {
+                to[too + p * lanes + q] = q < images ? x[xo + imageAt[q] + p] : 0f;
+            }
+        }
+    }
+
+    @Override
+    public void scatterImages(float[] from, int fo, float[] y, int yo, int[] imageAt, int images, int n) {
+        scatterImagesFrom(from, fo, y, yo, imageAt, images, 1, n);
+    }
+
+    /** {@link FloatLoops#scatterImages} for {@code lanes} lanes, one float at a time. */
+    static void scatterImagesFrom(float[] from, int fo, float[] y, int yo, int[] imageAt, int images, int lanes,
+                                  int n) {
+        for (int q = 0; q < images; q++) {
+            for (int p = 0; p < n; p++) {
+                y[yo + imageAt[q] + p] = from[fo + p * lanes + q];
+            }
+        }
+    }
+
     /** {@code sum} plus {@code dy[dyo + q] * x[xo + q]} for q from {@code from} to n, each by a fused multiply-add. */
     static float correlateFrom(float sum, float[] dy, int dyo, float[] x, int xo, int from, int n) {
         for (int q = from; q < n; q++) {

@@ -514,6 +514,171 @@ final class VectorLoops implements FloatLoops {
         FloatVector.fromArray(SPECIES, sums, so + 11 * LANES).add(b5).intoArray(sums, so + 11 * LANES);
     }
 
+    @Override
+    public void imageProducts(float[] x, int xo, int[] xAt, float[] w, int wo, int taps, float[] sums, int so,
+                              int lds) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
+        FloatVector b0 = zero, b1 = zero, b2 = zero, b3 = zero, b4 = zero;
+        FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero;
+        FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero, d4 = zero;
+        for (int t = 0; t < taps; t++) {
+            int at = xo + xAt[t];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, x, at);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, x, at + LANES);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, x, at + 2 * LANES);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, x, at + 3 * LANES);
+            FloatVector x4 = FloatVector.fromArray(SPECIES, x, at + 4 * LANES);
+            int k = wo + t;
+            FloatVector v = FloatVector.broadcast(SPECIES, w[k]);
+            a0 = v.fma(x0, a0);
+            a1 = v.fma(x1, a1);
+            a2 = v.fma(x2, a2);
+            a3 = v.fma(x3, a3);
+            a4 = v.fma(x4, a4);
+            v = FloatVector.broadcast(SPECIES, w[k + taps]);
+            b0 = v.fma(x0, b0);
+            b1 = v.fma(x1, b1);
+            b2 = v.fma(x2, b2);
+            b3 = v.fma(x3, b3);
+            b4 = v.fma(x4, b4);
+            v = FloatVector.broadcast(SPECIES, w[k + 2 * taps]);
+            c0 = v.fma(x0, c0);
+            c1 = v.fma(x1, c1);
+            c2 = v.fma(x2, c2);
+            c3 = v.fma(x3, c3);
+            c4 = v.fma(x4, c4);
+            v = FloatVector.broadcast(SPECIES, w[k + 3 * taps]);
+            d0 = v.fma(x0, d0);
+            d1 = v.fma(x1, d1);
+            d2 = v.fma(x2, d2);
+            d3 = v.fma(x3, d3);
+            d4 = v.fma(x4, d4);
+        }
+        a0.intoArray(sums, so);
+        a1.intoArray(sums, so + LANES);
+        a2.intoArray(sums, so + 2 * LANES);
+        a3.intoArray(sums, so + 3 * LANES);
+        a4.intoArray(sums, so + 4 * LANES);
+        b0.intoArray(sums, so + lds);
+        b1.intoArray(sums, so + lds + LANES);
+        b2.intoArray(sums, so + lds + 2 * LANES);
+        b3.intoArray(sums, so + lds + 3 * LANES);
+        b4.intoArray(sums, so + lds + 4 * LANES);
+        c0.intoArray(sums, so + 2 * lds);
+        c1.intoArray(sums, so + 2 * lds + LANES);
+        c2.intoArray(sums, so + 2 * lds + 2 * LANES);
+        c3.intoArray(sums, so + 2 * lds + 3 * LANES);
+        c4.intoArray(sums, so + 2 * lds + 4 * LANES);
+        d0.intoArray(sums, so + 3 * lds);
+        d1.intoArray(sums, so + 3 * lds + LANES);
+        d2.intoArray(sums, so + 3 * lds + 2 * LANES);
+        d3.intoArray(sums, so + 3 * lds + 3 * LANES);
+        d4.intoArray(sums, so + 3 * lds + 4 * LANES);
+    }
+
+    @Override
+    public void imageGradientProducts(float[] dy, int dyo, int ldy, float[] x, int xo, int[] xAt, int to,
+                                      int[] pixelAt, int n, float[] sums, int so) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero;
+        FloatVector b0 = zero, b1 = zero, b2 = zero, b3 = zero, b4 = zero;
+        FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero;
+        FloatVector d0 = zero, d1 = zero, d2 = zero, d3 = zero, d4 = zero;
+        int t0 = xo + xAt[to];
+        int t1 = xo + xAt[to + 1];
+        int t2 = xo + xAt[to + 2];
+        int t3 = xo + xAt[to + 3];
+        int t4 = xo + xAt[to + 4];
+        for (int r = 0; r < n; r++) {
+            int at = pixelAt[r];
+            FloatVector x0 = FloatVector.fromArray(SPECIES, x, t0 + at);
+            FloatVector x1 = FloatVector.fromArray(SPECIES, x, t1 + at);
+            FloatVector x2 = FloatVector.fromArray(SPECIES, x, t2 + at);
+            FloatVector x3 = FloatVector.fromArray(SPECIES, x, t3 + at);
+            FloatVector x4 = FloatVector.fromArray(SPECIES, x, t4 + at);
+            int g = dyo + r * LANES;
+            FloatVector v = FloatVector.fromArray(SPECIES, dy, g);
+            a0 = v.fma(x0, a0);
+            a1 = v.fma(x1, a1);
+            a2 = v.fma(x2, a2);
+            a3 = v.fma(x3, a3);
+            a4 = v.fma(x4, a4);
+            v = FloatVector.fromArray(SPECIES, dy, g + ldy);
+            b0 = v.fma(x0, b0);
+            b1 = v.fma(x1, b1);
+            b2 = v.fma(x2, b2);
+            b3 = v.fma(x3, b3);
+            b4 = v.fma(x4, b4);
+            v = FloatVector.fromArray(SPECIES, dy, g + 2 * ldy);
+            c0 = v.fma(x0, c0);
+            c1 = v.fma(x1, c1);
+            c2 = v.fma(x2, c2);
+            c3 = v.fma(x3, c3);
+            c4 = v.fma(x4, c4);
+            v = FloatVector.fromArray(SPECIES, dy, g + 3 * ldy);
+            d0 = v.fma(x0, d0);
+            d1 = v.fma(x1, d1);
+            d2 = v.fma(x2, d2);
+            d3 = v.fma(x3, d3);
+            d4 = v.fma(x4, d4);
+        }
+        FloatVector.fromArray(SPECIES, sums, so).add(a0).intoArray(sums, so);
+        FloatVector.fromArray(SPECIES, sums, so + LANES).add(a1).intoArray(sums, so + LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 2 * LANES).add(a2).intoArray(sums, so + 2 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 3 * LANES).add(a3).intoArray(sums, so + 3 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 4 * LANES).add(a4).intoArray(sums, so + 4 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 5 * LANES).add(b0).intoArray(sums, so + 5 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 6 * LANES).add(b1).intoArray(sums, so + 6 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 7 * LANES).add(b2).intoArray(sums, so + 7 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 8 * LANES).add(b3).intoArray(sums, so + 8 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 9 * LANES).add(b4).intoArray(sums, so + 9 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 10 * LANES).add(c0).intoArray(sums, so + 10 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 11 * LANES).add(c1).intoArray(sums, so + 11 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 12 * LANES).add(c2).intoArray(sums, so + 12 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 13 * LANES).add(c3).intoArray(sums, so + 13 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 14 * LANES).add(c4).intoArray(sums, so + 14 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 15 * LANES).add(d0).intoArray(sums, so + 15 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 16 * LANES).add(d1).intoArray(sums, so + 16 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 17 * LANES).add(d2).intoArray(sums, so + 17 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 18 * LANES).add(d3).intoArray(sums, so + 18 * LANES);
+        FloatVector.fromArray(SPECIES, sums, so + 19 * LANES).add(d4).intoArray(sums, so + 19 * LANES);
+    }
+
+    /**
+     * Whether images evenly spaced a multiple of 2 KiB apart put a gather's or scatter's lines in at most two sets of
+     * the L1 cache (4 KiB a way on the x86 cores of today): more lines than the ways can keep, so each vector would
+     * evict the lines the next one needs. LeNet-5's second convolution at 8 x 8 outputs (4 KiB an image) scattered
+     * three times slower than image by image.
+     */
+    private static boolean inFewSets(int[] imageAt) {
+        return imageAt.length > 1 && (imageAt[1] - imageAt[0]) * Float.BYTES % 2048 == 0;
+    }
+
+    /** A vector gather per pixel where every lane holds an image, else float by float (see {@link #inFewSets}). */
+    @Override
+    public void gatherImages(float[] x, int xo, int[] imageAt, int images, float[] to, int too, int n) {
+        if (images < LANES || inFewSets(imageAt)) {
+            ScalarLoops.gatherImagesFrom(x, xo, imageAt, images, to, too, LANES, n);
+            return;
+        }
+        for (int p = 0; p < n; p++) {
+            FloatVector.fromArray(SPECIES, x, xo + p, imageAt, 0).intoArray(to, too + p * LANES);
+        }
+    }
+
+    /** A vector scatter per pixel where every lane holds an image, else image by image (see {@link #inFewSets}). */
+    @Override
+    public void scatterImages(float[] from, int fo, float[] y, int yo, int[] imageAt, int images, int n) {
+        if (images < LANES || inFewSets(imageAt)) {
+            ScalarLoops.scatterImagesFrom(from, fo, y, yo, imageAt, images, LANES, n);
+            return;
+        }
+        for (int p = 0; p < n; p++) {
+            FloatVector.fromArray(SPECIES, from, fo + p * LANES).intoArray(y, yo + p, imageAt, 0);
+        }
+    }
+
     /** {@link #laneProducts} for sixteen starts by one vector of channels. */
     private static void productsOfOneVector(float[] x, int[] starts, int from, int[] steps, int n, float[] m, int mo,
                                             int ldm, float[] sums, int so, int lds) {

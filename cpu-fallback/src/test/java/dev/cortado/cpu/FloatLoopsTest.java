@@ -614,6 +614,106 @@ class FloatLoopsTest {
         assertSameValues(expected, sums, name + " rowPairProducts");
     }
 
+    /**
+     * Sums of products with images in a vector's lanes against their definition, bit for bit (special values among
+     * the inputs; any NaN for a NaN): four channels by five pixels, taps anywhere in the image and in any order,
+     * sums written at their places and nothing else.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {VECTOR, SCALAR})
+    void imageProductsWriteTheDefinedSums(String name) {
+        FloatLoops loops = loops(name);
+        int lanes = loops.lanes();
+        int[] xAt = {7 * lanes, 0, 30 * lanes, 3, 12 * lanes + 1, 12 * lanes + 1, 21 * lanes, 2 * lanes};
+        int taps = xAt.length;
+        float[] x = values(0, 2 + 30 * lanes + 4 + FloatLoops.IMAGE_PIXELS * lanes);
+        float[] w = values(0, 3 + FloatLoops.IMAGE_CHANNELS * taps);
+        int lds = FloatLoops.IMAGE_PIXELS * lanes + 3;
+        float[] sums = poisoned(5 + FloatLoops.IMAGE_CHANNELS * lds);
+        float[] expected = sums.clone();
+        for (int c = 0; c < FloatLoops.IMAGE_CHANNELS; c++) {
+            for (int p = 0; p < FloatLoops.IMAGE_PIXELS * lanes; p++) {
+                float sum = 0f;
+                for (int t = 0; t < taps; t++) {
+                    sum = Math.fma(w[3 + c * taps + t], x[2 + xAt[t] + p], sum);
+                }
+                expected[5 + c * lds + p] = sum;
+            }
+        }
+        loops.imageProducts(x, 2, xAt, w, 3, taps, sums, 5, lds);
+        assertSameValues(expected, sums, name + " imageProducts");
+    }
+
+    /**
+     * Sums of products for a weight gradient with images in a vector's lanes against their definition, bit for bit
+     * (special values among the inputs; any NaN for a NaN): four channels by five taps, taps and pixels anywhere in
+     * the image and in any order, added to what sums held, nothing else written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {VECTOR, SCALAR})
+    void imageGradientProductsAddTheDefinedSums(String name) {
+        FloatLoops loops = loops(name);
+        int lanes = loops.lanes();
+        int[] xAt = {-1, 9 * lanes, 0, 3 * lanes + 2, 3 * lanes + 2, 14 * lanes};
+        int[] pixelAt = {5 * lanes, 0, 2 * lanes + 1, 11 * lanes, 7};
+        int n = pixelAt.length;
+        int ldy = n * lanes + 2;
+        float[] dy = values(0, 4 + FloatLoops.IMAGE_CHANNELS * ldy);
+        float[] x = values(0, 3 + 26 * lanes + 3);
+        int blockFloats = FloatLoops.IMAGE_CHANNELS * FloatLoops.IMAGE_TAPS * lanes;
+        float[] sums = finite(6 + blockFloats + 2);
+        float[] expected = sums.clone();
+        for (int c = 0; c < FloatLoops.IMAGE_CHANNELS; c++) {
+            for (int t = 0; t < FloatLoops.IMAGE_TAPS; t++) {
+                for (int q = 0; q < lanes; q++) {
+                    float sum = 0f;
+                    for (int r = 0; r < n; r++) {
+                        sum = Math.fma(dy[4 + c * ldy + r * lanes + q], x[3 + xAt[1 + t] + pixelAt[r] + q], sum);
+                    }
+                    expected[6 + (c * FloatLoops.IMAGE_TAPS + t) * lanes + q] += sum;
+                }
+            }
+        }
+        loops.imageGradientProducts(dy, 4, ldy, x, 3, xAt, 1, pixelAt, n, sums, 6);
+        assertSameValues(expected, sums, name + " imageGradientProducts");
+    }
+
+    /**
+     * Images gathered into lanes and scattered back against their definitions, for every count of images a group
+     * may have: missing images' lanes zero, nothing else written.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {VECTOR, SCALAR})
+    void imagesGoIntoLanesAndBack(String name) {
+        FloatLoops loops = loops(name);
+        int lanes = loops.lanes();
+        int n = 11;
+        int stride = 13;
+        int[] imageAt = new int[lanes];
+        for (int q = 0; q < lanes; q++) {
+            imageAt[q] = q * stride;
+        }
+        float[] x = values(0, 4 + lanes * stride);
+        for (int images = 0; images <= lanes; images++) {
+            float[] gathered = poisoned(3 + n * lanes + 2);
+            float[] expected = gathered.clone();
+            for (int p = 0; p < n; p++) {
+                for (int q = 0; q < lanes; q++) {
+                    expected[3 + p * lanes + q] = q < images ? x[4 + imageAt[q] + p] : 0f;
+                }
+            }
+            loops.gatherImages(x, 4, imageAt, images, gathered, 3, n);
+            assertSameBits(expected, gathered, name + " gatherImages of " + images);
+            float[] scattered = poisoned(x.length);
+            float[] back = scattered.clone();
+            for (int q = 0; q < images; q++) {
+                System.arraycopy(x, 4 + imageAt[q], back, 4 + imageAt[q], n);
+            }
+            loops.scatterImages(gathered, 3, scattered, 4, imageAt, images, n);
+            assertSameBits(back, scattered, name + " scatterImages of " + images);
+        }
+    }
+
     /** The vector version takes only the channels it keeps in registers, and says so. */
     @Test
     void rowPairProductsRefuseOtherChannels() {

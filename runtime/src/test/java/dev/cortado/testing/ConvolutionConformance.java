@@ -110,7 +110,13 @@ public interface ConvolutionConformance extends BackendTestContext {
                 new ConvSpec(new ConvGeometry(2, 13, 11, 15, 3, 5, 1, 2, 1), 7, 1),
                 new ConvSpec(new ConvGeometry(3, 7, 9, 7, 4, 3, 1, 2, 1), 6, 1),
                 // the CPU's direct weight gradient in blocks of three channels by five taps, both filled up
-                new ConvSpec(new ConvGeometry(2, 1, 9, 8, 3, 3, 1, 1, 1), 5, 1));
+                new ConvSpec(new ConvGeometry(2, 1, 9, 8, 3, 3, 1, 1, 1), 5, 1),
+                // images in a vector's lanes, the CPU's ImageLaneConvolution where vectors hold 16 floats: LeNet-5's
+                // second for a vector of images; a padded 7x7 kernel whose output rows and channels do not fill
+                // their blocks (9 of 10 pixels, 15 of 16 channels); a batch that does not fill its vector
+                new ConvSpec(new ConvGeometry(16, 6, 14, 14, 5, 5, 1, 0, 1), 16, 1),
+                new ConvSpec(new ConvGeometry(16, 2, 13, 13, 7, 7, 1, 1, 1), 15, 1),
+                new ConvSpec(new ConvGeometry(14, 3, 16, 16, 7, 7, 1, 0, 1), 8, 1));
     }
 
     /** (a, b, c) shapes for the leading-axes swap. */
