@@ -7,8 +7,11 @@ import dev.cortado.backend.ConvGeometry;
 import dev.cortado.backend.ConvSpec;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link ImageLaneConvolution}'s forward pass and weight gradient against the definition in double precision,
@@ -18,13 +21,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stray write shows; the weight gradient is added to random values, with more after it.
  */
 class ImageLaneConvolutionTest {
+    /** (batch, channels, size, kernel, padding, output channels). */
+    static Stream<Arguments> shapes() {
+        return Stream.of(
+                Arguments.of(64, 6, 14, 5, 0, 16),
+                Arguments.of(19, 3, 9, 3, 1, 7),
+                Arguments.of(1, 2, 6, 5, 2, 5),
+                Arguments.of(33, 4, 8, 1, 0, 3),
+                Arguments.of(17, 5, 12, 4, 0, 9));
+    }
+
     @ParameterizedTest(name = "batch {0}, {1} -> {5} channels, {2}x{2}, kernel {3}, padding {4}")
-    @CsvSource({
-        "64, 6, 14, 5, 0, 16",
-        "19, 3, 9, 3, 1, 7",
-        "1, 2, 6, 5, 2, 5",
-        "33, 4, 8, 1, 0, 3",
-        "17, 5, 12, 4, 0, 9"})
+    @MethodSource("shapes")
     void forwardMatchesTheDefinition(int batch, int channels, int size, int kernel, int padding, int outChannels) {
         ConvSpec spec = new ConvSpec(new ConvGeometry(batch, channels, size, size, kernel, kernel, 1, padding, 1),
                 outChannels, 1);
@@ -63,12 +71,7 @@ class ImageLaneConvolutionTest {
     }
 
     @ParameterizedTest(name = "batch {0}, {1} -> {5} channels, {2}x{2}, kernel {3}, padding {4}")
-    @CsvSource({
-        "64, 6, 14, 5, 0, 16",
-        "19, 3, 9, 3, 1, 7",
-        "1, 2, 6, 5, 2, 5",
-        "33, 4, 8, 1, 0, 3",
-        "17, 5, 12, 4, 0, 9"})
+    @MethodSource("shapes")
     void weightGradientAddsTheDefinition(int batch, int channels, int size, int kernel, int padding,
                                          int outChannels) {
         ConvSpec spec = new ConvSpec(new ConvGeometry(batch, channels, size, size, kernel, kernel, 1, padding, 1),
